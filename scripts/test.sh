@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds everything and runs the whole test suite: first the release build (all tests, including the
+# end-to-end runs on the emulated board), then an AddressSanitizer/UBSan build of the same tests
+# without the [slow] ones. Exits non-zero if anything fails.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc)
+
+echo "== release build and tests"
+"$here/scripts/build.sh" "$here/build"
+ctest --test-dir "$here/build" -j"$jobs" --output-on-failure --timeout 900
+
+echo "== sanitizer build (ASan + UBSan) and tests"
+"$here/scripts/build.sh" "$here/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTML_SANITIZE=ON -DTML_BUILD_BENCH=OFF
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir "$here/build-asan" -j"$jobs" --output-on-failure --timeout 900 -LE slow
+echo "== all tests passed"

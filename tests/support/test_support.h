@@ -1,0 +1,44 @@
+// Helpers shared by the tests: paths into the source and build trees, and scratch folders.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tml::test {
+
+inline std::filesystem::path source_dir() { return TML_SOURCE_DIR; }
+inline std::filesystem::path binary_dir() { return TML_BINARY_DIR; }
+inline std::filesystem::path tml_exe() { return TML_EXE; }
+inline std::filesystem::path firmware_image() { return TML_FIRMWARE_IMAGE; }
+// The example recordings in ../shared (read only); the project's own copies live in datasets/.
+inline std::filesystem::path example_gestures() { return source_dir() / "datasets" / "gestures-ei"; }
+
+// A fresh, empty folder under the system temp dir, removed (with its contents) on destruction.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag = "tml-test");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs a command (argv[0] looked up on PATH unless absolute) with a timeout in seconds; kills the whole
+// process group when it runs over, and reports exit_code 124 then.
+RunResult run(const std::vector<std::string>& argv, int timeout_s = 120);
+
+// Runs the tml binary with the given arguments.
+RunResult run_tml(const std::vector<std::string>& args, int timeout_s = 120);
+
+}  // namespace tml::test

@@ -1,0 +1,44 @@
+// The shape every `tml` subcommand follows: a cxxopts parser that knows the command's name, a one-line
+// summary and a worked example, and prints all three for --help.
+//
+//   int cmd_example(int argc, char** argv) {
+//     tml::cli::Parser p("example", "Does one thing well.", "tml example --n 3");
+//     p.options().add_options()("n", "How many", cxxopts::value<int>()->default_value("1"));
+//     cxxopts::ParseResult r;
+//     if (!p.parse(argc, argv, r)) return 0;   // --help was printed
+//     ...
+//   }
+//
+// Errors: throw tml::UsageError for a bad command line (exit 2), tml::Error for anything else (exit 1).
+#pragma once
+
+#include <cxxopts.hpp>
+#include <string>
+
+namespace tml::cli {
+
+class Parser {
+ public:
+  // `command` is the words after `tml` ("dataset import"); `example` is one or more example lines.
+  Parser(std::string command, std::string summary, std::string example);
+
+  cxxopts::Options& options() { return options_; }
+
+  // Parses argv (argv[0] is the command word). Returns false when --help was asked for (the help was
+  // printed to stdout). Throws tml::UsageError for unknown options, bad values and stray arguments.
+  bool parse(int argc, char** argv, cxxopts::ParseResult& result);
+
+  // The full --help text: usage, summary, options and the example.
+  std::string help() const;
+
+  // Throws UsageError("--name is required") unless the option was given.
+  static void require(const cxxopts::ParseResult& r, const std::string& name);
+
+ private:
+  std::string command_;
+  std::string summary_;
+  std::string example_;
+  cxxopts::Options options_;
+};
+
+}  // namespace tml::cli

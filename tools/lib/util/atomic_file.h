@@ -1,0 +1,18 @@
+// Atomic file writes: the data goes to a temporary file in the same folder, is flushed to disk
+// (fsync), and is renamed over the target, then the folder itself is synced. A reader sees either
+// the old file or the whole new one, never a torn write, even if the process dies half way.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace tml {
+
+// Writes `data` to `path` atomically. Throws tml::Error (with the OS reason) on any failure and
+// leaves whatever was at `path` untouched.
+void write_file_atomic(const std::filesystem::path& path, std::string_view data);
+
+// Reads a whole file. Throws tml::Error naming the file if it cannot be read.
+std::string read_file(const std::filesystem::path& path);
+
+}  // namespace tml

@@ -1,0 +1,16 @@
+#include "commands.h"
+
+namespace tml::cli {
+
+int cmd_ports(int argc, char** argv);
+
+namespace {
+const Command kCommands[] = {
+    {"ports", "List serial ports and recognise boards", cmd_ports},
+};
+}  // namespace
+
+const Command* commands() { return kCommands; }
+int command_count() { return static_cast<int>(sizeof(kCommands) / sizeof(kCommands[0])); }
+
+}  // namespace tml::cli
