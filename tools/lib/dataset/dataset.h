@@ -92,4 +92,8 @@ class Dataset {
   std::vector<SampleInfo> samples_;
 };
 
+// Opens `source` if it is a tml dataset folder; otherwise imports it (anything `tml dataset import` reads:
+// an Edge Impulse export, CSV or WAV files) into a new dataset at `scratch` and opens that.
+Dataset open_or_import(const std::filesystem::path& source, const std::filesystem::path& scratch);
+
 }  // namespace tml::dataset
