@@ -102,7 +102,7 @@ TEST_CASE("HELLO is acknowledged and answered with the session", "[device]") {
   CHECK(msgs[1].type == TML_MSG_SESSION);
 }
 
-TEST_CASE("START with a row count streams exactly those rows, numbered from 0, then stops", "[device]") {
+TEST_CASE("START with a row count streams exactly those rows numbered from 0 then stops", "[device]") {
   FakeBoard b;
   HostSide h;
   h.drain(b);
@@ -217,7 +217,7 @@ TEST_CASE("configuration commands", "[device]") {
   }
 }
 
-TEST_CASE("rows per message: full when unpaced, about 40 ms when paced", "[device]") {
+TEST_CASE("rows per message are full when unpaced and about 40 ms when paced", "[device]") {
   tml_sensor_config c{};
   c.sample_format = TML_FORMAT_F32;
   c.axis_count = 3;

@@ -174,7 +174,7 @@ TEST_CASE("every single-bit corruption is caught", "[frame]") {
   CHECK(caught == total);
 }
 
-TEST_CASE("sequence gaps are counted, a restart is not a loss", "[frame]") {
+TEST_CASE("sequence gaps are counted and a restart is not a loss", "[frame]") {
   Decoder dec;
   auto out = dec.push(concat({encode(1, 10, {}), encode(1, 11, {}), encode(1, 15, {}), encode(1, 16, {})}));
   REQUIRE(out.statuses == std::vector<int>{TML_FRAME_READY, TML_FRAME_READY, TML_FRAME_GAP, TML_FRAME_READY});
