@@ -112,6 +112,7 @@ int cmd_capture(int argc, char** argv) {
     if (split != "train" && split != "test") throw UsageError("--split must be train or test");
   }
   dataset::validate_label(label);
+  const int sensor = r.count("sensor") ? sensor_from_name(r["sensor"].as<std::string>()) : TML_SENSOR_NONE;
   const std::filesystem::path dataset_dir = r["dataset"].as<std::string>();
 
   // The emulated board replays recordings.
@@ -168,7 +169,7 @@ int cmd_capture(int argc, char** argv) {
   } else {
     link::BoardLink board(*conn.transport);
     link::Session session = board.hello();
-    if (r.count("sensor")) session = board.set_sensor(sensor_from_name(r["sensor"].as<std::string>()));
+    if (sensor != TML_SENSOR_NONE) session = board.set_sensor(sensor);
     if (r.count("rate")) {
       const double want = r["rate"].as<double>();
       if (!(want > 0) || want > 4e6) throw UsageError("--rate must be between 0 and 4000000 Hz");
