@@ -13,7 +13,9 @@
 //
 // Every write is atomic (temporary file, fsync, rename): the sample file is written first, then the
 // manifest, so an interrupted capture leaves the dataset as it was before the sample (at worst an
-// orphan file that no manifest entry points to, which `tml dataset info` reports).
+// orphan file that no manifest entry points to, which `tml dataset info` reports). Additions from
+// several processes are serialized with a lock (flock) on the dataset folder, and each re-reads the
+// manifest first, so none is lost.
 #pragma once
 
 #include <cstdint>
@@ -60,6 +62,36 @@ struct Sample {
 // "." or "..", a control character, or a leading dash/dot.
 void validate_label(const std::string& label);
 
+// The same rules for a sample id (it names the sample's file), up to 128 bytes.
+void validate_sample_id(const std::string& id);
+
+// Throws tml::Error unless `meta` is usable: a sensor name, at least one axis, axis names non-empty,
+// unique and free of commas, quotes and control characters, a finite rate > 0, sample_format "f32" or
+// "i16", test_percent in 0..100.
+void validate_meta(const Meta& meta);
+
+// "accelerometer: accx (m/s2), accy (m/s2), accz (m/s2) at 104 Hz, f32", for messages.
+std::string describe(const Meta& meta);
+
+// Whether two configurations describe the same recordings: the same axes (names and units) and the
+// same rate (equal to 1e-9 relative).
+bool same_axes_and_rate(const Meta& a, const Meta& b);
+
+// Whether samples of this dataset are kept as .wav (a microphone with one axis, i16, integer rate)
+// rather than .csv.
+bool stores_wav(const Meta& meta);
+
+// A sample to add with Dataset::add_all(); empty fields get the same defaults as in Dataset::add().
+struct NewSample {
+  std::string label;
+  std::vector<float> values;  // rows x axes, row-major
+  std::string device;
+  std::string source;
+  std::string id;       // generated "<label>.<8 hex>" when empty
+  std::string split;    // hash_split(id) when empty
+  std::string created;  // now (UTC, ISO 8601) when empty
+};
+
 // The split a sample id falls into for a given test share: "test" if fnv1a32(id) % 100 < test_percent.
 std::string hash_split(const std::string& id, int test_percent);
 
@@ -71,6 +103,11 @@ class Dataset {
 
   // Opens `dir` if it holds a dataset (and checks `meta` matches it), otherwise creates it with `meta`.
   static Dataset open_or_create(const std::filesystem::path& dir, const Meta& meta);
+
+  // A new, empty dataset that is written to `dir` only by its first successful add (so a failed import
+  // into a new folder leaves nothing behind). Throws tml::Error if `dir` already holds a dataset or is
+  // a folder with other files in it, or if `meta` is invalid.
+  static Dataset create_on_first_add(const std::filesystem::path& dir, const Meta& meta);
 
   const std::filesystem::path& dir() const { return dir_; }
   const Meta& meta() const { return meta_; }
@@ -86,10 +123,30 @@ class Dataset {
   SampleInfo add(const std::string& label, const std::vector<float>& values, const std::string& device,
                  const std::string& source, const std::string& id = "", const std::string& split = "");
 
+  // Adds several samples as one atomic step: every sample is checked first, then all sample files are
+  // written, then the manifest once. On any failure the files written so far (and folders created) are
+  // removed and the dataset is exactly as before. Returns the new entries, in order.
+  std::vector<SampleInfo> add_all(const std::vector<NewSample>& batch);
+
+  // Files under data/ that no manifest entry names (left by an interrupted write), and leftover
+  // temporary files of atomic writes; paths relative to dir(), sorted.
+  std::vector<std::string> orphans() const;
+
+  // Manifest entries whose sample file does not exist.
+  std::vector<SampleInfo> missing() const;
+
  private:
+  void reload_if_changed();
+
   std::filesystem::path dir_;
   Meta meta_;
   std::vector<SampleInfo> samples_;
+  bool on_disk_ = false;        // false until the first add of a create_on_first_add() dataset
+  std::string manifest_text_;   // the manifest as last read or written, to notice other writers
 };
+
+// Opens `source` if it is a tml dataset folder; otherwise imports it (anything `tml dataset import` reads:
+// an Edge Impulse export, CSV or WAV files) into a new dataset at `scratch` and opens that.
+Dataset open_or_import(const std::filesystem::path& source, const std::filesystem::path& scratch);
 
 }  // namespace tml::dataset
