@@ -11,6 +11,7 @@
 namespace tml::trainer {
 
 using nlohmann::json;
+using ordered = nlohmann::ordered_json;
 
 void Model::validate() const {
   if (labels.size() < 2) throw Error("a model needs at least two labels");
@@ -49,10 +50,62 @@ void Model::validate() const {
 
 namespace {
 
-json floats(const std::vector<float>& v) {
-  json a = json::array();
+ordered floats(const std::vector<float>& v) {
+  ordered a = ordered::array();
   for (float f : v) a.push_back(detail::shortest(f));
   return a;
+}
+
+// JSON laid out for people: objects one member per line, arrays of numbers or strings on as few lines of
+// about 100 characters as they need.
+void pretty(const ordered& j, int indent, std::string& out) {
+  const std::string pad(static_cast<size_t>(indent) * 2, ' ');
+  if (j.is_object()) {
+    if (j.empty()) {
+      out += "{}";
+      return;
+    }
+    out += "{\n";
+    size_t i = 0;
+    for (auto it = j.begin(); it != j.end(); ++it, ++i) {
+      out += pad + "  " + ordered(it.key()).dump() + ": ";
+      pretty(it.value(), indent + 1, out);
+      out += i + 1 < j.size() ? ",\n" : "\n";
+    }
+    out += pad + "}";
+    return;
+  }
+  if (j.is_array()) {
+    bool flat = true;
+    for (const auto& e : j) flat = flat && e.is_primitive();
+    if (flat) {
+      out += "[";
+      size_t line = 0;
+      for (size_t i = 0; i < j.size(); ++i) {
+        const std::string v = j[i].dump();
+        if (i > 0) out += ",";
+        if (line > 0 && line + v.size() + 2 > 100) {
+          out += "\n" + pad + "  ";
+          line = 0;
+        } else if (i > 0) {
+          out += " ";
+        }
+        out += v;
+        line += v.size() + 2;
+      }
+      out += "]";
+      return;
+    }
+    out += "[\n";
+    for (size_t i = 0; i < j.size(); ++i) {
+      out += pad + "  ";
+      pretty(j[i], indent + 1, out);
+      out += i + 1 < j.size() ? ",\n" : "\n";
+    }
+    out += pad + "]";
+    return;
+  }
+  out += j.dump();
 }
 
 // Typed readers for model files: every failure names the field.
@@ -96,48 +149,54 @@ std::vector<float> float_array(const json& v, const std::string& where) {
 
 std::string model_to_json(const Model& m) {
   m.validate();
-  json j;
+  ordered j;
   j["format"] = "tml-model";
   j["version"] = kModelFormatVersion;
   j["labels"] = m.labels;
-  json axes = json::array();
-  for (const auto& a : m.axes) axes.push_back({{"name", a.name}, {"unit", a.unit}});
-  j["input"] = {{"window", m.window}, {"stride", m.stride}, {"rate_hz", m.rate_hz}, {"axes", axes},
-                {"layout", "time-major [window][axes]"}};
-  j["normalization"] = {{"mean", floats(m.normalization.mean)}, {"std", floats(m.normalization.std)}};
-  json layers = json::array();
+  ordered axes = ordered::array();
+  for (const auto& a : m.axes) axes.push_back(ordered{{"name", a.name}, {"unit", a.unit}});
+  j["input"] = ordered{{"window", m.window}, {"stride", m.stride}, {"rate_hz", m.rate_hz}, {"axes", axes},
+                       {"layout", "time-major [window][axes]"}};
+  j["normalization"] = ordered{{"mean", floats(m.normalization.mean)}, {"std", floats(m.normalization.std)}};
+  ordered layers = ordered::array();
   for (size_t i = 0; i < m.net.size(); ++i) {
     const Layer& l = m.net.layer(i);
-    json lj = detail::layer_settings(l);
+    ordered lj = ordered::parse(detail::layer_settings(l).dump());
+    ordered settings = ordered::object();
+    settings["type"] = lj["type"];
+    for (auto it = lj.begin(); it != lj.end(); ++it)
+      if (it.key() != "type") settings[it.key()] = it.value();
     const Shape o = l.output_shape();
-    lj["output"] = o.flat() ? json::array({o.channels}) : json::array({o.time, o.channels});
+    settings["output"] = o.flat() ? ordered::array({o.channels}) : ordered::array({o.time, o.channels});
     if (!l.params().empty()) {
-      json params = json::object();
-      for (const auto& p : l.params()) params[p.name] = {{"shape", p.shape}, {"values", floats(p.value)}};
-      lj["params"] = params;
+      ordered params = ordered::object();
+      for (const auto& p : l.params()) params[p.name] = ordered{{"shape", p.shape}, {"values", floats(p.value)}};
+      settings["params"] = params;
     }
-    layers.push_back(lj);
+    layers.push_back(settings);
   }
   j["layers"] = layers;
   const TrainingInfo& t = m.training;
-  json tj = {{"dataset", t.dataset},
-             {"created", t.created},
-             {"tool", t.tool},
-             {"architecture", t.architecture},
-             {"seed", t.seed},
-             {"optimizer", t.optimizer},
-             {"batch", t.batch},
-             {"epochs", t.epochs},
-             {"epochs_run", t.epochs_run},
-             {"best_epoch", t.best_epoch},
-             {"train_windows", t.train_windows},
-             {"validation_windows", t.validation_windows},
-             {"train_seconds", t.train_seconds},
-             {"train_accuracy", t.train_accuracy}};
+  ordered tj = {{"dataset", t.dataset},
+                {"created", t.created},
+                {"tool", t.tool},
+                {"architecture", t.architecture},
+                {"seed", t.seed},
+                {"optimizer", t.optimizer},
+                {"batch", t.batch},
+                {"epochs", t.epochs},
+                {"epochs_run", t.epochs_run},
+                {"best_epoch", t.best_epoch},
+                {"train_windows", t.train_windows},
+                {"validation_windows", t.validation_windows},
+                {"train_seconds", t.train_seconds},
+                {"train_accuracy", t.train_accuracy}};
   if (t.validation_accuracy >= 0) tj["validation_accuracy"] = t.validation_accuracy;
   if (t.test_accuracy >= 0) tj["test_accuracy"] = t.test_accuracy;
   j["training"] = tj;
-  return j.dump(1) + "\n";
+  std::string out;
+  pretty(j, 0, out);
+  return out + "\n";
 }
 
 Model model_from_json(const std::string& src, const std::string& origin) {
