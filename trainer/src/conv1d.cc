@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string>
 
-#include "kernels/kernels.h"
+#include "trainer/kernels.h"
 #include "trainer/error.h"
 #include "trainer/random.h"
 

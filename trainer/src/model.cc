@@ -234,6 +234,8 @@ Model model_from_json(const std::string& src, const std::string& origin) {
     const json& norm = field(j, "normalization", origin);
     m.normalization.mean = float_array(field(norm, "mean", origin + ": normalization"), origin + ": normalization mean");
     m.normalization.std = float_array(field(norm, "std", origin + ": normalization"), origin + ": normalization std");
+    if (m.normalization.mean.size() != m.axes.size() || m.normalization.std.size() != m.axes.size())
+      throw Error(origin + ": the normalisation must have one mean and one std per axis (" + std::to_string(m.axes.size()) + ")");
 
     const json& layers = field(j, "layers", origin);
     if (!layers.is_array() || layers.empty()) throw Error(origin + ": \"layers\" must be a non-empty array");

@@ -2,7 +2,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "kernels.h"
+#include "trainer/kernels.h"
 
 namespace tml::trainer::kernels {
 namespace {

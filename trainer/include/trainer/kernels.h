@@ -1,4 +1,5 @@
 // The trainer's inner loops: two small-matrix products that every Dense and Conv1D pass is written in.
+// Internal to the trainer; the header is public for its tests and benchmarks.
 //
 // Each is compiled twice from one source (gemm_impl.h): a baseline x86-64 version (SSE2, 4 floats per
 // vector) and an AVX2+FMA version (8 floats per vector) used when the CPU has AVX2 and FMA. The choice is
