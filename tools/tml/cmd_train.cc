@@ -161,7 +161,12 @@ int cmd_train(int argc, char** argv) {
     bar.reset();
   };
 
-  // Shapes are checked (and the table shown) before any training.
+  // Data, then shapes, are checked (and the table shown) before any training.
+  try {
+    trainer::check_training_input(set, opt);
+  } catch (const trainer::Error& e) {
+    throw Error(e.what());
+  }
   try {
     model.net.build(trainer::Shape{opt.window.length, set.axis_count()});
   } catch (const trainer::Error& e) {

@@ -118,6 +118,11 @@ void restore(Sequential& net, const std::vector<std::vector<float>>& values) {
 
 }  // namespace
 
+void check_training_input(const RecordingSet& set, const TrainOptions& options) {
+  check_options(options, set.labels.size());
+  check_data(set, options.window);
+}
+
 std::vector<float> balanced_class_weights(const RecordingSet& set, const WindowSpec& window) {
   const auto windows = make_windows(set, recordings_of(set, Split::Train), window);
   std::vector<double> count(set.labels.size(), 0.0);
@@ -131,8 +136,7 @@ std::vector<float> balanced_class_weights(const RecordingSet& set, const WindowS
 }
 
 TrainResult train(Model& model, const RecordingSet& set, const TrainOptions& opt, const TrainCallbacks& cb) {
-  check_options(opt, set.labels.size());
-  check_data(set, opt.window);
+  check_training_input(set, opt);
   const int length = opt.window.length, A = set.axis_count(), K = static_cast<int>(set.labels.size());
 
   std::vector<int> train_recs = recordings_of(set, Split::Train), val_recs;

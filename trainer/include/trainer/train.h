@@ -64,6 +64,11 @@ struct TrainCallbacks {
   std::function<void(const EpochStats&)> on_epoch;
 };
 
+// The checks train() makes on its input before it starts, for callers that want to fail fast:
+// options in range, data valid (validate()), at least two labels, training recordings for every label,
+// and a window no longer than the longest training recording.
+void check_training_input(const RecordingSet& set, const TrainOptions& options);
+
 // Balanced weights for the training windows: n / (classes * n_k). Throws Error if a class has none.
 std::vector<float> balanced_class_weights(const RecordingSet& set, const WindowSpec& window);
 
