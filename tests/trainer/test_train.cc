@@ -111,6 +111,37 @@ TEST_CASE("the same seed gives bit-identical weights and metrics and another see
   CHECK(std::get<0>(a) != std::get<0>(c));
 }
 
+TEST_CASE("training on several threads is deterministic for a given thread count and still learns", "[train]") {
+  const RecordingSet data = synthetic(6, 300, 12);
+  auto run = [&](int threads) {
+    Model m;
+    m.net = parse_architecture(R"([{"type": "conv1d", "filters": 8, "kernel": 5, "activation": "relu"},
+                                   {"type": "maxpool1d", "pool": 2},
+                                   {"type": "conv1d", "filters": 16, "kernel": 5, "activation": "relu"},
+                                   {"type": "maxpool1d", "pool": 2}, {"type": "dropout", "rate": 0.1},
+                                   {"type": "flatten"}, {"type": "dense", "units": "classes"}, {"type": "softmax"}])",
+                               3);
+    TrainOptions o = quick(15);
+    o.threads = threads;
+    o.batch = 13;  // shares of 7 and 6, and a last batch of another size
+    train(m, data, o);
+    return std::make_pair(all_weights(m), evaluate(m, data, Split::Test).accuracy);
+  };
+  const auto a = run(2), b = run(2), c = run(3), one = run(1);
+  CHECK(a.first == b.first);
+  CHECK(a.first != one.first);  // shares round differently: same maths, other summation order
+  CHECK(a.second >= 0.9);
+  CHECK(c.second >= 0.9);
+  CHECK(one.second >= 0.9);
+  // More threads than examples in a batch: the extra threads have nothing to do.
+  Model m;
+  m.net = make_preset("dense", 3);
+  TrainOptions o = quick(2);
+  o.batch = 2;
+  o.threads = 4;
+  CHECK(train(m, data, o).history.size() == 2);
+}
+
 TEST_CASE("early stopping keeps the weights of the best validation epoch", "[train]") {
   // Labels drawn at random: nothing generalises, so the validation loss soon rises.
   RecordingSet data = synthetic(6, 200, 3, 0.0f);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "layer_json.h"
 #include "trainer/activation.h"
 #include "trainer/batchnorm.h"
 #include "trainer/conv1d.h"
@@ -18,6 +19,13 @@ namespace tml::trainer {
 void Sequential::add(std::unique_ptr<Layer> layer) {
   layers_.push_back(std::move(layer));
   built_ = false;
+}
+
+Sequential Sequential::copy_layers() const {
+  Sequential out;
+  for (const auto& l : layers_)
+    for (auto& made : detail::layers_from_json(detail::layer_settings(*l), 0, {})) out.add(std::move(made));
+  return out;
 }
 
 void Sequential::build(Shape input) {

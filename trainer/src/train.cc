@@ -10,6 +10,7 @@
 #include <string>
 
 #include "trainer/error.h"
+#include "worker_pool.h"
 #include "trainer/loss.h"
 #include "trainer/optimizer.h"
 #include "trainer/random.h"
@@ -157,7 +158,7 @@ TrainResult train(Model& model, const RecordingSet& set, const TrainOptions& opt
                 " labels; end the network with a dense layer of \"classes\" units");
   net.init(opt.seed);
   const int batch = std::min<int>(opt.batch, static_cast<int>(windows.size()));
-  net.reserve(batch);
+  net.reserve((batch + std::min(opt.threads, batch) - 1) / std::min(opt.threads, batch));
 
   model.labels = set.labels;
   model.window = length;
@@ -181,11 +182,41 @@ TrainResult train(Model& model, const RecordingSet& set, const TrainOptions& opt
   const size_t n = windows.size();
   std::vector<uint32_t> order(n);
   std::iota(order.begin(), order.end(), 0u);
-  std::vector<float> x(static_cast<size_t>(batch) * length * A);
-  std::vector<int32_t> y(static_cast<size_t>(batch));
-  std::vector<float> dlogits(static_cast<size_t>(batch) * K);
   const size_t end = net.logits_end();
   const int batches = static_cast<int>((n + static_cast<size_t>(batch) - 1) / static_cast<size_t>(batch));
+
+  // Threads: each takes a contiguous share of every batch on its own copy of the network (the first on
+  // the model's own), with the parameter values copied in before the batch; the gradients are summed
+  // in thread order afterwards. The shares depend only on the batch size and the thread count.
+  const int threads = std::min(opt.threads, batch);
+  struct Lane {
+    Sequential* net = nullptr;
+    std::unique_ptr<Sequential> own;
+    std::vector<float> x, dlogits;
+    std::vector<int32_t> y;
+    LossResult loss;
+    int first = 0, count = 0;
+  };
+  std::vector<Lane> lanes(static_cast<size_t>(threads));
+  const int share = (batch + threads - 1) / threads;
+  for (int t = 0; t < threads; ++t) {
+    Lane& lane = lanes[static_cast<size_t>(t)];
+    if (t == 0) {
+      lane.net = &net;
+    } else {
+      lane.own = std::make_unique<Sequential>(net.copy_layers());
+      lane.own->build(Shape{length, A});
+      lane.own->init(opt.seed + 0x9e3779b97f4a7c15ull * static_cast<uint64_t>(t));  // own dropout streams
+      lane.own->reserve(share);
+      lane.net = lane.own.get();
+    }
+    lane.x.resize(static_cast<size_t>(share) * length * A);
+    lane.y.resize(static_cast<size_t>(share));
+    lane.dlogits.resize(static_cast<size_t>(share) * K);
+  }
+  std::vector<std::vector<Param*>> lane_params;
+  for (auto& lane : lanes) lane_params.push_back(lane.net->trainable_params());
+  detail::WorkerPool pool(threads);
 
   TrainResult result;
   result.train_windows = static_cast<int64_t>(n);
@@ -203,16 +234,55 @@ TrainResult train(Model& model, const RecordingSet& set, const TrainOptions& opt
     for (int bi = 0; bi < batches; ++bi) {
       const size_t first = static_cast<size_t>(bi) * static_cast<size_t>(batch);
       const int b = static_cast<int>(std::min<size_t>(static_cast<size_t>(batch), n - first));
-      gather(set, windows.data(), order.data() + first, b, length, model.normalization, x.data(), y.data());
-      const float* z = net.forward(x.data(), b, Mode::Train, end);
-      const LossResult r = softmax_cross_entropy(z, y.data(), b, K, class_weights, dlogits.data());
-      if (!std::isfinite(r.loss))
+      double weight_sum = 0;  // of the whole batch, to scale each share's mean loss
+      for (int i = 0; i < b; ++i) {
+        const int32_t label = windows[order[first + static_cast<size_t>(i)]].label;
+        weight_sum += class_weights ? class_weights[label] : 1.0f;
+      }
+      const int per = (b + threads - 1) / threads;
+      auto work = [&](int t) {
+        Lane& lane = lanes[static_cast<size_t>(t)];
+        lane.first = std::min(b, t * per);
+        lane.count = std::min(b, lane.first + per) - lane.first;
+        lane.loss = LossResult{};
+        if (lane.count == 0) return;
+        if (t > 0) {  // the current parameters, including batch norm's moving statistics
+          Sequential& mine = *lane.net;
+          for (size_t li = 0; li < net.size(); ++li)
+            for (size_t pi = 0; pi < net.layer(li).params().size(); ++pi)
+              mine.layer(li).params()[pi].value = net.layer(li).params()[pi].value;
+        }
+        gather(set, windows.data(), order.data() + first + static_cast<size_t>(lane.first), lane.count, length,
+               model.normalization, lane.x.data(), lane.y.data());
+        const float* z = lane.net->forward(lane.x.data(), lane.count, Mode::Train, end);
+        lane.loss = softmax_cross_entropy(z, lane.y.data(), lane.count, K, class_weights, lane.dlogits.data());
+        if (threads > 1) {  // this share's mean -> its part of the batch mean
+          double share_weight = 0;
+          for (int i = 0; i < lane.count; ++i) share_weight += class_weights ? class_weights[lane.y[static_cast<size_t>(i)]] : 1.0f;
+          const float scale = static_cast<float>(share_weight / weight_sum);
+          for (int i = 0; i < lane.count * K; ++i) lane.dlogits[static_cast<size_t>(i)] *= scale;
+          lane.loss.loss *= share_weight / weight_sum;
+        }
+        lane.net->backward(lane.dlogits.data(), lane.count, end);
+      };
+      pool.run(work);
+      double batch_loss = 0;
+      for (int t = 0; t < threads; ++t) {
+        const Lane& lane = lanes[static_cast<size_t>(t)];
+        batch_loss += lane.loss.loss;
+        correct += lane.loss.correct;
+        if (t == 0 || lane.count == 0) continue;
+        for (size_t pi = 0; pi < params.size(); ++pi) {
+          float* g = params[pi]->grad.data();
+          const float* h = lane_params[static_cast<size_t>(t)][pi]->grad.data();
+          for (size_t i = 0; i < params[pi]->grad.size(); ++i) g[i] += h[i];
+        }
+      }
+      if (!std::isfinite(batch_loss))
         throw Error("training diverged at epoch " + std::to_string(epoch) +
                     " (the loss is not finite); lower the learning rate");
-      net.backward(dlogits.data(), b, end);
       optimizer->step(params);
-      loss_sum += r.loss * b;
-      correct += r.correct;
+      loss_sum += batch_loss * b;
       seen += b;
       if (cb.on_batch)
         cb.on_batch(epoch, bi + 1, batches, loss_sum / static_cast<double>(seen),

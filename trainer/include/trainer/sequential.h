@@ -31,6 +31,9 @@ class Sequential {
 
   void add(std::unique_ptr<Layer> layer);
 
+  // A network of the same layers with the same settings, not built (no parameters yet).
+  Sequential copy_layers() const;
+
   // Builds every layer for this input shape; throws Error naming the first layer that cannot take its input.
   void build(Shape input);
   bool built() const { return built_; }
