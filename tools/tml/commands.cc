@@ -3,10 +3,12 @@
 namespace tml::cli {
 
 int cmd_ports(int argc, char** argv);
+int cmd_dataset(int argc, char** argv);
 
 namespace {
 const Command kCommands[] = {
     {"ports", "List serial ports and recognise boards", cmd_ports},
+    {"dataset", "Inspect, import and export datasets", cmd_dataset},
 };
 }  // namespace
 
