@@ -1,12 +1,12 @@
 #include "dataset/dataset.h"
-#include "util/error.h"
+#include "dataset/transfer.h"
 
 namespace tml::dataset {
 
 Dataset open_or_import(const std::filesystem::path& source, const std::filesystem::path& scratch) {
   if (std::filesystem::exists(source / "dataset.json")) return Dataset::open(source);
-  (void)scratch;
-  throw Error(source.string() + " is not a tml dataset (no dataset.json)");
+  import_into(scratch, read_import(source, {}));
+  return Dataset::open(scratch);
 }
 
 }  // namespace tml::dataset
