@@ -44,12 +44,16 @@ SimSetup::SimSetup(const SimData& data) {
         if (!data.split.empty() && info.split != data.split) continue;
         recordings.push_back(ds.load(info).values);
       }
-      if (recordings.empty())
-        throw Error("no recordings in " + source.string() + (data.label.empty() ? "" : " with label '" + data.label + "'") +
-                    (data.split.empty() ? "" : " in split '" + data.split + "'"));
+      if (recordings.empty()) continue;  // this sensor has nothing to replay under the filters
       const auto path = dir_ / (file + ".tmlr");
       write_replay(path, ds.meta(), recordings);
       options_.firmware_args.push_back("--" + file + "=" + path.string());
+    }
+    if (options_.firmware_args.empty() && !data.sources.empty()) {
+      std::string where;
+      for (const auto& s : data.sources) where += (where.empty() ? "" : ", ") + s.string();
+      throw Error("no recordings to replay in " + where + (data.label.empty() ? "" : " with label '" + data.label + "'") +
+                  (data.split.empty() ? "" : " in split '" + data.split + "'"));
     }
     if (data.unpaced) options_.firmware_args.push_back("--unpaced");
   } catch (...) {
