@@ -249,3 +249,42 @@ TEST_CASE("paced streaming sends partial batches only when full", "[device]") {
     if (m.type == TML_MSG_SAMPLES) rows += as<tml_msg_samples>(m).count;
   CHECK(rows == 10);
 }
+
+TEST_CASE("rows a sensor had to drop leave a gap in the indices and are never hidden", "[device]") {
+  FakeBoard b;
+  HostSide h;
+  h.drain(b);
+  const uint32_t per_message = b.device.rows_per_message;
+  tml_msg_start start{per_message * 4};
+  h.send(b, TML_MSG_START, &start, sizeof start);
+  b.poll(2);  // START, then the first full message
+  b.drop_next = 10;
+  b.poll(50);
+  auto msgs = h.drain(b);
+  std::vector<std::pair<uint32_t, uint32_t>> batches;  // (first_index, count)
+  for (const auto& m : msgs)
+    if (m.type == TML_MSG_SAMPLES) batches.emplace_back(as<tml_msg_samples>(m).first_index, as<tml_msg_samples>(m).count);
+  REQUIRE(batches.size() >= 2);
+  CHECK(batches[0] == std::make_pair(0u, per_message));
+  uint32_t sent = 0, gaps = 0, gap_rows = 0, gap_at = 0, expected = 0;
+  for (const auto& bt : batches) {
+    if (bt.first != expected) {
+      ++gaps;
+      gap_rows += bt.first - expected;
+      gap_at = bt.first;
+    }
+    expected = bt.first + bt.second;
+    sent += bt.second;
+  }
+  CHECK(gaps == 1);
+  CHECK(gap_rows == 10);  // the ten dropped rows are a visible gap
+  CHECK(sent == per_message * 4 - 10);  // and the stream still ends at the requested row count
+  CHECK(batches.back().first + batches.back().second == per_message * 4);
+  // The values after the gap are the sensor's rows after the gap.
+  for (const auto& m : msgs)
+    if (m.type == TML_MSG_SAMPLES && as<tml_msg_samples>(m).first_index == gap_at) {
+      float v;
+      std::memcpy(&v, m.payload.data() + sizeof(tml_msg_samples), 4);
+      CHECK(v == FakeBoard::accel_value(gap_at, 0));
+    }
+}
