@@ -5,12 +5,13 @@
 
 #include <catch2/catch.hpp>
 #include <cfloat>
-#include <csignal>
 #include <cmath>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <functional>
 
+#include "dataset_test_util.h"
 #include "folder_snapshot.h"
 #include "test_support.h"
 #include "util/atomic_file.h"
@@ -18,10 +19,14 @@
 
 namespace fs = std::filesystem;
 using namespace tml::dataset;
+using tml::test::bits_equal;
+using tml::test::error_of;
 using tml::test::snapshot;
 using tml::test::TempDir;
 
 namespace {
+
+void write(const fs::path& p, const std::string& text) { tml::test::write_text(p, text); }
 
 Meta accel_meta() {
   Meta m;
@@ -39,24 +44,6 @@ Meta mic_meta() {
   m.rate_hz = 16000;
   m.sample_format = "i16";
   return m;
-}
-
-void write(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const tml::Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-bool bits_equal(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
 }  // namespace
@@ -143,7 +130,7 @@ TEST_CASE("a new dataset has a readable manifest with the documented fields", "[
       "}\n";
   CHECK(tml::read_file(dir / "dataset.json") == expected);
   // The sample file: header of axis names, shortest float32 decimals.
-  CHECK(tml::read_file(dir / "data/circle/circle.6600enq7.csv") == "accx,accy,accz\n0.5786,-1.9986,-0.6639\n1e-05,104,-0\n");
+  CHECK(tml::read_file(dir / "data/circle/circle.6600enq7.csv") == "accx,accy,accz\n0.5786,-1.9986,-0.6639\n0.00001,104,-0\n");
 
   Dataset again = Dataset::open(dir);
   CHECK(again.meta().axes == accel_meta().axes);

@@ -21,18 +21,17 @@ const char* const kExamples =
     "tml dataset import datasets/gestures-ei --dataset gestures/\n"
     "tml dataset export gestures/ --format ei --out gestures-ei/";
 
-std::string duration_text(double seconds) {
+std::string seconds_text(double seconds) {
   char buf[64];
-  if (seconds < 60) {
-    std::snprintf(buf, sizeof buf, "%.1f s", seconds);
-  } else if (seconds < 3600) {
-    std::snprintf(buf, sizeof buf, "%d min %04.1f s", static_cast<int>(seconds / 60),
-                  seconds - 60 * static_cast<int>(seconds / 60));
-  } else {
-    std::snprintf(buf, sizeof buf, "%d h %02d min", static_cast<int>(seconds / 3600),
-                  static_cast<int>(seconds / 60) % 60);
-  }
+  std::snprintf(buf, sizeof buf, "%.1f s", seconds);
   return buf;
+}
+
+std::string duration_text(double seconds) {
+  if (seconds < 120) return seconds_text(seconds);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, " (%.1f min)", seconds / 60);
+  return seconds_text(seconds) + buf;
 }
 
 std::string pad(const std::string& s, size_t width) { return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' '); }
@@ -80,7 +79,7 @@ int cmd_info(int argc, char** argv) {
     rows += s.rows;
     min_rows = std::min(min_rows, s.rows);
     max_rows = std::max(max_rows, s.rows);
-    devices[s.device.empty() ? "(unknown)" : s.device]++;
+    devices[s.device.empty() ? "(not recorded)" : s.device]++;
     sources[s.source]++;
   }
   if (d.samples().empty()) min_rows = 0;
@@ -149,7 +148,7 @@ int cmd_info(int argc, char** argv) {
     for (const auto& [name, l] : labels)
       std::cout << "  " << pad(name, w) << rpad(std::to_string(l.train), 6) << rpad(std::to_string(l.test), 6)
                 << rpad(std::to_string(l.train + l.test), 7)
-                << rpad(duration_text(static_cast<double>(l.rows) / m.rate_hz), 12) << "\n";
+                << rpad(seconds_text(static_cast<double>(l.rows) / m.rate_hz), 12) << "\n";
   }
   std::cout << "\n";
   if (orphans.empty()) {
@@ -276,10 +275,14 @@ int cmd_dataset(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string sub = argv[1];
-  if (sub == "info") return cmd_info(argc - 1, argv + 1);
-  if (sub == "import") return cmd_import(argc - 1, argv + 1);
-  if (sub == "export") return cmd_export(argc - 1, argv + 1);
-  throw UsageError("unknown dataset command '" + sub + "': use info, import or export");
+  int (*run)(int, char**) = sub == "info" ? cmd_info : sub == "import" ? cmd_import : sub == "export" ? cmd_export : nullptr;
+  if (!run) throw UsageError("unknown dataset command '" + sub + "': use info, import or export");
+  try {
+    return run(argc - 1, argv + 1);
+  } catch (const UsageError& e) {
+    std::cerr << "tml dataset " << sub << ": " << e.what() << "\nTry 'tml dataset " << sub << " --help'.\n";
+    return 2;
+  }
 }
 
 }  // namespace tml::cli
