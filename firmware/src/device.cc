@@ -212,8 +212,22 @@ extern "C" int tml_device_poll(tml_device* d) {
     const uint32_t left = d->row_limit - d->next_index - d->rows_pending;
     if (room > left) room = left;
   }
-  const int got = d->ops.sensor_read(d->ops.ctx, d->sample_buf + d->rows_pending * bytes, room);
+  uint32_t dropped = 0;
+  int got = d->ops.sensor_read(d->ops.ctx, d->sample_buf + d->rows_pending * bytes, room, &dropped);
   if (got < 0) return got;
+  if (dropped) {  // rows lost before these: send what came before, then leave a gap in the indices
+    uint8_t tail[TML_SAMPLES_MAX_DATA];
+    const size_t got_bytes = static_cast<size_t>(got) * bytes;
+    memcpy(tail, d->sample_buf + d->rows_pending * bytes, got_bytes);
+    int s = flush_rows(d);
+    if (s < 0) return s;
+    d->next_index += dropped;
+    memcpy(d->sample_buf, tail, got_bytes);
+  }
+  if (d->row_limit) {  // never more than asked for, even after a gap
+    const uint32_t left = d->next_index >= d->row_limit ? 0 : d->row_limit - d->next_index - d->rows_pending;
+    if (static_cast<uint32_t>(got) > left) got = static_cast<int>(left);
+  }
   d->rows_pending = static_cast<uint16_t>(d->rows_pending + got);
   const bool done = d->row_limit && d->next_index + d->rows_pending >= d->row_limit;
   if (d->rows_pending < d->rows_per_message && !done) return TML_OK;

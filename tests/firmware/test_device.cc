@@ -4,54 +4,15 @@
 #include <vector>
 
 #include "fake_board.h"
+#include "host_side.h"
 #include "tml/protocol/frame.h"
 
+using tml::test::as;
 using tml::test::FakeBoard;
+using tml::test::HostSide;
+using tml::test::Msg;
 
 namespace {
-
-struct Msg {
-  uint8_t type;
-  uint32_t seq;
-  std::vector<uint8_t> payload;
-};
-
-// Decodes everything the board has sent since the last call.
-struct HostSide {
-  std::vector<uint8_t> buf = std::vector<uint8_t>(TML_FRAME_DECODER_BUFFER_SIZE);
-  tml_frame_decoder dec{};
-  size_t consumed = 0;
-  uint32_t seq = 100;
-  HostSide() { tml_frame_decoder_init(&dec, buf.data(), buf.size()); }
-
-  std::vector<Msg> drain(FakeBoard& b) {
-    std::vector<Msg> out;
-    for (; consumed < b.tx.size(); ++consumed) {
-      tml_frame f;
-      const int s = tml_frame_decoder_push(&dec, b.tx[consumed], &f);
-      REQUIRE((s == TML_ERR_AGAIN || s == TML_FRAME_READY));  // no loss, no corruption in memory
-      if (s == TML_FRAME_READY) out.push_back({f.type, f.seq, {f.payload, f.payload + f.payload_len}});
-    }
-    return out;
-  }
-  uint32_t send(FakeBoard& b, uint8_t type, const void* payload = nullptr, size_t len = 0) {
-    std::vector<uint8_t> out(TML_FRAME_ENCODED_MAX(64));
-    const tml_bytes part = {payload, len};
-    const int n = tml_frame_encode(type, seq, &part, len ? 1 : 0, out.data(), out.size());
-    REQUIRE(n > 0);
-    out.resize(static_cast<size_t>(n));
-    b.host_send(out);
-    return seq++;
-  }
-};
-
-template <typename T>
-T as(const Msg& m) {
-  T v;
-  REQUIRE(m.payload.size() >= sizeof v);
-  std::memcpy(&v, m.payload.data(), sizeof v);
-  return v;
-}
 
 tml_msg_ack ack_of(const Msg& m) {
   REQUIRE(m.type == TML_MSG_ACK);
@@ -67,7 +28,7 @@ TEST_CASE("the board announces itself at boot", "[device]") {
   REQUIRE(!b.tx.empty());
   CHECK(b.tx[0] == 0x00);  // flushes the host's decoder
   HostSide h;
-  auto msgs = h.drain(b);
+  auto msgs = h.drain(b.tx);
   REQUIRE(msgs.size() == 1);
   REQUIRE(msgs[0].type == TML_MSG_SESSION);
   REQUIRE(msgs[0].payload.size() == sizeof(tml_msg_session));
@@ -90,10 +51,10 @@ TEST_CASE("the board announces itself at boot", "[device]") {
 TEST_CASE("HELLO is acknowledged and answered with the session", "[device]") {
   FakeBoard b;
   HostSide h;
-  h.drain(b);
-  const uint32_t seq = h.send(b, TML_MSG_HELLO);
+  h.drain(b.tx);
+  const uint32_t seq = h.send(b.rx, TML_MSG_HELLO);
   b.poll();
-  auto msgs = h.drain(b);
+  auto msgs = h.drain(b.tx);
   REQUIRE(msgs.size() == 2);
   const auto a = ack_of(msgs[0]);
   CHECK(a.command_seq == seq);
@@ -105,12 +66,12 @@ TEST_CASE("HELLO is acknowledged and answered with the session", "[device]") {
 TEST_CASE("START with a row count streams exactly those rows numbered from 0 then stops", "[device]") {
   FakeBoard b;
   HostSide h;
-  h.drain(b);
+  h.drain(b.tx);
   const uint32_t rows = 1000;  // not a multiple of the rows per message
   tml_msg_start start{rows};
-  h.send(b, TML_MSG_START, &start, sizeof start);
+  h.send(b.rx, TML_MSG_START, &start, sizeof start);
   b.poll(200);
-  auto msgs = h.drain(b);
+  auto msgs = h.drain(b.tx);
   REQUIRE(msgs.size() >= 3);
   CHECK(ack_of(msgs[0]).status == TML_OK);
   REQUIRE(msgs[1].type == TML_MSG_SESSION);
@@ -135,43 +96,43 @@ TEST_CASE("START with a row count streams exactly those rows numbered from 0 the
   CHECK(as<tml_msg_session>(msgs[i]).streaming == 0);
   CHECK(b.stops == 1);
   b.poll(50);
-  CHECK(h.drain(b).empty());  // nothing after the end
+  CHECK(h.drain(b.tx).empty());  // nothing after the end
 }
 
 TEST_CASE("START without a count streams until STOP", "[device]") {
   FakeBoard b;
   HostSide h;
-  h.send(b, TML_MSG_SET_SENSOR, nullptr, 0);  // malformed: no payload
+  h.send(b.rx, TML_MSG_SET_SENSOR, nullptr, 0);  // malformed: no payload
   b.poll();
-  h.drain(b);
-  h.send(b, TML_MSG_START);
+  h.drain(b.tx);
+  h.send(b.rx, TML_MSG_START);
   b.poll(20);
-  auto msgs = h.drain(b);
+  auto msgs = h.drain(b.tx);
   size_t samples = 0;
   for (const auto& m : msgs) samples += m.type == TML_MSG_SAMPLES;
   CHECK(samples >= 10);
-  h.send(b, TML_MSG_START);  // already streaming
-  const uint32_t stop_seq = h.send(b, TML_MSG_STOP);
+  h.send(b.rx, TML_MSG_START);  // already streaming
+  const uint32_t stop_seq = h.send(b.rx, TML_MSG_STOP);
   b.poll();
-  msgs = h.drain(b);
+  msgs = h.drain(b.tx);
   std::vector<int> statuses;
   for (const auto& m : msgs)
     if (m.type == TML_MSG_ACK) statuses.push_back(ack_of(m).status);
   CHECK(statuses == std::vector<int>{TML_ERR_STATE, TML_OK});
   CHECK(ack_of(msgs.back()).command_seq == stop_seq);
   b.poll(20);
-  CHECK(h.drain(b).empty());
+  CHECK(h.drain(b.tx).empty());
 }
 
 TEST_CASE("configuration commands", "[device]") {
   FakeBoard b;
   HostSide h;
-  h.drain(b);
+  h.drain(b.tx);
   SECTION("switching to the microphone changes the session") {
     tml_msg_set_sensor m{TML_SENSOR_MIC, {0, 0, 0}};
-    h.send(b, TML_MSG_SET_SENSOR, &m, sizeof m);
+    h.send(b.rx, TML_MSG_SET_SENSOR, &m, sizeof m);
     b.poll();
-    auto msgs = h.drain(b);
+    auto msgs = h.drain(b.tx);
     REQUIRE(msgs.size() == 2);
     CHECK(ack_of(msgs[0]).status == TML_OK);
     const auto s = as<tml_msg_session>(msgs[1]);
@@ -182,26 +143,26 @@ TEST_CASE("configuration commands", "[device]") {
   }
   SECTION("a sensor the board lacks is refused") {
     tml_msg_set_sensor m{TML_SENSOR_LIGHT, {0, 0, 0}};
-    h.send(b, TML_MSG_SET_SENSOR, &m, sizeof m);
+    h.send(b.rx, TML_MSG_SET_SENSOR, &m, sizeof m);
     b.poll();
-    auto msgs = h.drain(b);
+    auto msgs = h.drain(b.tx);
     REQUIRE(msgs.size() == 1);
     CHECK(ack_of(msgs[0]).status == TML_ERR_UNSUPPORTED);
   }
   SECTION("a rate change is reported") {
     tml_msg_set_rate m{50000};
-    h.send(b, TML_MSG_SET_RATE, &m, sizeof m);
+    h.send(b.rx, TML_MSG_SET_RATE, &m, sizeof m);
     b.poll();
-    auto msgs = h.drain(b);
+    auto msgs = h.drain(b.tx);
     REQUIRE(msgs.size() == 2);
     CHECK(as<tml_msg_session>(msgs[1]).rate_millihz == 50000);
   }
   SECTION("unknown commands and wrong payload sizes") {
-    h.send(b, 0x7E);
+    h.send(b.rx, 0x7E);
     const uint8_t junk[3] = {1, 2, 3};
-    h.send(b, TML_MSG_SET_RATE, junk, sizeof junk);
+    h.send(b.rx, TML_MSG_SET_RATE, junk, sizeof junk);
     b.poll();
-    auto msgs = h.drain(b);
+    auto msgs = h.drain(b.tx);
     REQUIRE(msgs.size() == 2);
     CHECK(ack_of(msgs[0]).status == TML_ERR_UNSUPPORTED);
     CHECK(ack_of(msgs[1]).status == TML_ERR_FORMAT);
@@ -209,9 +170,9 @@ TEST_CASE("configuration commands", "[device]") {
   SECTION("a corrupted command is dropped and the next one still works") {
     std::vector<uint8_t> bad = {0x05, 0x01, 0x01, 0x99, 0x98, 0x00};
     b.host_send(bad);
-    const uint32_t seq = h.send(b, TML_MSG_HELLO);
+    const uint32_t seq = h.send(b.rx, TML_MSG_HELLO);
     b.poll();
-    auto msgs = h.drain(b);
+    auto msgs = h.drain(b.tx);
     REQUIRE(msgs.size() == 2);
     CHECK(ack_of(msgs[0]).command_seq == seq);
   }
@@ -235,17 +196,56 @@ TEST_CASE("rows per message are full when unpaced and about 40 ms when paced", "
 TEST_CASE("paced streaming sends partial batches only when full", "[device]") {
   FakeBoard b(1u << TML_SENSOR_ACCEL, /*unpaced=*/false);
   HostSide h;
-  h.drain(b);
+  h.drain(b.tx);
   tml_msg_start start{10};
-  h.send(b, TML_MSG_START, &start, sizeof start);
+  h.send(b.rx, TML_MSG_START, &start, sizeof start);
   b.rows_per_poll = 1;
   b.poll(3);  // 1 poll handles START, 2 more make 2 rows: less than a message of 4
-  auto msgs = h.drain(b);
+  auto msgs = h.drain(b.tx);
   for (const auto& m : msgs) CHECK(m.type != TML_MSG_SAMPLES);
   b.poll(20);
-  msgs = h.drain(b);
+  msgs = h.drain(b.tx);
   uint32_t rows = 0;
   for (const auto& m : msgs)
     if (m.type == TML_MSG_SAMPLES) rows += as<tml_msg_samples>(m).count;
   CHECK(rows == 10);
+}
+
+TEST_CASE("rows a sensor had to drop leave a gap in the indices and are never hidden", "[device]") {
+  FakeBoard b;
+  HostSide h;
+  h.drain(b.tx);
+  const uint32_t per_message = b.device.rows_per_message;
+  tml_msg_start start{per_message * 4};
+  h.send(b.rx, TML_MSG_START, &start, sizeof start);
+  b.poll(2);  // START, then the first full message
+  b.drop_next = 10;
+  b.poll(50);
+  auto msgs = h.drain(b.tx);
+  std::vector<std::pair<uint32_t, uint32_t>> batches;  // (first_index, count)
+  for (const auto& m : msgs)
+    if (m.type == TML_MSG_SAMPLES) batches.emplace_back(as<tml_msg_samples>(m).first_index, as<tml_msg_samples>(m).count);
+  REQUIRE(batches.size() >= 2);
+  CHECK(batches[0] == std::make_pair(0u, per_message));
+  uint32_t sent = 0, gaps = 0, gap_rows = 0, gap_at = 0, expected = 0;
+  for (const auto& bt : batches) {
+    if (bt.first != expected) {
+      ++gaps;
+      gap_rows += bt.first - expected;
+      gap_at = bt.first;
+    }
+    expected = bt.first + bt.second;
+    sent += bt.second;
+  }
+  CHECK(gaps == 1);
+  CHECK(gap_rows == 10);  // the ten dropped rows are a visible gap
+  CHECK(sent == per_message * 4 - 10);  // and the stream still ends at the requested row count
+  CHECK(batches.back().first + batches.back().second == per_message * 4);
+  // The values after the gap are the sensor's rows after the gap.
+  for (const auto& m : msgs)
+    if (m.type == TML_MSG_SAMPLES && as<tml_msg_samples>(m).first_index == gap_at) {
+      float v;
+      std::memcpy(&v, m.payload.data() + sizeof(tml_msg_samples), 4);
+      CHECK(v == FakeBoard::accel_value(gap_at, 0));
+    }
 }

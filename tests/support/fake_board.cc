@@ -58,8 +58,14 @@ int fb_stop(void* ctx) {
   return TML_OK;
 }
 
-int fb_read(void* ctx, void* out, size_t max_rows) {
+int fb_read(void* ctx, void* out, size_t max_rows, uint32_t* dropped) {
   FakeBoard* b = self(ctx);
+  *dropped = 0;
+  if (b->drop_next && max_rows > 0) {  // the sensor's buffer overflowed: these rows are gone
+    *dropped = b->drop_next;
+    b->produced += b->drop_next;
+    b->drop_next = 0;
+  }
   size_t rows = (b->device.id.flags & TML_SESSION_FLAG_UNPACED) ? max_rows : std::min(max_rows, b->rows_per_poll);
   for (size_t i = 0; i < rows; ++i, ++b->produced) {
     if (b->sensor == TML_SENSOR_ACCEL) {

@@ -32,6 +32,7 @@ class FakeBoard {
   size_t rows_per_poll = 1;  // when paced
   uint8_t sensor = 0;        // currently configured
   uint32_t produced = 0;     // rows handed out since START
+  uint32_t drop_next = 0;    // the next read reports this many rows dropped before its rows
   int starts = 0, stops = 0;
   int init_status = 0;
 };

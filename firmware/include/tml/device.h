@@ -45,8 +45,10 @@ typedef struct tml_board_ops {
   int (*sensor_start)(void* ctx);
   int (*sensor_stop)(void* ctx);
   // Copies up to `max_rows` ready rows (axis_count values each, row-major, in the sample format) into
-  // `out`. Returns the number of rows copied (0 when none is ready yet) or a negative status.
-  int (*sensor_read)(void* ctx, void* out, size_t max_rows);
+  // `out`. Returns the number of rows copied (0 when none is ready yet) or a negative status. If the
+  // sensor had to drop rows before these (its buffer overflowed because the link was too slow), it says
+  // how many in *dropped: the device skips their indices, so the host sees the gap and counts the loss.
+  int (*sensor_read)(void* ctx, void* out, size_t max_rows, uint32_t* dropped);
   // Optional (may be null): sees every row batch that is streamed, e.g. to run a model over it.
   void (*on_rows)(void* ctx, uint32_t first_index, const void* rows, size_t count);
 } tml_board_ops;

@@ -29,7 +29,10 @@ int op_configure(void*, uint8_t sensor, uint32_t rate, tml_sensor_config* c) {
 }
 int op_start(void*) { return g_sensors.start(); }
 int op_stop(void*) { return g_sensors.stop(); }
-int op_read(void*, void* out, size_t max_rows) { return g_sensors.read(out, max_rows); }
+int op_read(void*, void* out, size_t max_rows, uint32_t* dropped) {
+  *dropped = 0;  // replay reads on demand: nothing is ever dropped
+  return g_sensors.read(out, max_rows);
+}
 
 // Splits the command line in place at spaces and applies each option; unknown ones are reported.
 int apply_cmdline(uint32_t* flags) {

@@ -56,9 +56,49 @@ std::optional<T> parse_number(std::string_view text) {
 }  // namespace
 
 void append_float(std::string& out, float v) {
+  // The shortest digits that read back as `v`, from to_chars in scientific form: [-]d[.ddd]e(+|-)xx.
   char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string_view s(buf, static_cast<size_t>(r.ptr - buf));
+  if (s.front() == '-') {
+    out += '-';
+    s.remove_prefix(1);
+  }
+  const size_t e = s.find('e');
+  char digits[16];
+  int k = 0;
+  for (char c : s.substr(0, e))
+    if (c != '.') digits[k++] = c;
+  int exp10 = 0;
+  for (char c : s.substr(e + 2)) exp10 = exp10 * 10 + (c - '0');
+  if (s[e + 1] == '-') exp10 = -exp10;
+  if (k == 1 && digits[0] == '0') {
+    out += '0';
+    return;
+  }
+  // Laid out like JavaScript's Number.prototype.toString (the writer of Edge Impulse's files): plain
+  // notation for 1e-7 <= |v| < 1e21, else d.ddde+-x. n is the position of the decimal point.
+  const int n = exp10 + 1;
+  if (k <= n && n <= 21) {
+    out.append(digits, static_cast<size_t>(k));
+    out.append(static_cast<size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out.append(digits, static_cast<size_t>(n));
+    out += '.';
+    out.append(digits + n, static_cast<size_t>(k - n));
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-n), '0');
+    out.append(digits, static_cast<size_t>(k));
+  } else {
+    out += digits[0];
+    if (k > 1) {
+      out += '.';
+      out.append(digits + 1, static_cast<size_t>(k - 1));
+    }
+    out += n - 1 < 0 ? "e-" : "e+";
+    out += std::to_string(std::abs(n - 1));
+  }
 }
 
 void append_double(std::string& out, double v) {

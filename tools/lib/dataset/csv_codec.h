@@ -1,9 +1,12 @@
 // Numbers as text and comma-separated tables: what the dataset's .csv sample files and the CSV importer
 // read and write.
 //
-// Floats are written as the SHORTEST decimal that reads back as the same float32 (std::to_chars), so
+// Floats are written with the FEWEST digits that read back as the same float32 (std::to_chars), so
 // 0.5786f is "0.5786", never "0.57859998941421509", and parse_float(format_float(x)) == x for every
-// finite x. Text is parsed straight to float (correctly rounded), never through double.
+// finite x. The digits are laid out as JavaScript prints numbers (Edge Impulse's files are written by
+// JavaScript): plain notation for 1e-7 <= |x| < 1e21 ("0.0009", "104", "0.00001"), else exponent
+// notation ("1e-7", "3.4028235e+38"); -0 stays "-0". Text is parsed straight to float (correctly
+// rounded), never through double.
 #pragma once
 
 #include <cstddef>
@@ -14,7 +17,7 @@
 
 namespace tml::dataset {
 
-// Appends the shortest round-tripping decimal of a float32 / a double.
+// Appends the shortest round-tripping decimal of a float32 (layout above) / a double (std::to_chars).
 void append_float(std::string& out, float v);
 void append_double(std::string& out, double v);
 std::string format_float(float v);

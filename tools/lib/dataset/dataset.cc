@@ -452,6 +452,9 @@ Sample Dataset::load(const SampleInfo& info) const {
         if (!v)
           throw Error(p + " line " + std::to_string(t.line_of_row[r]) + ": '" + std::string(t.cell(r, c)) +
                       "' is not a finite number");
+        if (meta_.sample_format == "i16" && (*v != std::nearbyint(*v) || *v < -32768.0f || *v > 32767.0f))
+          throw Error(p + " line " + std::to_string(t.line_of_row[r]) + ": " + std::string(t.cell(r, c)) +
+                      " is not a 16-bit integer, which this dataset (i16) holds");
         s.values[r * n_axes + c] = *v;
       }
   }

@@ -145,8 +145,4 @@ class Dataset {
   std::string manifest_text_;   // the manifest as last read or written, to notice other writers
 };
 
-// Opens `source` if it is a tml dataset folder; otherwise imports it (anything `tml dataset import` reads:
-// an Edge Impulse export, CSV or WAV files) into a new dataset at `scratch` and opens that.
-Dataset open_or_import(const std::filesystem::path& source, const std::filesystem::path& scratch);
-
 }  // namespace tml::dataset

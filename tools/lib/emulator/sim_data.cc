@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "dataset/dataset.h"
+#include "dataset/transfer.h"
 #include "emulator/replay.h"
 #include "tml/protocol/messages.h"
 #include "util/error.h"
@@ -31,25 +32,39 @@ SimSetup::SimSetup(const SimData& data) {
   dir_ = tmpl;
   try {
     bool used[TML_SENSOR_COUNT] = {};
-    for (size_t i = 0; i < data.sources.size(); ++i) {
-      const auto& source = data.sources[i];
-      const dataset::Dataset ds = dataset::open_or_import(source, dir_ / ("import-" + std::to_string(i)));
-      const int sensor = replay_sensor_for(ds.meta());
+    for (const auto& source : data.sources) {
+      dataset::Meta meta;
+      std::vector<std::vector<float>> recordings;
+      auto keep = [&](const std::string& label, const std::string& split) {
+        return (data.label.empty() || label == data.label) && (data.split.empty() || split == data.split);
+      };
+      if (std::filesystem::exists(source / "dataset.json")) {
+        const auto ds = dataset::Dataset::open(source);
+        meta = ds.meta();
+        for (const auto& info : ds.samples())
+          if (keep(info.label, info.split)) recordings.push_back(ds.load(info).values);
+      } else {  // anything `tml dataset import` reads, read in memory: nothing is written
+        auto set = dataset::read_import(source, {});
+        meta = set.meta;
+        for (auto& p : set.samples) {
+          const std::string split = p.split.empty() ? dataset::hash_split(p.id, meta.test_percent) : p.split;
+          if (keep(p.label, split)) recordings.push_back(std::move(p.values));
+        }
+      }
+      const int sensor = replay_sensor_for(meta);
       if (used[sensor]) throw Error("two recordings sources for the " + std::string(tml_sensor_name(sensor)) + ": " + source.string());
       used[sensor] = true;
       const std::string file = std::string(sensor == TML_SENSOR_MIC ? "mic" : sensor == TML_SENSOR_LIGHT ? "light" : "accel");
-      std::vector<std::vector<float>> recordings;
-      for (const auto& info : ds.samples()) {
-        if (!data.label.empty() && info.label != data.label) continue;
-        if (!data.split.empty() && info.split != data.split) continue;
-        recordings.push_back(ds.load(info).values);
-      }
-      if (recordings.empty())
-        throw Error("no recordings in " + source.string() + (data.label.empty() ? "" : " with label '" + data.label + "'") +
-                    (data.split.empty() ? "" : " in split '" + data.split + "'"));
+      if (recordings.empty()) continue;  // this sensor has nothing to replay under the filters
       const auto path = dir_ / (file + ".tmlr");
-      write_replay(path, ds.meta(), recordings);
+      write_replay(path, meta, recordings);
       options_.firmware_args.push_back("--" + file + "=" + path.string());
+    }
+    if (options_.firmware_args.empty() && !data.sources.empty()) {
+      std::string where;
+      for (const auto& s : data.sources) where += (where.empty() ? "" : ", ") + s.string();
+      throw Error("no recordings to replay in " + where + (data.label.empty() ? "" : " with label '" + data.label + "'") +
+                  (data.split.empty() ? "" : " in split '" + data.split + "'"));
     }
     if (data.unpaced) options_.firmware_args.push_back("--unpaced");
   } catch (...) {

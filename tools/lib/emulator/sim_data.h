@@ -13,7 +13,8 @@ namespace tml::emulator {
 
 struct SimData {
   // Recordings to replay: tml dataset folders or anything `tml dataset import` reads. Each feeds the
-  // sensor its dataset describes (microphone, light, else accelerometer); one source per sensor.
+  // sensor its dataset describes (microphone, light, else accelerometer); one source per sensor. A
+  // source with no recording left after the label/split filters is skipped; none left at all is an error.
   std::vector<std::filesystem::path> sources;
   std::string label;            // only recordings with this label ("" = all)
   std::string split;            // only this split ("train", "test", "" = all)

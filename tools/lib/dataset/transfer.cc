@@ -1,0 +1,334 @@
+#include "dataset/transfer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "dataset/csv_codec.h"
+#include "dataset/csv_format.h"
+#include "dataset/ei_json.h"
+#include "dataset/wav_format.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace tml::dataset {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool hidden(const fs::path& p) {
+  const std::string n = p.filename().string();
+  return !n.empty() && n[0] == '.';
+}
+
+// The format of an input, from its extension (a file) or the files it holds (a folder).
+Format detect_format(const fs::path& input) {
+  std::error_code ec;
+  if (fs::is_regular_file(input, ec)) {
+    const std::string ext = lower(input.extension().string());
+    if (ext == ".json") return Format::ei;
+    if (ext == ".csv") return Format::csv;
+    if (ext == ".wav") return Format::wav;
+    throw Error("cannot tell the format of " + input.string() + " from its extension; give --format ei, csv or wav");
+  }
+  if (fs::exists(input / "info.labels", ec)) return Format::ei;
+  std::set<std::string> kinds;
+  for (const auto& f : input_files(input, "", {kManifestCsv})) {
+    const std::string ext = lower(f.path.extension().string());
+    if (ext == ".json" || ext == ".csv" || ext == ".wav") kinds.insert(ext);
+  }
+  if (kinds.empty()) throw Error(input.string() + " holds no .json, .csv or .wav files to import");
+  if (kinds.size() > 1) {
+    std::string list;
+    for (const auto& k : kinds) list += (list.empty() ? "" : " and ") + k;
+    throw Error(input.string() + " holds " + list + " files; choose which to import with --format ei, csv or wav");
+  }
+  const std::string& k = *kinds.begin();
+  return k == ".json" ? Format::ei : k == ".csv" ? Format::csv : Format::wav;
+}
+
+}  // namespace
+
+Format parse_format(const std::string& name) {
+  if (name == "ei") return Format::ei;
+  if (name == "csv") return Format::csv;
+  if (name == "wav") return Format::wav;
+  throw Error("unknown format '" + name + "': use ei (Edge Impulse JSON), csv or wav");
+}
+
+const char* format_name(Format f) {
+  switch (f) {
+    case Format::ei: return "ei";
+    case Format::csv: return "csv";
+    case Format::wav: return "wav";
+  }
+  return "?";
+}
+
+const char* format_title(Format f) {
+  switch (f) {
+    case Format::ei: return "Edge Impulse JSON";
+    case Format::csv: return "CSV";
+    case Format::wav: return "WAV";
+  }
+  return "?";
+}
+
+ImportSet read_import(const fs::path& input, const ImportOptions& opt) {
+  std::error_code ec;
+  if (!fs::exists(input, ec)) throw Error(input.string() + " does not exist");
+  if (!opt.label.empty()) validate_label(opt.label);
+  if (!opt.split.empty() && opt.split != "train" && opt.split != "test")
+    throw Error("split '" + opt.split + "' must be train or test");
+  if (opt.rate_hz != 0 && !(std::isfinite(opt.rate_hz) && opt.rate_hz > 0))
+    throw Error("the rate must be a positive number of Hz");
+  const Format format = opt.format ? *opt.format : detect_format(input);
+  if (opt.rate_hz != 0 && format != Format::csv)
+    throw Error(std::string("--rate applies to CSV imports only: ") + format_title(format) +
+                " files declare their own rate");
+
+  ImportSet set;
+  switch (format) {
+    case Format::ei: set = read_ei(input, opt); break;
+    case Format::csv: set = read_csv(input, opt); break;
+    case Format::wav: set = read_wav(input, opt); break;
+  }
+  set.format = format;
+  if (set.samples.empty())
+    throw Error("no " + std::string(format_title(format)) + " samples found in " + input.string());
+
+  std::map<std::string, std::string> origin_of_id;
+  for (auto& s : set.samples) {
+    if (!opt.label.empty()) s.label = opt.label;
+    if (!opt.split.empty()) s.split = opt.split;
+    try {
+      validate_label(s.label);
+      validate_sample_id(s.id);
+    } catch (const Error& e) {
+      throw Error(s.origin + ": " + e.what());
+    }
+    auto [it, fresh] = origin_of_id.emplace(s.id, s.origin);
+    if (!fresh)
+      throw Error(it->second + " and " + s.origin + " both give sample id '" + s.id + "'; rename one of them");
+  }
+  try {
+    validate_meta(set.meta);
+  } catch (const Error& e) {
+    throw Error(set.samples.front().origin + ": " + e.what());
+  }
+  return set;
+}
+
+std::vector<SampleInfo> import_into(const fs::path& dir, const ImportSet& set, bool* created) {
+  std::error_code ec;
+  const bool exists = fs::exists(dir / "dataset.json", ec);
+  Dataset d = exists ? Dataset::open(dir) : Dataset::create_on_first_add(dir, set.meta);
+  if (exists && !same_axes_and_rate(d.meta(), set.meta))
+    throw Error("dataset " + dir.string() + " holds " + describe(d.meta()) + "; the input has " + describe(set.meta) +
+                ". Import it into another dataset folder");
+  std::vector<NewSample> batch;
+  batch.reserve(set.samples.size());
+  const std::string source = std::string("import:") + format_name(set.format);
+  for (const auto& s : set.samples)
+    batch.push_back(NewSample{s.label, s.values, s.device, source, s.id, s.split, s.created});
+  auto added = d.add_all(batch);
+  if (created) *created = !exists;
+  return added;
+}
+
+void export_dataset(const Dataset& d, Format f, const fs::path& out) {
+  if (d.samples().empty()) throw Error("dataset " + d.dir().string() + " has no samples to export");
+  std::error_code ec;
+  if (fs::exists(out, ec)) {
+    if (!fs::is_directory(out, ec)) throw Error("cannot export to " + out.string() + ": it is a file");
+    if (!fs::is_empty(out, ec))
+      throw Error("cannot export to " + out.string() + ": the folder is not empty; choose a new one");
+  }
+  const bool made = !fs::exists(out, ec);
+  if (!fs::create_directories(out, ec) && ec) throw Error("cannot create folder " + out.string() + ": " + ec.message());
+  try {
+    switch (f) {
+      case Format::ei: export_ei(d, out); break;
+      case Format::csv: export_csv(d, out); break;
+      case Format::wav: export_wav(d, out); break;
+    }
+  } catch (...) {
+    // The folder was new or empty: everything in it is ours.
+    if (made) {
+      fs::remove_all(out, ec);
+    } else {
+      for (auto it = fs::directory_iterator(out, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        std::error_code e2;
+        fs::remove_all(it->path(), e2);
+      }
+    }
+    throw;
+  }
+}
+
+// ---- helpers --------------------------------------------------------------------------------------
+
+std::vector<InputFile> input_files(const fs::path& input, const std::string& extension,
+                                   const std::vector<std::string>& skip) {
+  std::error_code ec;
+  if (fs::is_regular_file(input, ec)) {
+    const fs::path parent = input.has_parent_path() ? input.parent_path() : fs::path(".");
+    return {InputFile{input, parent, true}};
+  }
+  if (!fs::is_directory(input, ec)) throw Error(input.string() + " is neither a file nor a folder");
+  std::vector<InputFile> out;
+  for (auto it = fs::recursive_directory_iterator(input, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (hidden(it->path())) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    std::error_code e2;
+    if (!it->is_regular_file(e2)) continue;
+    const std::string name = it->path().filename().string();
+    if (std::find(skip.begin(), skip.end(), name) != skip.end() && it->path().parent_path() == input) continue;
+    if (!extension.empty() && lower(it->path().extension().string()) != extension) continue;
+    out.push_back(InputFile{it->path(), input, false});
+  }
+  if (ec) throw Error("cannot list " + input.string() + ": " + ec.message());
+  std::sort(out.begin(), out.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
+  return out;
+}
+
+namespace {
+
+std::string split_of_folder(const std::string& name) {
+  const std::string n = lower(name);
+  if (n == "training" || n == "train") return "train";
+  if (n == "testing" || n == "test") return "test";
+  return "";
+}
+
+// The folder names between root and the file (for one file given alone: its parent's name).
+std::vector<std::string> folders_of(const InputFile& f) {
+  std::vector<std::string> out;
+  if (f.single) {
+    const fs::path parent = fs::absolute(f.path).parent_path();
+    if (!parent.filename().empty()) out.push_back(parent.filename().string());
+    return out;
+  }
+  const fs::path rel = f.path.lexically_relative(f.root).parent_path();
+  for (const auto& part : rel) {
+    const std::string s = part.string();
+    if (!s.empty() && s != ".") out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string split_from_folders(const InputFile& f) {
+  std::string split;
+  for (const auto& name : folders_of(f)) {
+    const std::string s = split_of_folder(name);
+    if (!s.empty()) split = s;
+  }
+  return split;
+}
+
+std::string split_from_category(const std::string& category, const std::string& origin) {
+  const std::string s = split_of_folder(category);
+  if (s.empty())
+    throw Error(origin + ": category '" + category + "' is not training or testing");
+  return s;
+}
+
+std::string label_from_path(const InputFile& f, bool use_folders) {
+  if (use_folders && !f.single) {
+    const auto folders = folders_of(f);
+    for (auto it = folders.rbegin(); it != folders.rend(); ++it)
+      if (split_of_folder(*it).empty()) return *it;
+  }
+  const std::string name = f.path.filename().string();
+  return name.substr(0, name.find('.'));
+}
+
+std::string id_from_stem(const std::string& label, const std::string& stem) {
+  return stem.rfind(label + ".", 0) == 0 ? stem : label + "." + stem;
+}
+
+std::string guess_sensor(const std::vector<Axis>& axes) {
+  auto all_start = [&](const char* prefix) {
+    for (const auto& a : axes)
+      if (lower(a.name).rfind(prefix, 0) != 0) return false;
+    return !axes.empty();
+  };
+  if (all_start("acc")) return "accelerometer";
+  if (all_start("gyr")) return "gyroscope";
+  if (axes.size() == 1 && lower(axes[0].name) == "audio") return "microphone";
+  return "imported";
+}
+
+double rate_from_interval_s(double interval_s) { return std::round(1e6 / interval_s) / 1e6; }
+
+std::vector<LabelledFile> labelled_files(const fs::path& input, const std::string& extension,
+                                         const ImportOptions& opt) {
+  std::vector<LabelledFile> out;
+  std::error_code ec;
+  const fs::path manifest = input / kManifestCsv;
+  if (fs::is_directory(input, ec) && fs::is_regular_file(manifest, ec)) {
+    for (const auto& row : read_manifest_csv(manifest)) {
+      LabelledFile lf;
+      lf.file = InputFile{input / fs::path(row.file).lexically_normal(), input, false};
+      if (!fs::is_regular_file(lf.file.path, ec))
+        throw Error(manifest.string() + " line " + std::to_string(row.line) + " names " + row.file + ", which is missing");
+      lf.label = !opt.label.empty() ? opt.label : !row.label.empty() ? row.label : label_from_path(lf.file, true);
+      lf.split = row.split.empty() ? split_from_folders(lf.file) : row.split;
+      out.push_back(std::move(lf));
+    }
+  } else {
+    for (auto& f : input_files(input, extension, {kManifestCsv})) {
+      LabelledFile lf;
+      lf.label = !opt.label.empty() ? opt.label : label_from_path(f, true);
+      lf.split = split_from_folders(f);
+      lf.file = std::move(f);
+      out.push_back(std::move(lf));
+    }
+  }
+  for (auto& lf : out) lf.id = id_from_stem(lf.label, lf.file.path.stem().string());
+  return out;
+}
+
+std::string split_folder(const std::string& split) { return split == "test" ? "testing" : "training"; }
+
+std::vector<ManifestRow> read_manifest_csv(const fs::path& file) {
+  const std::string text = read_file(file);
+  const CsvText t = split_csv(text, file.string());
+  auto column = [&](const char* name) -> size_t {
+    for (size_t c = 0; c < t.header.size(); ++c)
+      if (lower(t.header[c]) == name) return c;
+    throw Error(file.string() + " has no '" + name + "' column (it needs file,label,split)");
+  };
+  const size_t cf = column("file"), cl = column("label"), cs = column("split");
+  std::vector<ManifestRow> rows;
+  for (size_t r = 0; r < t.rows(); ++r) {
+    ManifestRow row{csv_unquote(t.cell(r, cf)), csv_unquote(t.cell(r, cl)), std::string(t.cell(r, cs)),
+                    t.line_of_row[r]};
+    const std::string where = file.string() + " line " + std::to_string(row.line);
+    const fs::path p = fs::path(row.file).lexically_normal();
+    if (row.file.empty() || p.is_absolute() || (!p.empty() && *p.begin() == ".."))
+      throw Error(where + ": file '" + row.file + "' must be a path inside the folder");
+    if (!row.split.empty()) row.split = split_from_category(row.split, where);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string format_manifest_csv(const std::vector<ManifestRow>& rows) {
+  std::string out = "file,label,split\n";
+  for (const auto& r : rows) out += csv_field(r.file) + "," + csv_field(r.label) + "," + r.split + "\n";
+  return out;
+}
+
+}  // namespace tml::dataset
