@@ -20,16 +20,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "dataset/dataset.h"
 #include "train/recordings.h"
-#include "train/scratch.h"
 #include "trainer/architecture.h"
 #include "trainer/kernels.h"
 #include "trainer/random.h"
@@ -85,47 +82,6 @@ double median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-// TEMPORARY until the Edge Impulse importer is merged: the export read here and added with the store's API.
-dataset::Dataset import_ei(const fs::path& root, const fs::path& dir) {
-  dataset::Meta meta;
-  meta.sensor = "accelerometer";
-  meta.axes = {{"accx", "m/s2"}, {"accy", "m/s2"}, {"accz", "m/s2"}};
-  meta.rate_hz = 104;
-  meta.sample_format = "f32";
-  auto ds = dataset::Dataset::create_on_first_add(dir, meta);
-  std::vector<fs::path> files;
-  for (const char* split : {"training", "testing"})
-    for (const auto& e : fs::directory_iterator(root / split))
-      if (e.path().extension() == ".json") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  std::vector<dataset::NewSample> batch;
-  for (const auto& f : files) {
-    std::ifstream in(f);
-    const auto j = nlohmann::json::parse(in);
-    dataset::NewSample s;
-    const std::string name = f.filename().string();
-    s.label = name.substr(0, name.find('.'));
-    s.id = s.label + "." + name.substr(name.find(".json.") + 6, 8);
-    s.split = f.parent_path().filename() == "training" ? "train" : "test";
-    s.device = "DATA_FORWARDER";
-    s.source = "import:ei";
-    for (const auto& row : j["payload"]["values"])
-      for (const auto& v : row) s.values.push_back(v.get<float>());
-    batch.push_back(std::move(s));
-  }
-  ds.add_all(batch);
-  return dataset::Dataset::open(dir);
-}
-
-dataset::Dataset open_data(const fs::path& data, const fs::path& scratch) {
-  try {
-    return dataset::open_or_import(data, scratch / "ds");
-  } catch (const std::exception&) {
-    fs::remove_all(scratch / "ds");
-    return import_ei(data, scratch / "ds");
-  }
-}
-
 Run run_ours(const trainer::RecordingSet& set, const std::string& model, int seed, const Options& o) {
   trainer::Model m;
   m.net = trainer::make_preset(model, static_cast<int>(set.labels.size()));
@@ -171,9 +127,7 @@ void benchmark(const Options& o) {
   const auto& k = trainer::kernels::kernels();
   std::printf("training benchmark: data %s, %d epochs, batch 32, Adam 1e-3, seeds 1-%d; ours: %d thread(s), %s kernels\n",
               o.data.string().c_str(), o.epochs, o.seeds, o.threads, k.isa);
-  train::ScratchDir scratch("tml-bench-train");
-  const dataset::Dataset ds = open_data(o.data, scratch.path());
-  const trainer::RecordingSet set = train::load_recordings(ds);
+  const trainer::RecordingSet set = train::read_recordings(o.data);  // as `tml train --dataset` reads it
 
   std::string torch_why, libtorch_why;
   bool have_torch = false;

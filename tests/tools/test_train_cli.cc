@@ -155,7 +155,7 @@ TEST_CASE("tml train and tml eval refuse bad input with a clear message and a no
       {{"train", "--dataset", (dir / "empty").string(), "--out", out}, 1, "is empty: capture or import samples first"},
       {{"train", "--dataset", (dir / "ghost").string(), "--out", out, "--window", "1s"}, 1,
        "label 'ghost' has no training recordings"},
-      {{"train", "--dataset", (dir / "nothing").string(), "--out", out}, 1, "is not a tml dataset"},
+      {{"train", "--dataset", (dir / "nothing").string(), "--out", out}, 1, "nothing does not exist"},
       {{"eval", "--model", (dir / "none.model").string(), "--dataset", ds}, 1, "none.model does not exist"},
       {{"eval", "--model", (dir / "bad.json").string(), "--dataset", ds}, 1, "not a tml model file"},
       {{"eval", "--dataset", ds}, 2, "--model is required"},
@@ -199,4 +199,15 @@ TEST_CASE("tml eval refuses a dataset with other labels or another rate", "[trai
   CHECK(r.err.find("label 'wobble', which is not one of the model's labels (fast, slow)") != std::string::npos);
   auto s = run_tml({"eval", "--model", model, "--dataset", (dir / "ds").string(), "--split", "sideways"});
   CHECK(s.exit_code == 2);
+}
+
+TEST_CASE("tml train reads an Edge Impulse export directly and cuts the reference windows", "[train_cli]") {
+  TempDir dir("tml-train-cli");
+  auto r = run_tml({"train", "--dataset", tml::test::example_gestures().string(), "--model", "dense", "--window", "2s",
+                    "--stride", "0.5s", "--epochs", "2", "--out", (dir / "g.model").string(), "-q"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("on 1224 windows") != std::string::npos);
+  CHECK(r.out.find("(408 windows)") != std::string::npos);
+  CHECK(r.err.find("96 recordings, 4 labels, window 208 rows (2.00 s), stride 52 rows") != std::string::npos);
 }

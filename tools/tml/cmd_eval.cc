@@ -6,10 +6,8 @@
 #include <iostream>
 
 #include "cli/command.h"
-#include "dataset/dataset.h"
 #include "train/recordings.h"
 #include "train/report.h"
-#include "train/scratch.h"
 #include "trainer/error.h"
 #include "trainer/train.h"
 #include "util/error.h"
@@ -46,20 +44,17 @@ int cmd_eval(int argc, char** argv) {
   }
 
   const std::filesystem::path dataset_arg = r["dataset"].as<std::string>();
-  train::ScratchDir scratch("tml-eval");
-  const dataset::Dataset ds = dataset::open_or_import(dataset_arg, scratch.path() / "dataset");
-  const auto& meta = ds.meta();
-  if (meta.axes.size() != model.axes.size())
+  const trainer::RecordingSet set = train::read_recordings(dataset_arg, model.labels);
+  if (set.axes.size() != model.axes.size())
     throw Error("the model takes " + std::to_string(model.axes.size()) + " axes but dataset " + dataset_arg.string() +
-                " has " + std::to_string(meta.axes.size()));
-  for (size_t a = 0; a < meta.axes.size(); ++a)
-    if (meta.axes[a].name != model.axes[a].name)
-      spdlog::warn("axis {} is '{}' in the dataset but '{}' in the model", a + 1, meta.axes[a].name, model.axes[a].name);
-  if (std::fabs(meta.rate_hz - model.rate_hz) > 1e-3 * model.rate_hz)
+                " has " + std::to_string(set.axes.size()));
+  for (size_t a = 0; a < set.axes.size(); ++a)
+    if (set.axes[a] != model.axes[a].name)
+      spdlog::warn("axis {} is '{}' in the dataset but '{}' in the model", a + 1, set.axes[a], model.axes[a].name);
+  if (std::fabs(set.rate_hz - model.rate_hz) > 1e-3 * model.rate_hz)
     throw Error("the model was trained at " + std::to_string(model.rate_hz) + " Hz but dataset " + dataset_arg.string() +
-                " is sampled at " + std::to_string(meta.rate_hz) + " Hz");
+                " is sampled at " + std::to_string(set.rate_hz) + " Hz");
 
-  const trainer::RecordingSet set = train::load_recordings(ds, model.labels);
   std::vector<int> recs;
   for (size_t i = 0; i < set.recordings.size(); ++i)
     if (split == "all" || trainer::split_name(set.recordings[i].split) == split) recs.push_back(static_cast<int>(i));

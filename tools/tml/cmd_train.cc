@@ -9,10 +9,8 @@
 
 #include "cli/command.h"
 #include "cli/progress.h"
-#include "dataset/dataset.h"
 #include "train/recordings.h"
 #include "train/report.h"
-#include "train/scratch.h"
 #include "trainer/architecture.h"
 #include "trainer/error.h"
 #include "trainer/train.h"
@@ -125,9 +123,7 @@ int cmd_train(int argc, char** argv) {
   }
 
   const std::filesystem::path dataset_arg = r["dataset"].as<std::string>();
-  train::ScratchDir scratch("tml-train");
-  const dataset::Dataset ds = dataset::open_or_import(dataset_arg, scratch.path() / "dataset");
-  const trainer::RecordingSet set = train::load_recordings(ds);
+  const trainer::RecordingSet set = train::read_recordings(dataset_arg);
 
   opt.window.length = trainer::parse_rows(r["window"].as<std::string>(), set.rate_hz, "--window");
   opt.window.stride = r.count("stride") ? trainer::parse_rows(r["stride"].as<std::string>(), set.rate_hz, "--stride")

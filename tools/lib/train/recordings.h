@@ -17,6 +17,11 @@ namespace tml::train {
 // is empty, or if a sample cannot be read.
 trainer::RecordingSet load_recordings(const dataset::Dataset& ds, const std::vector<std::string>& labels = {});
 
+// The recordings of `source`: a dataset folder (through Dataset), or anything `tml dataset import` reads
+// (an Edge Impulse export, CSV or WAV files), read in memory with the importer's rules and nothing
+// written. Same `labels` rule and errors as load_recordings().
+trainer::RecordingSet read_recordings(const std::filesystem::path& source, const std::vector<std::string>& labels = {});
+
 // Writes a model file atomically. Throws tml::Error naming the path.
 void save_model(const trainer::Model& model, const std::filesystem::path& path);
 
