@@ -142,18 +142,25 @@ Normalization fit_normalization(const RecordingSet& set, const std::vector<Windo
 void gather(const RecordingSet& set, const Window* windows, const uint32_t* order, int count, int length,
             const Normalization& norm, float* x, int32_t* y) {
   const int A = set.axis_count();
-  const float* mean = norm.mean.data();
-  const float* sd = norm.std.data();
+  // The per-axis mean and std repeated along a window, so the loop below runs over flat rows x axes.
+  const size_t n = static_cast<size_t>(length) * A;
+  std::vector<float> mean(n), sd(n);
+  for (size_t i = 0; i < n; ++i) {
+    mean[i] = norm.mean[i % static_cast<size_t>(A)];
+    sd[i] = norm.std[i % static_cast<size_t>(A)];
+  }
+  const float* __restrict m = mean.data();
+  const float* __restrict d = sd.data();
   for (int i = 0; i < count; ++i) {
     const Window& w = windows[order ? order[i] : static_cast<uint32_t>(i)];
     const Recording& r = set.recordings[static_cast<size_t>(w.recording)];
-    float* out = x + static_cast<size_t>(i) * length * A;
+    float* __restrict out = x + static_cast<size_t>(i) * n;
     const int avail = std::min(length, r.rows - w.start);
-    const float* src = r.values.data() + static_cast<size_t>(w.start) * A;
-    for (int t = 0; t < avail; ++t)
-      for (int a = 0; a < A; ++a) out[t * A + a] = (src[t * A + a] - mean[a]) / sd[a];
+    const float* __restrict src = r.values.data() + static_cast<size_t>(w.start) * A;
+    const size_t flat = static_cast<size_t>(avail) * A;
+    for (size_t k = 0; k < flat; ++k) out[k] = (src[k] - m[k]) / d[k];
     for (int t = avail; t < length; ++t)  // padding: the last row repeated
-      std::memcpy(out + t * A, out + (avail - 1) * A, sizeof(float) * A);
+      std::memcpy(out + static_cast<size_t>(t) * A, out + static_cast<size_t>(avail - 1) * A, sizeof(float) * A);
     if (y) y[i] = w.label;
   }
 }

@@ -1,6 +1,7 @@
 #include "trainer/pooling.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "trainer/error.h"
@@ -32,34 +33,69 @@ Shape MaxPool1D::compute_output(Shape input) const { return pooled("maxpool1d", 
 
 void MaxPool1D::reserve(int max_batch) { argmax_.assign(static_cast<size_t>(output_.size()) * max_batch, 0); }
 
-void MaxPool1D::forward(const float* x, float* y, int batch, Mode mode) {
+void MaxPool1D::forward(const float* x, float* y, int batch, Mode mode) { forward_impl<false>(x, y, batch, mode); }
+
+void MaxPool1D::forward_relu(const float* x, float* y, int batch, Mode mode) { forward_impl<true>(x, y, batch, mode); }
+
+void MaxPool1D::backward(const float*, const float* y, const float* dy, float* dx, int batch) {
+  backward_impl<false>(y, dy, dx, batch);
+}
+
+void MaxPool1D::backward_relu(const float* y, const float* dy, float* dx, int batch) {
+  backward_impl<true>(y, dy, dx, batch);
+}
+
+namespace {
+
+// Four channels at a time with GCC/Clang vector types (any x86-64 has 4-float vectors): the comparisons
+// become selects, so the data never decides a branch.
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+inline v4f load4(const float* p) {
+  v4f v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline v4i load4(const int32_t* p) {
+  v4i v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store4(float* p, v4f v) { std::memcpy(p, &v, sizeof v); }
+inline void store4(int32_t* p, v4i v) { std::memcpy(p, &v, sizeof v); }
+
+}  // namespace
+
+// With kRelu, max(0, max_i x_i) equals the max of the ReLU outputs, and the first maximum of the ReLU
+// outputs is the first maximum of x when it is positive; when it is not, the ReLU blocks the gradient.
+template <bool kRelu>
+void MaxPool1D::forward_impl(const float* x, float* y, int batch, Mode mode) {
   const int C = input_.channels, T_in = input_.time, T_out = output_.time;
-  if (mode == Mode::Infer) {
-    for (int b = 0; b < batch; ++b) {
-      const float* xb = x + static_cast<size_t>(b) * T_in * C;
-      float* yb = y + static_cast<size_t>(b) * T_out * C;
-      for (int t = 0; t < T_out; ++t) {
-        float* __restrict yr = yb + t * C;
-        const float* x0 = xb + t * stride_ * C;
-        for (int c = 0; c < C; ++c) yr[c] = x0[c];
-        for (int i = 1; i < pool_; ++i) {
-          const float* __restrict xr = x0 + i * C;
-          for (int c = 0; c < C; ++c) yr[c] = std::max(yr[c], xr[c]);
-        }
-      }
-    }
-    return;
-  }
-  if (argmax_.size() < static_cast<size_t>(output_.size()) * batch) reserve(batch);
+  const bool train = mode == Mode::Train;
+  if (train && argmax_.size() < static_cast<size_t>(output_.size()) * batch) reserve(batch);
+  const v4f zero = {0, 0, 0, 0};
   for (int b = 0; b < batch; ++b) {
     const float* xb = x + static_cast<size_t>(b) * T_in * C;
     float* yb = y + static_cast<size_t>(b) * T_out * C;
-    int32_t* ab = argmax_.data() + static_cast<size_t>(b) * T_out * C;
+    int32_t* ab = train ? argmax_.data() + static_cast<size_t>(b) * T_out * C : nullptr;
     for (int t = 0; t < T_out; ++t) {
-      float* __restrict yr = yb + t * C;
-      int32_t* __restrict ar = ab + t * C;
+      float* yr = yb + t * C;
       const float* x0 = xb + t * stride_ * C;
-      for (int c = 0; c < C; ++c) {  // selects in registers, no data-dependent branches
+      int c = 0;
+      for (; c + 4 <= C; c += 4) {
+        v4f best = load4(x0 + c);
+        v4i arg = {0, 0, 0, 0};
+        for (int i = 1; i < pool_; ++i) {
+          const v4f v = load4(x0 + i * C + c);
+          const v4i greater = v > best;
+          best = greater ? v : best;
+          arg = greater ? v4i{i, i, i, i} : arg;
+        }
+        if (kRelu) best = best > zero ? best : zero;
+        store4(yr + c, best);
+        if (train) store4(ab + t * C + c, arg);
+      }
+      for (; c < C; ++c) {
         float best = x0[c];
         int32_t arg = 0;
         for (int i = 1; i < pool_; ++i) {
@@ -67,19 +103,22 @@ void MaxPool1D::forward(const float* x, float* y, int batch, Mode mode) {
           arg = v > best ? i : arg;
           best = v > best ? v : best;
         }
-        yr[c] = best;
-        ar[c] = arg;
+        yr[c] = kRelu ? std::max(best, 0.0f) : best;
+        if (train) ab[t * C + c] = arg;
       }
     }
   }
 }
 
-void MaxPool1D::backward(const float*, const float*, const float* dy, float* dx, int batch) {
+template <bool kRelu>
+void MaxPool1D::backward_impl(const float* y, const float* dy, float* dx, int batch) {
   if (!dx) return;
   const int C = input_.channels, T_in = input_.time, T_out = output_.time;
+  const v4f zero = {0, 0, 0, 0};
   for (int b = 0; b < batch; ++b) {
     float* dxb = dx + static_cast<size_t>(b) * T_in * C;
     const float* dyb = dy + static_cast<size_t>(b) * T_out * C;
+    const float* yb = y + static_cast<size_t>(b) * T_out * C;
     const int32_t* ab = argmax_.data() + static_cast<size_t>(b) * T_out * C;
     if (stride_ >= pool_) {
       // Windows do not overlap: every input row is written once (0 where it was not the maximum).
@@ -87,22 +126,27 @@ void MaxPool1D::backward(const float*, const float*, const float* dy, float* dx,
       for (int t = 0; t < T_out; ++t) {
         const int t0 = t * stride_;
         std::fill(dxb + covered * C, dxb + t0 * C, 0.0f);
-        const float* __restrict dr = dyb + t * C;
-        const int32_t* __restrict ar = ab + t * C;
-        for (int i = 0; i < pool_; ++i) {
-          float* __restrict o = dxb + (t0 + i) * C;
-          for (int c = 0; c < C; ++c) {
-            const float d = dr[c];
-            o[c] = ar[c] == i ? d : 0.0f;
-          }
+        const float* dr = dyb + t * C;
+        const float* yr = yb + t * C;
+        const int32_t* ar = ab + t * C;
+        float* o = dxb + t0 * C;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          const v4f d = load4(dr + c);
+          const v4i a = load4(ar + c);
+          const v4i open = kRelu ? (load4(yr + c) > zero) : v4i{-1, -1, -1, -1};
+          for (int i = 0; i < pool_; ++i) store4(o + i * C + c, ((a == v4i{i, i, i, i}) & open) ? d : zero);
         }
+        for (; c < C; ++c)
+          for (int i = 0; i < pool_; ++i) o[i * C + c] = ar[c] == i && (!kRelu || yr[c] > 0.0f) ? dr[c] : 0.0f;
         covered = t0 + pool_;
       }
       std::fill(dxb + covered * C, dxb + T_in * C, 0.0f);
     } else {
       std::fill(dxb, dxb + T_in * C, 0.0f);
       for (int t = 0; t < T_out; ++t)
-        for (int c = 0; c < C; ++c) dxb[(t * stride_ + ab[t * C + c]) * C + c] += dyb[t * C + c];
+        for (int c = 0; c < C; ++c)
+          if (!kRelu || yb[t * C + c] > 0.0f) dxb[(t * stride_ + ab[t * C + c]) * C + c] += dyb[t * C + c];
     }
   }
 }

@@ -96,11 +96,20 @@ void Sequential::reserve(int max_batch) {
   capacity_ = max_batch;
 }
 
+// A ReLU followed by max pooling runs as one pass of the pooling layer (MaxPool1D::forward_relu), which
+// gives the same values and gradients without writing the ReLU's output.
 const float* Sequential::forward(const float* x, int batch, Mode mode, size_t end) {
   if (batch > capacity_) reserve(batch);
   x_ = x;
+  fused_.assign(layers_.size(), 0);
   const float* in = x;
   for (size_t i = 0; i < end; ++i) {
+    if (layers_[i]->kind() == LayerKind::ReLU && i + 1 < end && layers_[i + 1]->kind() == LayerKind::MaxPool1D) {
+      static_cast<MaxPool1D&>(*layers_[i + 1]).forward_relu(in, acts_[i + 1].data(), batch, mode);
+      fused_[i] = 1;
+      in = acts_[++i].data();
+      continue;
+    }
     layers_[i]->forward(in, acts_[i].data(), batch, mode);
     in = acts_[i].data();
   }
@@ -110,10 +119,16 @@ const float* Sequential::forward(const float* x, int batch, Mode mode, size_t en
 void Sequential::backward(const float* d, int batch, size_t end) {
   const float* dy = d;
   for (size_t i = end; i-- > 0;) {
-    const float* x = i == 0 ? x_ : acts_[i - 1].data();
-    float* dx = i == 0 ? nullptr : (dy == grad_a_.data() ? grad_b_.data() : grad_a_.data());
-    layers_[i]->backward(x, acts_[i].data(), dy, dx, batch);
+    const bool fused = i > 0 && fused_[i - 1];
+    const size_t first = fused ? i - 1 : i;  // the first layer this step covers
+    const float* x = first == 0 ? x_ : acts_[first - 1].data();
+    float* dx = first == 0 ? nullptr : (dy == grad_a_.data() ? grad_b_.data() : grad_a_.data());
+    if (fused)
+      static_cast<MaxPool1D&>(*layers_[i]).backward_relu(acts_[i].data(), dy, dx, batch);
+    else
+      layers_[i]->backward(x, acts_[i].data(), dy, dx, batch);
     dy = dx;
+    i = first;
   }
 }
 

@@ -21,10 +21,21 @@ class MaxPool1D : public Layer {
   void forward(const float* x, float* y, int batch, Mode mode) override;
   void backward(const float* x, const float* y, const float* dy, float* dx, int batch) override;
 
+  // ReLU then this pooling in one pass (Sequential uses it for that pair): y = max(0, max of the window),
+  // and dx the gradient with respect to the ReLU's input. Bit-identical to the two layers one after the
+  // other, without the ReLU's output buffer or its passes over memory.
+  void forward_relu(const float* x, float* y, int batch, Mode mode);
+  void backward_relu(const float* y, const float* dy, float* dx, int batch);
+
  protected:
   Shape compute_output(Shape input) const override;
 
  private:
+  template <bool kRelu>
+  void forward_impl(const float* x, float* y, int batch, Mode mode);
+  template <bool kRelu>
+  void backward_impl(const float* y, const float* dy, float* dx, int batch);
+
   int pool_, stride_;
   std::vector<int32_t> argmax_;  // per output element: offset in its window of the (first) maximum
 };

@@ -76,6 +76,7 @@ class Sequential {
   int capacity_ = 0;
   const float* x_ = nullptr;
   std::vector<std::vector<float>> acts_;  // acts_[i]: output of layer i
+  std::vector<char> fused_;               // fused_[i]: ReLU i ran inside MaxPool1D i + 1 (acts_[i] unused)
   std::vector<float> grad_a_, grad_b_;    // ping-pong buffers for activation gradients
 };
 
