@@ -102,13 +102,8 @@ void Conv1D::backward(const float* x, const float*, const float* dy, float* dx, 
   const float* xp = padded ? xpad_.data() : x;  // forward() left the padded batch there
   const auto& k = kernels::kernels();
 
-  float* db = bias().grad.data();
-  std::fill(db, db + F, 0.0f);
-  for (int b = 0; b < batch; ++b) {
-    const float* d = dy + static_cast<size_t>(b) * T_out * F;
-    for (int t = 0; t < T_out; ++t)
-      for (int f = 0; f < F; ++f) db[f] += d[t * F + f];
-  }
+  scratch_.resize(static_cast<size_t>(4 * F));
+  kernels::column_sums(dy, batch * T_out, F, bias().grad.data(), scratch_.data());
 
   // dW^T[j][f] = sum_b sum_t patches_b[t][j] * dy_b[t][f]: A(j, t) = x_b[t * stride * C + j].
   for (int b = 0; b < batch; ++b)

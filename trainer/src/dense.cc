@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "trainer/kernels.h"
 #include "trainer/error.h"
@@ -45,10 +46,8 @@ void Dense::backward(const float* x, const float*, const float* dy, float* dx, i
   const auto& k = kernels::kernels();
   // dW[o][i] = sum_b dy[b][o] * x[b][i]: A(o, b) = dy[b * units + o].
   k.gemm_nn(units_, in, batch, dy, 1, units_, x, in, weights().grad.data(), in, nullptr, false);
-  float* db = bias().grad.data();
-  std::memset(db, 0, sizeof(float) * units_);
-  for (int b = 0; b < batch; ++b)
-    for (int o = 0; o < units_; ++o) db[o] += dy[b * units_ + o];
+  scratch_.resize(static_cast<size_t>(4 * units_));
+  kernels::column_sums(dy, batch, units_, bias().grad.data(), scratch_.data());
   // dx[b][i] = sum_o dy[b][o] * W[o][i]
   if (dx) k.gemm_nn(batch, in, units_, dy, units_, 1, weights().value.data(), in, dx, in, nullptr, false);
 }

@@ -50,6 +50,7 @@ class Conv1D : public Layer {
   std::vector<float> dwt_;     // gradient in the same layout
   std::vector<float> xpad_;    // padded input batch [batch][T + pads][C] (same padding only)
   std::vector<float> dxpad_;
+  std::vector<float> scratch_;
 };
 
 }  // namespace tml::trainer

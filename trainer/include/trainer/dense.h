@@ -1,6 +1,8 @@
 // Dense (fully connected): y[o] = sum_i W[o][i] * x[i] + b[o] on a flat input [1][in] -> [1][units].
 #pragma once
 
+#include <vector>
+
 #include "trainer/layer.h"
 
 namespace tml::trainer {
@@ -27,6 +29,7 @@ class Dense : public Layer {
 
  private:
   int units_;
+  std::vector<float> scratch_;
 };
 
 }  // namespace tml::trainer

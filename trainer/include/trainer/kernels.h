@@ -32,6 +32,10 @@ struct Table {
                   std::ptrdiff_t ldb, float* C, std::ptrdiff_t ldc, const float* bias, bool accumulate);
 };
 
+// out[c] = sum over r < rows of m[r * cols + c] (a bias gradient), with the chosen kernels: four rows at a
+// time as one row of 4 * cols so that the sums run in parallel. scratch holds at least 4 * cols floats.
+void column_sums(const float* m, int rows, int cols, float* out, float* scratch);
+
 // The kernels chosen for this CPU (AVX2+FMA if available unless TML_ISA=generic).
 const Table& kernels();
 

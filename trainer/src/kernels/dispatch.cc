@@ -35,4 +35,17 @@ const Table& kernels() {
   return chosen;
 }
 
+void column_sums(const float* m, int rows, int cols, float* out, float* scratch) {
+  static const float one = 1.0f;
+  const int groups = rows / 4;
+  if (groups > 0) {
+    kernels().gemm_nn(1, 4 * cols, groups, &one, 0, 0, m, 4 * cols, scratch, 4 * cols, nullptr, false);
+    for (int c = 0; c < cols; ++c) out[c] = (scratch[c] + scratch[cols + c]) + (scratch[2 * cols + c] + scratch[3 * cols + c]);
+  } else {
+    for (int c = 0; c < cols; ++c) out[c] = 0.0f;
+  }
+  for (int r = groups * 4; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) out[c] += m[static_cast<size_t>(r) * cols + c];
+}
+
 }  // namespace tml::trainer::kernels
