@@ -152,3 +152,32 @@ TEST_CASE("bad recordings are refused with the recording row and axis named", "[
   no_rate.rate_hz = 0;
   CHECK_THROWS_AS(no_rate.validate(), Error);
 }
+
+TEST_CASE("gathering works for many axes and for windows longer than a block of rows", "[data]") {
+  for (int axes : {1, 3, 300}) {
+    RecordingSet s;
+    s.labels = {"a", "b"};
+    s.rate_hz = 10;
+    for (int a = 0; a < axes; ++a) {
+      s.axes.push_back("a" + std::to_string(a));
+      s.units.push_back("");
+    }
+    s.recordings.push_back(ramp("r", 400, axes, 1, Split::Train));
+    Normalization n;
+    for (int a = 0; a < axes; ++a) {
+      n.mean.push_back(static_cast<float>(a));
+      n.std.push_back(2.0f);
+    }
+    const auto w = make_windows(s, {0}, WindowSpec{300, 100});
+    REQUIRE(w.size() == 2);
+    std::vector<float> x(static_cast<size_t>(2 * 300 * axes));
+    gather(s, w.data(), nullptr, 2, 300, n, x.data(), nullptr);
+    bool ok = true;
+    for (int i = 0; i < 2; ++i)
+      for (int t = 0; t < 300; ++t)
+        for (int a = 0; a < axes; ++a)
+          ok = ok && x[(static_cast<size_t>(i) * 300 + t) * axes + a] == static_cast<float>((i * 100 + t) * 10) / 2.0f;
+    INFO(axes << " axes");
+    CHECK(ok);
+  }
+}

@@ -1,5 +1,6 @@
 #include "trainer/batchnorm.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ void BatchNorm::allocate() {
   Rng unused(0);
   init(unused);
   inv_std_.assign(static_cast<size_t>(C), 1.0f);
+  scale_.assign(static_cast<size_t>(C), 0.0f);
+  shift_.assign(static_cast<size_t>(C), 0.0f);
+  sum_a_.assign(static_cast<size_t>(C), 0.0);
+  sum_b_.assign(static_cast<size_t>(C), 0.0);
 }
 
 void BatchNorm::init(Rng&) {
@@ -44,7 +49,8 @@ void BatchNorm::forward(const float* x, float* y, int batch, Mode mode) {
   if (mode == Mode::Infer) {
     const float* mm = moving_mean().value.data();
     const float* mv = moving_var().value.data();
-    std::vector<float> scale(C), shift(C);
+    std::vector<float>& scale = scale_;
+    std::vector<float>& shift = shift_;
     for (int c = 0; c < C; ++c) {
       scale[c] = g[c] / std::sqrt(mv[c] + epsilon_);
       shift[c] = be[c] - mm[c] * scale[c];
@@ -54,7 +60,10 @@ void BatchNorm::forward(const float* x, float* y, int batch, Mode mode) {
     return;
   }
   if (xhat_.size() < static_cast<size_t>(rows * C)) reserve(batch);
-  std::vector<double> mean(C, 0.0), var(C, 0.0);
+  std::vector<double>& mean = sum_a_;
+  std::vector<double>& var = sum_b_;
+  std::fill(mean.begin(), mean.end(), 0.0);
+  std::fill(var.begin(), var.end(), 0.0);
   for (int64_t r = 0; r < rows; ++r)
     for (int c = 0; c < C; ++c) mean[c] += x[r * C + c];
   for (int c = 0; c < C; ++c) mean[c] /= static_cast<double>(rows);
@@ -85,7 +94,10 @@ void BatchNorm::backward(const float*, const float*, const float* dy, float* dx,
   const int64_t rows = int64_t{input_.time} * batch;
   float* dg = gamma().grad.data();
   float* db = beta().grad.data();
-  std::vector<double> sum_dy(C, 0.0), sum_dy_xhat(C, 0.0);
+  std::vector<double>& sum_dy = sum_a_;
+  std::vector<double>& sum_dy_xhat = sum_b_;
+  std::fill(sum_dy.begin(), sum_dy.end(), 0.0);
+  std::fill(sum_dy_xhat.begin(), sum_dy_xhat.end(), 0.0);
   for (int64_t r = 0; r < rows; ++r)
     for (int c = 0; c < C; ++c) {
       sum_dy[c] += dy[r * C + c];

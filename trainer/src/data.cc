@@ -142,23 +142,40 @@ Normalization fit_normalization(const RecordingSet& set, const std::vector<Windo
 void gather(const RecordingSet& set, const Window* windows, const uint32_t* order, int count, int length,
             const Normalization& norm, float* x, int32_t* y) {
   const int A = set.axis_count();
-  // The per-axis mean and std repeated along a window, so the loop below runs over flat rows x axes.
-  const size_t n = static_cast<size_t>(length) * A;
-  std::vector<float> mean(n), sd(n);
-  for (size_t i = 0; i < n; ++i) {
-    mean[i] = norm.mean[i % static_cast<size_t>(A)];
-    sd[i] = norm.std[i % static_cast<size_t>(A)];
+  // The per-axis mean and std repeated over a block of rows, so that the loop below runs over flat
+  // values (and vectorises) instead of rows of A axes.
+  constexpr int kBlock = 256;
+  const int block_rows = std::max(1, kBlock / A);
+  float mean_buf[kBlock], sd_buf[kBlock];
+  std::vector<float> mean_heap, sd_heap;  // only for more than 256 axes
+  float* mean = mean_buf;
+  float* sd = sd_buf;
+  if (static_cast<size_t>(block_rows) * A > static_cast<size_t>(kBlock)) {
+    mean_heap.resize(static_cast<size_t>(A));
+    sd_heap.resize(static_cast<size_t>(A));
+    mean = mean_heap.data();
+    sd = sd_heap.data();
   }
-  const float* __restrict m = mean.data();
-  const float* __restrict d = sd.data();
+  for (int r = 0; r < block_rows; ++r)
+    for (int a = 0; a < A; ++a) {
+      mean[r * A + a] = norm.mean[static_cast<size_t>(a)];
+      sd[r * A + a] = norm.std[static_cast<size_t>(a)];
+    }
+  const size_t n = static_cast<size_t>(length) * A;
   for (int i = 0; i < count; ++i) {
     const Window& w = windows[order ? order[i] : static_cast<uint32_t>(i)];
     const Recording& r = set.recordings[static_cast<size_t>(w.recording)];
-    float* __restrict out = x + static_cast<size_t>(i) * n;
+    float* out = x + static_cast<size_t>(i) * n;
     const int avail = std::min(length, r.rows - w.start);
-    const float* __restrict src = r.values.data() + static_cast<size_t>(w.start) * A;
-    const size_t flat = static_cast<size_t>(avail) * A;
-    for (size_t k = 0; k < flat; ++k) out[k] = (src[k] - m[k]) / d[k];
+    const float* src = r.values.data() + static_cast<size_t>(w.start) * A;
+    for (int t0 = 0; t0 < avail; t0 += block_rows) {
+      const size_t flat = static_cast<size_t>(std::min(block_rows, avail - t0)) * A;
+      const float* __restrict s = src + static_cast<size_t>(t0) * A;
+      float* __restrict o = out + static_cast<size_t>(t0) * A;
+      const float* __restrict m = mean;
+      const float* __restrict d = sd;
+      for (size_t k = 0; k < flat; ++k) o[k] = (s[k] - m[k]) / d[k];
+    }
     for (int t = avail; t < length; ++t)  // padding: the last row repeated
       std::memcpy(out + static_cast<size_t>(t) * A, out + static_cast<size_t>(avail - 1) * A, sizeof(float) * A);
     if (y) y[i] = w.label;

@@ -41,6 +41,8 @@ class BatchNorm : public Layer {
   float momentum_, epsilon_;
   std::vector<float> xhat_;     // normalised input of the last training batch
   std::vector<float> inv_std_;  // per channel, of the last training batch
+  std::vector<float> scale_, shift_;     // per channel, inference
+  std::vector<double> sum_a_, sum_b_;    // per channel, sums of a pass
 };
 
 }  // namespace tml::trainer
