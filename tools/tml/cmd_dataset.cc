@@ -189,7 +189,10 @@ int cmd_import(int argc, char** argv) {
   Parser::require(r, "dataset");
   ImportOptions opt;
   if (r.count("format")) opt.format = format_option(r);
-  if (r.count("label")) opt.label = r["label"].as<std::string>();
+  if (r.count("label")) {
+    opt.label = r["label"].as<std::string>();
+    validate_label(opt.label);
+  }
   if (r.count("rate")) {
     opt.rate_hz = r["rate"].as<double>();
     if (!(opt.rate_hz > 0)) throw UsageError("--rate must be a positive number of Hz");
