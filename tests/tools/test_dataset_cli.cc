@@ -368,6 +368,23 @@ TEST_CASE("info reports orphans and fails clearly on a damaged manifest", "[data
   CHECK(r.err.find("no dataset at") != std::string::npos);
 }
 
+TEST_CASE("info and export of a dataset without samples", "[dataset-cli]") {
+  TempDir tmp;
+  tml::dataset::Meta m;
+  m.sensor = "light";
+  m.axes = {{"lux", "lx"}};
+  m.rate_hz = 10;
+  m.sample_format = "f32";
+  tml::dataset::Dataset::open_or_create(tmp / "ds", m);
+  auto r = run_tml({"dataset", "info", (tmp / "ds").string()});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("samples   0 (0 train, 0 test)") != std::string::npos);
+  CHECK(info_json(tmp / "ds")["samples"] == 0);
+  r = run_tml({"dataset", "export", (tmp / "ds").string(), "--format", "csv", "--out", (tmp / "o").string()});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("has no samples to export") != std::string::npos);
+}
+
 TEST_CASE("export refuses a non-empty folder and a WAV export of accelerometer data", "[dataset-cli]") {
   TempDir tmp;
   write_text(tmp / "in" / "training" / "circle.json.a.x.json", gesture_file(10));

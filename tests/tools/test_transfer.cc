@@ -36,6 +36,10 @@ TEST_CASE("the format is detected from the input", "[transfer]") {
   CHECK(error_of([&] { read_import(tmp / "b", {}); }).find("holds no .json, .csv or .wav files") != std::string::npos);
   CHECK(error_of([&] { read_import(tmp / "b" / "readme.txt", {}); }).find("cannot tell the format") != std::string::npos);
   CHECK(error_of([&] { read_import(tmp / "nothing", {}); }).find("does not exist") != std::string::npos);
+  // A trailing slash changes nothing (manifest.csv at the top is still not an input file).
+  const ImportSet kws = read_import(tml::test::example_kws().string() + "/", {});
+  CHECK(kws.format == Format::wav);
+  CHECK(kws.samples.size() == 26);
   // Hidden files and folders are not input.
   write_text(tmp / "c" / ".hidden" / "x.wav", "junk");
   write_text(tmp / "c" / "x.csv", "t,v\n0,1\n10,2\n");

@@ -216,8 +216,8 @@ int cmd_import(int argc, char** argv) {
   }
   std::string labels;
   for (const auto& [name, n] : per_label) labels += (labels.empty() ? "" : ", ") + name + " " + std::to_string(n);
-  std::cout << "Imported " << added.size() << " samples (" << added.size() - test << " train, " << test
-            << " test) from " << input << " (" << format_title(set.format) << ") into "
+  std::cout << "Imported " << added.size() << (added.size() == 1 ? " sample (" : " samples (")
+            << added.size() - test << " train, " << test << " test) from " << input << " (" << format_title(set.format) << ") into "
             << (created ? "the new dataset " : "") << dir << "\n"
             << "  " << describe(set.meta) << "\n"
             << "  labels: " << labels << "\n";
