@@ -12,7 +12,7 @@
 using namespace tml::dataset;
 using tml::test::error_of;
 
-TEST_CASE("floats print with the fewest digits, laid out as JavaScript does", "[csv]") {
+TEST_CASE("floats print with the fewest digits laid out as JavaScript does", "[csv]") {
   CHECK(format_float(0.5786f) == "0.5786");
   CHECK(format_float(-1.9986f) == "-1.9986");
   CHECK(format_float(0.0009f) == "0.0009");

@@ -71,7 +71,7 @@ TEST_CASE("without a time column the rate must be given", "[csv]") {
   CHECK(read_import(tmp / "y.csv", opt).meta.rate_hz == 50);
 }
 
-TEST_CASE("malformed CSV input is refused with file, line and column", "[csv]") {
+TEST_CASE("malformed CSV input is refused with file line and column", "[csv]") {
   TempDir tmp;
   ImportOptions opt;
   opt.rate_hz = 10;
@@ -116,7 +116,7 @@ TEST_CASE("the files of a CSV folder must agree", "[csv]") {
   CHECK(read_import(tmp / "in", {}).meta.rate_hz == 100);
 }
 
-TEST_CASE("CSV folders: labels from folders, splits from training/testing", "[csv]") {
+TEST_CASE("CSV folders: labels from folders splits from training/testing", "[csv]") {
   TempDir tmp;
   const std::string one = "t,x\n0,1\n10,2\n";
   write_text(tmp / "in" / "training" / "wave" / "w1.csv", one);
@@ -133,7 +133,7 @@ TEST_CASE("CSV folders: labels from folders, splits from training/testing", "[cs
   CHECK(by_id.at("rest.7").label == "rest");
 }
 
-TEST_CASE("CSV export and import give back the same floats, labels and splits", "[csv]") {
+TEST_CASE("CSV export and import give back the same floats labels and splits", "[csv]") {
   TempDir tmp;
   import_into(tmp / "ds", read_import(tml::test::example_gestures(), {}));
   const Dataset d = Dataset::open(tmp / "ds");

@@ -79,7 +79,7 @@ TEST_CASE("labels are validated", "[dataset]") {
   CHECK_THROWS_AS(validate_sample_id(std::string(129, 'a')), tml::Error);
 }
 
-TEST_CASE("hash split is FNV-1a of the id, repeatable, and near the requested share", "[dataset]") {
+TEST_CASE("hash split is FNV-1a of the id repeatable and near the requested share", "[dataset]") {
   // fnv1a32("a") = 0xe40c292c (the published test vector): 3826002220 % 100 = 20.
   CHECK(hash_split("a", 20) == "train");
   CHECK(hash_split("a", 21) == "test");
@@ -152,7 +152,7 @@ TEST_CASE("values survive the CSV sample file bit for bit", "[dataset]") {
   CHECK(bits_equal(Dataset::open(tmp / "d").load(info).values, v));
 }
 
-TEST_CASE("add generates ids, splits by hash, and rejects bad samples without touching the dataset", "[dataset]") {
+TEST_CASE("add generates ids splits by hash and rejects bad samples without touching the dataset", "[dataset]") {
   TempDir tmp;
   const fs::path dir = tmp / "d";
   Dataset d = Dataset::open_or_create(dir, accel_meta());

@@ -136,7 +136,7 @@ TEST_CASE("malformed EI files are refused with the file named", "[ei]") {
   }
 }
 
-TEST_CASE("the shipped gestures import as 4 labels, 72 train and 24 test samples", "[ei]") {
+TEST_CASE("the shipped gestures import as 4 labels 72 train and 24 test samples", "[ei]") {
   const ImportSet set = read_import(tml::test::example_gestures(), {});
   CHECK(set.format == Format::ei);
   check_gestures(set);
@@ -154,7 +154,7 @@ TEST_CASE("the upstream gestures folder imports the same", "[ei]") {
   check_gestures(read_import(tml::test::shared_gestures(), {}));
 }
 
-TEST_CASE("import then export gives back the original files' values, and export then import the same floats",
+TEST_CASE("import then export gives back the original files' values and export then import the same floats",
           "[ei]") {
   TempDir tmp;
   const ImportSet set = read_import(tml::test::example_gestures(), {});
@@ -199,7 +199,7 @@ TEST_CASE("import then export gives back the original files' values, and export 
   CHECK(again.meta().rate_hz == 104.0);
 }
 
-TEST_CASE("EI files without info.labels: label from the name, split from the folder", "[ei]") {
+TEST_CASE("EI files without info.labels: label from the name split from the folder", "[ei]") {
   TempDir tmp;
   const fs::path src = tmp / "src";
   const std::string one = ei_file("[[1],[2]]");

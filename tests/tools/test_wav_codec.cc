@@ -51,7 +51,7 @@ TEST_CASE("16-bit PCM mono encodes and decodes", "[wav]") {
   CHECK(a.samples == pcm);
 }
 
-TEST_CASE("unknown chunks are skipped, odd chunks padded", "[wav]") {
+TEST_CASE("unknown chunks are skipped odd chunks padded", "[wav]") {
   std::string list = "LIST";
   put32(list, 3);
   list += "abc";

@@ -3,11 +3,13 @@
 namespace tml::cli {
 
 int cmd_ports(int argc, char** argv);
+int cmd_capture(int argc, char** argv);
 int cmd_dataset(int argc, char** argv);
 
 namespace {
 const Command kCommands[] = {
     {"ports", "List serial ports and recognise boards", cmd_ports},
+    {"capture", "Record labelled samples from a board into a dataset", cmd_capture},
     {"dataset", "Inspect, import and export datasets", cmd_dataset},
 };
 }  // namespace

@@ -33,7 +33,7 @@ extern "C" {
 #define TML_FRAME_VERSION 1
 #define TML_FRAME_HEADER_SIZE 8
 #define TML_FRAME_CRC_SIZE 4
-// Largest payload any tml message needs (a sample batch of up to 1008 data bytes plus its header).
+// Largest payload any tml message needs (a sample batch: 1016 data bytes plus its 8-byte header).
 #define TML_FRAME_MAX_PAYLOAD 1024
 // Decoded bytes of a frame with `payload` payload bytes: header, payload, CRC.
 #define TML_FRAME_RAW_SIZE(payload) (TML_FRAME_HEADER_SIZE + (payload) + TML_FRAME_CRC_SIZE)

@@ -24,7 +24,7 @@ typedef enum tml_msg_type {
   TML_MSG_HELLO = 0x01,       // empty: "who are you?" -> ACK, then TML_MSG_SESSION
   TML_MSG_SET_SENSOR = 0x02,  // tml_msg_set_sensor -> ACK, then TML_MSG_SESSION
   TML_MSG_SET_RATE = 0x03,    // tml_msg_set_rate -> ACK, then TML_MSG_SESSION
-  TML_MSG_START = 0x04,       // empty: start streaming the current sensor -> ACK, SESSION, SAMPLES...
+  TML_MSG_START = 0x04,       // empty or tml_msg_start: start streaming -> ACK, SESSION, SAMPLES...
   TML_MSG_STOP = 0x05,        // empty: stop streaming -> ACK
   // board -> host
   TML_MSG_SESSION = 0x81,     // tml_msg_session: what the board is and what it streams
@@ -95,6 +95,11 @@ typedef struct tml_msg_set_rate {
   uint32_t rate_millihz;
 } tml_msg_set_rate;
 
+// TML_MSG_START (the payload may also be empty, meaning rows = 0).
+typedef struct tml_msg_start {
+  uint32_t rows;  // stream exactly this many rows, then stop and send SESSION (streaming = 0); 0 = until STOP
+} tml_msg_start;
+
 // TML_MSG_SAMPLES: this header, then `count` rows of `axis_count` values each, row-major, in the
 // session's sample format.
 typedef struct tml_msg_samples {
@@ -140,6 +145,7 @@ static_assert(offsetof(tml_msg_session, axes) == 56, "session layout");
 static_assert(sizeof(tml_msg_session) == 184, "session layout");
 static_assert(sizeof(tml_msg_set_sensor) == 4, "set_sensor layout");
 static_assert(sizeof(tml_msg_set_rate) == 4, "set_rate layout");
+static_assert(sizeof(tml_msg_start) == 4, "start layout");
 static_assert(sizeof(tml_msg_samples) == 8, "samples layout");
 static_assert(sizeof(tml_msg_ack) == 8, "ack layout");
 static_assert(sizeof(tml_msg_prediction) == 12, "prediction layout");

@@ -1,0 +1,93 @@
+// The emulated board's firmware: the shared device core over UART0, with replaying sensors.
+//
+// QEMU passes the firmware's command line through semihosting (-semihosting-config ...,arg=...):
+//   --accel=PATH --mic=PATH --light=PATH   replay files (tml replay format) for each sensor
+//   --unpaced                              send rows as fast as the link takes them, not in real time
+// `tml` (tools/lib/emulator) builds this command line; see docs/emulator.md.
+#include <string.h>
+
+#include "board.h"
+#include "replay_sensor.h"
+#include "semihosting.h"
+#include "tml/device.h"
+
+#ifndef TML_FIRMWARE_VERSION
+#define TML_FIRMWARE_VERSION "0.1.0"
+#endif
+
+namespace tml::mps2 {
+namespace {
+
+Sensors g_sensors;
+tml_device g_device;
+char g_cmdline[1024];
+
+int op_write(void*, const uint8_t* data, size_t len) { return uart_write(data, len); }
+int op_read_byte(void*) { return uart_read_byte(); }
+int op_configure(void*, uint8_t sensor, uint32_t rate, tml_sensor_config* c) {
+  return g_sensors.configure(sensor, rate, c);
+}
+int op_start(void*) { return g_sensors.start(); }
+int op_stop(void*) { return g_sensors.stop(); }
+int op_read(void*, void* out, size_t max_rows, uint32_t* dropped) {
+  *dropped = 0;  // replay reads on demand: nothing is ever dropped
+  return g_sensors.read(out, max_rows);
+}
+
+// Splits the command line in place at spaces and applies each option; unknown ones are reported.
+int apply_cmdline(uint32_t* flags) {
+  if (semihost_cmdline(g_cmdline, sizeof g_cmdline) != 0) return 0;
+  static const struct {
+    const char* prefix;
+    uint8_t sensor;
+  } kReplay[] = {{"--accel=", TML_SENSOR_ACCEL}, {"--mic=", TML_SENSOR_MIC}, {"--light=", TML_SENSOR_LIGHT}};
+  char* p = g_cmdline;
+  while (*p) {
+    while (*p == ' ') ++p;
+    char* word = p;
+    while (*p && *p != ' ') ++p;
+    if (*p) *p++ = '\0';
+    if (!*word) break;
+    if (!strcmp(word, "--unpaced")) {
+      *flags |= TML_SESSION_FLAG_UNPACED;
+      g_sensors.set_unpaced(true);
+      continue;
+    }
+    for (const auto& r : kReplay) {
+      const size_t n = strlen(r.prefix);
+      if (strncmp(word, r.prefix, n) != 0) continue;
+      if (g_sensors.attach(r.sensor, word + n) != TML_OK) {
+        semihost_write0("tml-mps2: cannot replay ");
+        semihost_write0(word + n);
+        semihost_write0("\n");
+        return 2;
+      }
+      *flags |= TML_SESSION_FLAG_REPLAY;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace tml::mps2
+
+int main() {
+  using namespace tml::mps2;
+  board_init();
+  uint32_t flags = 0;
+  if (int s = apply_cmdline(&flags)) return s;
+
+  const uint8_t available = g_sensors.available();
+  uint8_t default_sensor = TML_SENSOR_LIGHT;
+  if (available & (1u << TML_SENSOR_ACCEL))
+    default_sensor = TML_SENSOR_ACCEL;
+  else if (available & (1u << TML_SENSOR_MIC))
+    default_sensor = TML_SENSOR_MIC;
+
+  const tml_board_ops ops = {nullptr, op_write, op_read_byte, op_configure, op_start, op_stop, op_read, nullptr};
+  const tml_device_identity id = {"mps2-an386", TML_FIRMWARE_VERSION, available, default_sensor, flags, 0};
+  int s = tml_device_init(&g_device, &ops, &id);
+  while (s == TML_OK) s = tml_device_poll(&g_device);
+  semihost_write0("tml-mps2: link error, stopping\n");
+  return 1;
+}

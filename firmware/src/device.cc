@@ -1,0 +1,241 @@
+// The board's command loop and sample streaming (see tml/device.h).
+#include "tml/device.h"
+
+#include <string.h>
+
+namespace tml {
+namespace {
+
+void copy_name(char* dst, size_t cap, const char* src) {
+  memset(dst, 0, cap);
+  if (!src) return;
+  for (size_t i = 0; i < cap && src[i]; ++i) dst[i] = src[i];
+}
+
+size_t row_bytes(const tml_sensor_config& c) { return tml_sample_format_size(c.sample_format) * c.axis_count; }
+
+bool config_valid(const tml_sensor_config& c) {
+  return c.axis_count >= 1 && c.axis_count <= TML_MAX_AXES && tml_sample_format_size(c.sample_format) != 0 &&
+         c.rate_millihz > 0;
+}
+
+int configure(tml_device* d, uint8_t sensor, uint32_t rate_millihz) {
+  if (sensor >= TML_SENSOR_COUNT || !(d->id.sensors_available & (1u << sensor))) return TML_ERR_UNSUPPORTED;
+  tml_sensor_config c{};
+  int s = d->ops.sensor_configure(d->ops.ctx, sensor, rate_millihz, &c);
+  if (s < 0) return s;
+  if (!config_valid(c)) return TML_ERR_UNSUPPORTED;
+  d->config = c;
+  d->rows_per_message = tml_device_rows_per_message(&c, (d->id.flags & TML_SESSION_FLAG_UNPACED) != 0);
+  return TML_OK;
+}
+
+int flush_rows(tml_device* d) {
+  if (d->rows_pending == 0) return TML_OK;
+  tml_msg_samples h{};
+  h.first_index = d->next_index;
+  h.count = d->rows_pending;
+  h.sensor = d->config.sensor;
+  h.sample_format = d->config.sample_format;
+  const tml_bytes parts[2] = {{&h, sizeof h}, {d->sample_buf, d->rows_pending * row_bytes(d->config)}};
+  if (d->ops.on_rows) d->ops.on_rows(d->ops.ctx, h.first_index, d->sample_buf, h.count);
+  d->next_index += d->rows_pending;
+  d->rows_pending = 0;
+  return tml_device_send(d, TML_MSG_SAMPLES, parts, 2);
+}
+
+int stop(tml_device* d) {
+  if (!d->streaming) return TML_OK;
+  d->streaming = 0;
+  int s = d->ops.sensor_stop(d->ops.ctx);
+  d->rows_pending = 0;  // rows after STOP are not wanted
+  return s;
+}
+
+int ack(tml_device* d, const tml_frame& cmd, int status) {
+  tml_msg_ack a{};
+  a.command_seq = cmd.seq;
+  a.command_type = cmd.type;
+  a.status = static_cast<int16_t>(status);
+  const tml_bytes part = {&a, sizeof a};
+  return tml_device_send(d, TML_MSG_ACK, &part, 1);
+}
+
+int handle_command(tml_device* d, const tml_frame& f) {
+  int status = TML_OK;
+  bool announce = false;
+  switch (f.type) {
+    case TML_MSG_HELLO:
+      announce = true;
+      break;
+    case TML_MSG_SET_SENSOR: {
+      tml_msg_set_sensor m;
+      if (f.payload_len != sizeof m) {
+        status = TML_ERR_FORMAT;
+        break;
+      }
+      memcpy(&m, f.payload, sizeof m);
+      if (d->streaming) {
+        status = TML_ERR_STATE;
+        break;
+      }
+      status = configure(d, m.sensor, 0);
+      announce = status == TML_OK;
+      break;
+    }
+    case TML_MSG_SET_RATE: {
+      tml_msg_set_rate m;
+      if (f.payload_len != sizeof m) {
+        status = TML_ERR_FORMAT;
+        break;
+      }
+      memcpy(&m, f.payload, sizeof m);
+      if (d->streaming) {
+        status = TML_ERR_STATE;
+        break;
+      }
+      status = configure(d, d->config.sensor, m.rate_millihz);
+      announce = status == TML_OK;
+      break;
+    }
+    case TML_MSG_START: {
+      tml_msg_start m{};
+      if (f.payload_len != 0 && f.payload_len != sizeof m) {
+        status = TML_ERR_FORMAT;
+        break;
+      }
+      if (f.payload_len) memcpy(&m, f.payload, sizeof m);
+      if (d->streaming) {
+        status = TML_ERR_STATE;
+        break;
+      }
+      status = d->ops.sensor_start(d->ops.ctx);
+      if (status == TML_OK) {
+        d->streaming = 1;
+        d->next_index = 0;
+        d->rows_pending = 0;
+        d->row_limit = m.rows;
+        announce = true;
+      }
+      break;
+    }
+    case TML_MSG_STOP:
+      status = stop(d);
+      break;
+    default:
+      status = TML_ERR_UNSUPPORTED;
+      break;
+  }
+  int s = ack(d, f, status);
+  if (s == TML_OK && announce) s = tml_device_send_session(d);
+  return s;
+}
+
+}  // namespace
+
+extern "C" uint16_t tml_device_rows_per_message(const tml_sensor_config* config, int unpaced) {
+  const size_t bytes = row_bytes(*config);
+  if (bytes == 0) return 1;
+  const size_t fit = TML_SAMPLES_MAX_DATA / bytes;
+  size_t rows = unpaced ? fit : config->rate_millihz / 25000u;  // ~40 ms of data per message
+  if (rows > fit) rows = fit;
+  if (rows < 1) rows = 1;
+  return static_cast<uint16_t>(rows);
+}
+
+extern "C" int tml_device_send(tml_device* d, uint8_t type, const tml_bytes* parts, size_t part_count) {
+  int n = tml_frame_encode(type, d->tx_seq, parts, part_count, d->tx_buf, sizeof d->tx_buf);
+  if (n < 0) return n;
+  ++d->tx_seq;
+  return d->ops.write(d->ops.ctx, d->tx_buf, static_cast<size_t>(n));
+}
+
+extern "C" int tml_device_send_session(tml_device* d) {
+  tml_msg_session m;
+  memset(&m, 0, sizeof m);
+  m.protocol_version = TML_PROTOCOL_VERSION;
+  m.sensor = d->config.sensor;
+  m.sample_format = d->config.sample_format;
+  m.axis_count = d->config.axis_count;
+  m.rate_millihz = d->config.rate_millihz;
+  m.scale = d->config.scale;
+  m.samples_per_message = d->rows_per_message;
+  m.streaming = d->streaming;
+  m.sensors_available = d->id.sensors_available;
+  m.model_hash = d->id.model_hash;
+  m.flags = d->id.flags;
+  copy_name(m.board, sizeof m.board, d->id.board);
+  copy_name(m.firmware, sizeof m.firmware, d->id.firmware);
+  memcpy(m.axes, d->config.axes, sizeof m.axes);
+  const tml_bytes part = {&m, sizeof m};
+  return tml_device_send(d, TML_MSG_SESSION, &part, 1);
+}
+
+extern "C" int tml_device_log(tml_device* d, const char* text) {
+  const tml_bytes part = {text, strlen(text) > TML_FRAME_MAX_PAYLOAD ? TML_FRAME_MAX_PAYLOAD : strlen(text)};
+  return tml_device_send(d, TML_MSG_LOG, &part, 1);
+}
+
+extern "C" int tml_device_init(tml_device* d, const tml_board_ops* ops, const tml_device_identity* id) {
+  if (!d || !ops || !id || !ops->write || !ops->read_byte || !ops->sensor_configure || !ops->sensor_start ||
+      !ops->sensor_stop || !ops->sensor_read)
+    return TML_ERR_ARG;
+  memset(d, 0, sizeof *d);
+  d->ops = *ops;
+  d->id = *id;
+  int s = tml_frame_decoder_init(&d->rx, d->rx_buf, sizeof d->rx_buf);
+  if (s < 0) return s;
+  s = configure(d, id->default_sensor, 0);
+  if (s < 0) return s;
+  const uint8_t sync = 0x00;  // ends whatever the host's decoder holds from before a reset
+  s = d->ops.write(d->ops.ctx, &sync, 1);
+  if (s < 0) return s;
+  return tml_device_send_session(d);
+}
+
+extern "C" int tml_device_poll(tml_device* d) {
+  for (;;) {
+    const int byte = d->ops.read_byte(d->ops.ctx);
+    if (byte < 0) break;
+    tml_frame f;
+    const int r = tml_frame_decoder_push(&d->rx, static_cast<uint8_t>(byte), &f);
+    if (r == TML_FRAME_READY || r == TML_FRAME_GAP) {
+      int s = handle_command(d, f);
+      if (s < 0) return s;
+    }
+    // Rejected command frames (corrupt, oversize) are dropped; the host times out and retries.
+  }
+  if (!d->streaming) return TML_OK;
+  const size_t bytes = row_bytes(d->config);
+  size_t room = d->rows_per_message - d->rows_pending;
+  if (d->row_limit) {
+    const uint32_t left = d->row_limit - d->next_index - d->rows_pending;
+    if (room > left) room = left;
+  }
+  uint32_t dropped = 0;
+  int got = d->ops.sensor_read(d->ops.ctx, d->sample_buf + d->rows_pending * bytes, room, &dropped);
+  if (got < 0) return got;
+  if (dropped) {  // rows lost before these: send what came before, then leave a gap in the indices
+    uint8_t tail[TML_SAMPLES_MAX_DATA];
+    const size_t got_bytes = static_cast<size_t>(got) * bytes;
+    memcpy(tail, d->sample_buf + d->rows_pending * bytes, got_bytes);
+    int s = flush_rows(d);
+    if (s < 0) return s;
+    d->next_index += dropped;
+    memcpy(d->sample_buf, tail, got_bytes);
+  }
+  if (d->row_limit) {  // never more than asked for, even after a gap
+    const uint32_t left = d->next_index >= d->row_limit ? 0 : d->row_limit - d->next_index - d->rows_pending;
+    if (static_cast<uint32_t>(got) > left) got = static_cast<int>(left);
+  }
+  d->rows_pending = static_cast<uint16_t>(d->rows_pending + got);
+  const bool done = d->row_limit && d->next_index + d->rows_pending >= d->row_limit;
+  if (d->rows_pending < d->rows_per_message && !done) return TML_OK;
+  int s = flush_rows(d);
+  if (s < 0 || !done) return s;
+  s = stop(d);  // the requested rows are out: stop by ourselves and say so
+  if (s < 0) return s;
+  return tml_device_send_session(d);
+}
+
+}  // namespace tml

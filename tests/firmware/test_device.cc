@@ -1,0 +1,251 @@
+// The board's command loop and streaming (tml/device.h), run on the host over in-memory queues.
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <vector>
+
+#include "fake_board.h"
+#include "host_side.h"
+#include "tml/protocol/frame.h"
+
+using tml::test::as;
+using tml::test::FakeBoard;
+using tml::test::HostSide;
+using tml::test::Msg;
+
+namespace {
+
+tml_msg_ack ack_of(const Msg& m) {
+  REQUIRE(m.type == TML_MSG_ACK);
+  REQUIRE(m.payload.size() == sizeof(tml_msg_ack));
+  return as<tml_msg_ack>(m);
+}
+
+}  // namespace
+
+TEST_CASE("the board announces itself at boot", "[device]") {
+  FakeBoard b;
+  REQUIRE(b.init_status == TML_OK);
+  REQUIRE(!b.tx.empty());
+  CHECK(b.tx[0] == 0x00);  // flushes the host's decoder
+  HostSide h;
+  auto msgs = h.drain(b.tx);
+  REQUIRE(msgs.size() == 1);
+  REQUIRE(msgs[0].type == TML_MSG_SESSION);
+  REQUIRE(msgs[0].payload.size() == sizeof(tml_msg_session));
+  const auto s = as<tml_msg_session>(msgs[0]);
+  CHECK(s.protocol_version == TML_PROTOCOL_VERSION);
+  CHECK(std::string(s.board) == "fake-board");
+  CHECK(std::string(s.firmware) == "9.9.9");
+  CHECK(s.sensor == TML_SENSOR_ACCEL);
+  CHECK(s.sample_format == TML_FORMAT_F32);
+  CHECK(s.axis_count == 3);
+  CHECK(s.rate_millihz == 100000);
+  CHECK(std::string(s.axes[2].name) == "az");
+  CHECK(std::string(s.axes[2].unit) == "m/s2");
+  CHECK(s.model_hash == 0x12345678u);
+  CHECK(s.streaming == 0);
+  CHECK(s.sensors_available == ((1u << TML_SENSOR_ACCEL) | (1u << TML_SENSOR_MIC)));
+  CHECK(s.samples_per_message == TML_SAMPLES_MAX_DATA / 12);
+}
+
+TEST_CASE("HELLO is acknowledged and answered with the session", "[device]") {
+  FakeBoard b;
+  HostSide h;
+  h.drain(b.tx);
+  const uint32_t seq = h.send(b.rx, TML_MSG_HELLO);
+  b.poll();
+  auto msgs = h.drain(b.tx);
+  REQUIRE(msgs.size() == 2);
+  const auto a = ack_of(msgs[0]);
+  CHECK(a.command_seq == seq);
+  CHECK(a.command_type == TML_MSG_HELLO);
+  CHECK(a.status == TML_OK);
+  CHECK(msgs[1].type == TML_MSG_SESSION);
+}
+
+TEST_CASE("START with a row count streams exactly those rows numbered from 0 then stops", "[device]") {
+  FakeBoard b;
+  HostSide h;
+  h.drain(b.tx);
+  const uint32_t rows = 1000;  // not a multiple of the rows per message
+  tml_msg_start start{rows};
+  h.send(b.rx, TML_MSG_START, &start, sizeof start);
+  b.poll(200);
+  auto msgs = h.drain(b.tx);
+  REQUIRE(msgs.size() >= 3);
+  CHECK(ack_of(msgs[0]).status == TML_OK);
+  REQUIRE(msgs[1].type == TML_MSG_SESSION);
+  CHECK(as<tml_msg_session>(msgs[1]).streaming == 1);
+  uint32_t next = 0;
+  size_t i = 2;
+  for (; i < msgs.size() && msgs[i].type == TML_MSG_SAMPLES; ++i) {
+    const auto hdr = as<tml_msg_samples>(msgs[i]);
+    REQUIRE(hdr.first_index == next);
+    REQUIRE(msgs[i].payload.size() == sizeof hdr + hdr.count * 12u);
+    for (uint32_t r = 0; r < hdr.count; ++r)
+      for (int a = 0; a < 3; ++a) {
+        float v;
+        std::memcpy(&v, msgs[i].payload.data() + sizeof hdr + (r * 3 + static_cast<uint32_t>(a)) * 4, 4);
+        REQUIRE(v == FakeBoard::accel_value(next + r, a));
+      }
+    next += hdr.count;
+  }
+  CHECK(next == rows);
+  REQUIRE(i + 1 == msgs.size());  // and a final session header saying it stopped
+  CHECK(msgs[i].type == TML_MSG_SESSION);
+  CHECK(as<tml_msg_session>(msgs[i]).streaming == 0);
+  CHECK(b.stops == 1);
+  b.poll(50);
+  CHECK(h.drain(b.tx).empty());  // nothing after the end
+}
+
+TEST_CASE("START without a count streams until STOP", "[device]") {
+  FakeBoard b;
+  HostSide h;
+  h.send(b.rx, TML_MSG_SET_SENSOR, nullptr, 0);  // malformed: no payload
+  b.poll();
+  h.drain(b.tx);
+  h.send(b.rx, TML_MSG_START);
+  b.poll(20);
+  auto msgs = h.drain(b.tx);
+  size_t samples = 0;
+  for (const auto& m : msgs) samples += m.type == TML_MSG_SAMPLES;
+  CHECK(samples >= 10);
+  h.send(b.rx, TML_MSG_START);  // already streaming
+  const uint32_t stop_seq = h.send(b.rx, TML_MSG_STOP);
+  b.poll();
+  msgs = h.drain(b.tx);
+  std::vector<int> statuses;
+  for (const auto& m : msgs)
+    if (m.type == TML_MSG_ACK) statuses.push_back(ack_of(m).status);
+  CHECK(statuses == std::vector<int>{TML_ERR_STATE, TML_OK});
+  CHECK(ack_of(msgs.back()).command_seq == stop_seq);
+  b.poll(20);
+  CHECK(h.drain(b.tx).empty());
+}
+
+TEST_CASE("configuration commands", "[device]") {
+  FakeBoard b;
+  HostSide h;
+  h.drain(b.tx);
+  SECTION("switching to the microphone changes the session") {
+    tml_msg_set_sensor m{TML_SENSOR_MIC, {0, 0, 0}};
+    h.send(b.rx, TML_MSG_SET_SENSOR, &m, sizeof m);
+    b.poll();
+    auto msgs = h.drain(b.tx);
+    REQUIRE(msgs.size() == 2);
+    CHECK(ack_of(msgs[0]).status == TML_OK);
+    const auto s = as<tml_msg_session>(msgs[1]);
+    CHECK(s.sensor == TML_SENSOR_MIC);
+    CHECK(s.sample_format == TML_FORMAT_I16);
+    CHECK(s.rate_millihz == 16000000);
+    CHECK(s.samples_per_message == TML_SAMPLES_MAX_DATA / 2);
+  }
+  SECTION("a sensor the board lacks is refused") {
+    tml_msg_set_sensor m{TML_SENSOR_LIGHT, {0, 0, 0}};
+    h.send(b.rx, TML_MSG_SET_SENSOR, &m, sizeof m);
+    b.poll();
+    auto msgs = h.drain(b.tx);
+    REQUIRE(msgs.size() == 1);
+    CHECK(ack_of(msgs[0]).status == TML_ERR_UNSUPPORTED);
+  }
+  SECTION("a rate change is reported") {
+    tml_msg_set_rate m{50000};
+    h.send(b.rx, TML_MSG_SET_RATE, &m, sizeof m);
+    b.poll();
+    auto msgs = h.drain(b.tx);
+    REQUIRE(msgs.size() == 2);
+    CHECK(as<tml_msg_session>(msgs[1]).rate_millihz == 50000);
+  }
+  SECTION("unknown commands and wrong payload sizes") {
+    h.send(b.rx, 0x7E);
+    const uint8_t junk[3] = {1, 2, 3};
+    h.send(b.rx, TML_MSG_SET_RATE, junk, sizeof junk);
+    b.poll();
+    auto msgs = h.drain(b.tx);
+    REQUIRE(msgs.size() == 2);
+    CHECK(ack_of(msgs[0]).status == TML_ERR_UNSUPPORTED);
+    CHECK(ack_of(msgs[1]).status == TML_ERR_FORMAT);
+  }
+  SECTION("a corrupted command is dropped and the next one still works") {
+    std::vector<uint8_t> bad = {0x05, 0x01, 0x01, 0x99, 0x98, 0x00};
+    b.host_send(bad);
+    const uint32_t seq = h.send(b.rx, TML_MSG_HELLO);
+    b.poll();
+    auto msgs = h.drain(b.tx);
+    REQUIRE(msgs.size() == 2);
+    CHECK(ack_of(msgs[0]).command_seq == seq);
+  }
+}
+
+TEST_CASE("rows per message are full when unpaced and about 40 ms when paced", "[device]") {
+  tml_sensor_config c{};
+  c.sample_format = TML_FORMAT_F32;
+  c.axis_count = 3;
+  c.rate_millihz = 104000;
+  CHECK(tml_device_rows_per_message(&c, 1) == TML_SAMPLES_MAX_DATA / 12);
+  CHECK(tml_device_rows_per_message(&c, 0) == 4);
+  c.rate_millihz = 1000;
+  CHECK(tml_device_rows_per_message(&c, 0) == 1);
+  c.sample_format = TML_FORMAT_I16;
+  c.axis_count = 1;
+  c.rate_millihz = 16000000;
+  CHECK(tml_device_rows_per_message(&c, 0) == TML_SAMPLES_MAX_DATA / 2);  // capped by the frame
+}
+
+TEST_CASE("paced streaming sends partial batches only when full", "[device]") {
+  FakeBoard b(1u << TML_SENSOR_ACCEL, /*unpaced=*/false);
+  HostSide h;
+  h.drain(b.tx);
+  tml_msg_start start{10};
+  h.send(b.rx, TML_MSG_START, &start, sizeof start);
+  b.rows_per_poll = 1;
+  b.poll(3);  // 1 poll handles START, 2 more make 2 rows: less than a message of 4
+  auto msgs = h.drain(b.tx);
+  for (const auto& m : msgs) CHECK(m.type != TML_MSG_SAMPLES);
+  b.poll(20);
+  msgs = h.drain(b.tx);
+  uint32_t rows = 0;
+  for (const auto& m : msgs)
+    if (m.type == TML_MSG_SAMPLES) rows += as<tml_msg_samples>(m).count;
+  CHECK(rows == 10);
+}
+
+TEST_CASE("rows a sensor had to drop leave a gap in the indices and are never hidden", "[device]") {
+  FakeBoard b;
+  HostSide h;
+  h.drain(b.tx);
+  const uint32_t per_message = b.device.rows_per_message;
+  tml_msg_start start{per_message * 4};
+  h.send(b.rx, TML_MSG_START, &start, sizeof start);
+  b.poll(2);  // START, then the first full message
+  b.drop_next = 10;
+  b.poll(50);
+  auto msgs = h.drain(b.tx);
+  std::vector<std::pair<uint32_t, uint32_t>> batches;  // (first_index, count)
+  for (const auto& m : msgs)
+    if (m.type == TML_MSG_SAMPLES) batches.emplace_back(as<tml_msg_samples>(m).first_index, as<tml_msg_samples>(m).count);
+  REQUIRE(batches.size() >= 2);
+  CHECK(batches[0] == std::make_pair(0u, per_message));
+  uint32_t sent = 0, gaps = 0, gap_rows = 0, gap_at = 0, expected = 0;
+  for (const auto& bt : batches) {
+    if (bt.first != expected) {
+      ++gaps;
+      gap_rows += bt.first - expected;
+      gap_at = bt.first;
+    }
+    expected = bt.first + bt.second;
+    sent += bt.second;
+  }
+  CHECK(gaps == 1);
+  CHECK(gap_rows == 10);  // the ten dropped rows are a visible gap
+  CHECK(sent == per_message * 4 - 10);  // and the stream still ends at the requested row count
+  CHECK(batches.back().first + batches.back().second == per_message * 4);
+  // The values after the gap are the sensor's rows after the gap.
+  for (const auto& m : msgs)
+    if (m.type == TML_MSG_SAMPLES && as<tml_msg_samples>(m).first_index == gap_at) {
+      float v;
+      std::memcpy(&v, m.payload.data() + sizeof(tml_msg_samples), 4);
+      CHECK(v == FakeBoard::accel_value(gap_at, 0));
+    }
+}

@@ -1,0 +1,120 @@
+#include "capture/capture.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstring>
+#include <limits>
+
+#include "util/error.h"
+
+namespace tml::capture {
+
+using Clock = std::chrono::steady_clock;
+
+Figures& Figures::operator+=(const Figures& o) {
+  rows += o.rows;
+  frames += o.frames;
+  lost_frames += o.lost_frames;
+  lost_rows += o.lost_rows;
+  crc_errors += o.crc_errors;
+  rejected += o.rejected;
+  bytes += o.bytes;
+  seconds += o.seconds;
+  return *this;
+}
+
+std::string Figures::summary() const {
+  return std::to_string(rows) + " rows  " + std::to_string(frames) + " frames  lost " + std::to_string(lost_frames) +
+         " frames / " + std::to_string(lost_rows) + " rows  crc errors " + std::to_string(crc_errors) +
+         "  rejected " + std::to_string(rejected);
+}
+
+dataset::Meta meta_from_session(const link::Session& s) {
+  dataset::Meta m;
+  m.sensor = tml_sensor_name(static_cast<uint8_t>(s.sensor));
+  m.axes = s.axes;
+  m.rate_hz = s.rate_hz();
+  m.sample_format = s.format_name();
+  return m;
+}
+
+Recording record_framed(link::BoardLink& link, size_t rows, int stall_ms, const Progress& progress) {
+  if (!link.session()) throw Error("no session with the board yet");
+  const link::Session session = *link.session();
+  const size_t axes = session.axes.size();
+  const tml_frame_stats before = link.stats();
+  const uint64_t bytes_before = link.bytes_received();
+  const auto t0 = Clock::now();
+
+  Recording rec;
+  rec.values.reserve(rows * axes);
+  auto figures = [&] {
+    const tml_frame_stats& s = link.stats();
+    Figures f = rec.figures;
+    f.frames = s.frames - before.frames;
+    f.lost_frames = s.lost - before.lost;
+    f.crc_errors = s.crc_errors - before.crc_errors;
+    f.rejected = (s.format_errors - before.format_errors) + (s.oversize - before.oversize);
+    f.bytes = link.bytes_received() - bytes_before;
+    f.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return f;
+  };
+
+  tml_msg_start start{};
+  start.rows = static_cast<uint32_t>(rows);
+  link.command(TML_MSG_START, &start, sizeof start);
+  size_t next_index = 0;  // rows accounted for (received or known lost)
+  bool ended = false;     // the board said it stopped
+  while (!ended) {
+    auto m = link.receive(stall_ms);
+    if (!m) {
+      if (next_index >= rows) break;  // all rows are in; the closing session header got lost
+      try {
+        link.command(TML_MSG_STOP);
+      } catch (const Error&) {
+      }
+      throw Error("the board stopped sending after " + std::to_string(next_index) + " of " + std::to_string(rows) +
+                  " rows (nothing for " + std::to_string(stall_ms) + " ms)");
+    }
+    switch (m->type) {
+      case TML_MSG_SAMPLES: {
+        link::SampleBatch b = link::parse_samples(*m, session);
+        if (b.first_index < next_index) {  // a duplicate or a restarted stream: never stored twice
+          spdlog::warn("board re-sent rows from index {} (expected {}); ignored", b.first_index, next_index);
+          break;
+        }
+        if (b.first_index > next_index) {  // rows lost in frames that never arrived
+          const size_t gap = std::min<size_t>(b.first_index, rows) - next_index;
+          rec.figures.lost_rows += gap;
+          rec.values.insert(rec.values.end(), gap * axes, std::numeric_limits<float>::quiet_NaN());
+          next_index += gap;
+        }
+        const size_t take = std::min<size_t>(b.count, rows - std::min(rows, next_index));
+        rec.values.insert(rec.values.end(), b.values.begin(), b.values.begin() + static_cast<long>(take * axes));
+        next_index += take;
+        rec.figures.rows += take;
+        if (progress) progress(next_index, rows, figures());
+        break;
+      }
+      case TML_MSG_SESSION:
+        if (!link.session()->streaming) ended = true;
+        break;
+      case TML_MSG_LOG:
+        spdlog::info("board: {}", std::string(m->payload.begin(), m->payload.end()));
+        break;
+      default:
+        break;
+    }
+  }
+  if (next_index < rows) {  // the stream ended short: the tail was lost
+    rec.figures.lost_rows += rows - next_index;
+    rec.values.insert(rec.values.end(), (rows - next_index) * axes, std::numeric_limits<float>::quiet_NaN());
+  }
+  rec.rows = rows;
+  rec.figures = figures();
+  if (progress) progress(rows, rows, rec.figures);
+  return rec;
+}
+
+}  // namespace tml::capture

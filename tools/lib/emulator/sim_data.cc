@@ -1,0 +1,82 @@
+#include "emulator/sim_data.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "dataset/dataset.h"
+#include "dataset/transfer.h"
+#include "emulator/replay.h"
+#include "tml/protocol/messages.h"
+#include "util/error.h"
+
+namespace tml::emulator {
+namespace {
+
+std::filesystem::path data_root() {
+  if (const char* env = std::getenv("TML_SOURCE_DIR"); env && *env) return std::filesystem::path(env) / "datasets";
+  return std::filesystem::path(TML_SOURCE_DIR) / "datasets";
+}
+
+}  // namespace
+
+SimData default_sim_data() {
+  SimData d;
+  d.sources = {data_root() / "gestures-ei", data_root() / "kws-mini"};
+  return d;
+}
+
+SimSetup::SimSetup(const SimData& data) {
+  char tmpl[] = "/tmp/tml-sim-XXXXXX";
+  if (!::mkdtemp(tmpl)) throw Error("cannot create a temporary folder for the emulated board's recordings");
+  dir_ = tmpl;
+  try {
+    bool used[TML_SENSOR_COUNT] = {};
+    for (const auto& source : data.sources) {
+      dataset::Meta meta;
+      std::vector<std::vector<float>> recordings;
+      auto keep = [&](const std::string& label, const std::string& split) {
+        return (data.label.empty() || label == data.label) && (data.split.empty() || split == data.split);
+      };
+      if (std::filesystem::exists(source / "dataset.json")) {
+        const auto ds = dataset::Dataset::open(source);
+        meta = ds.meta();
+        for (const auto& info : ds.samples())
+          if (keep(info.label, info.split)) recordings.push_back(ds.load(info).values);
+      } else {  // anything `tml dataset import` reads, read in memory: nothing is written
+        auto set = dataset::read_import(source, {});
+        meta = set.meta;
+        for (auto& p : set.samples) {
+          const std::string split = p.split.empty() ? dataset::hash_split(p.id, meta.test_percent) : p.split;
+          if (keep(p.label, split)) recordings.push_back(std::move(p.values));
+        }
+      }
+      const int sensor = replay_sensor_for(meta);
+      if (used[sensor]) throw Error("two recordings sources for the " + std::string(tml_sensor_name(sensor)) + ": " + source.string());
+      used[sensor] = true;
+      const std::string file = std::string(sensor == TML_SENSOR_MIC ? "mic" : sensor == TML_SENSOR_LIGHT ? "light" : "accel");
+      if (recordings.empty()) continue;  // this sensor has nothing to replay under the filters
+      const auto path = dir_ / (file + ".tmlr");
+      write_replay(path, meta, recordings);
+      options_.firmware_args.push_back("--" + file + "=" + path.string());
+    }
+    if (options_.firmware_args.empty() && !data.sources.empty()) {
+      std::string where;
+      for (const auto& s : data.sources) where += (where.empty() ? "" : ", ") + s.string();
+      throw Error("no recordings to replay in " + where + (data.label.empty() ? "" : " with label '" + data.label + "'") +
+                  (data.split.empty() ? "" : " in split '" + data.split + "'"));
+    }
+    if (data.unpaced) options_.firmware_args.push_back("--unpaced");
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+    throw;
+  }
+}
+
+SimSetup::~SimSetup() {
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+}  // namespace tml::emulator
