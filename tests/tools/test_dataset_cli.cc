@@ -156,7 +156,7 @@ TEST_CASE("tml dataset and its commands show help with an example", "[dataset-cl
   CHECK(r.err.find("Try 'tml dataset import --help'") != std::string::npos);
 }
 
-TEST_CASE("importing the shipped gestures gives 4 labels, 72 train and 24 test samples at 104 Hz", "[dataset-cli]") {
+TEST_CASE("importing the shipped gestures gives 4 labels with 72 train and 24 test samples at 104 Hz", "[dataset-cli]") {
   TempDir tmp;
   const fs::path ds = tmp / "gestures";
   auto r = run_tml({"dataset", "import", tml::test::example_gestures().string(), "--dataset", ds.string()});

@@ -15,7 +15,7 @@ using tml::test::snapshot;
 using tml::test::TempDir;
 using tml::test::write_text;
 
-TEST_CASE("formats are named ei, csv and wav", "[transfer]") {
+TEST_CASE("formats are named ei csv and wav", "[transfer]") {
   CHECK(parse_format("ei") == Format::ei);
   CHECK(parse_format("csv") == Format::csv);
   CHECK(parse_format("wav") == Format::wav);
@@ -46,7 +46,7 @@ TEST_CASE("the format is detected from the input", "[transfer]") {
   CHECK(read_import(tmp / "c", {}).format == Format::csv);
 }
 
-TEST_CASE("ids, labels and splits follow the documented rules", "[transfer]") {
+TEST_CASE("ids labels and splits follow the documented rules", "[transfer]") {
   CHECK(id_from_stem("yes", "439c84f4_nohash_1") == "yes.439c84f4_nohash_1");
   CHECK(id_from_stem("circle", "circle.6600enq7") == "circle.6600enq7");
   CHECK(id_from_stem("circle", "circles") == "circle.circles");
