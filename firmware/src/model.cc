@@ -205,9 +205,9 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   memcpy(&h, blob, sizeof h);
   if (h.magic != TML_MODEL_MAGIC) return TML_ERR_FORMAT;
   if (h.version != TML_MODEL_VERSION) return TML_ERR_VERSION;
-  if (h.header_size != TML_MODEL_HEADER_SIZE || h.layer_size != TML_MODEL_LAYER_SIZE) return TML_ERR_FORMAT;
   if (h.total_size < TML_MODEL_HEADER_SIZE || h.total_size > len) return TML_ERR_FORMAT;
   if (full && tml_model_hash(blob, h.total_size) != h.hash) return TML_ERR_CRC;
+  if (h.header_size != TML_MODEL_HEADER_SIZE || h.layer_size != TML_MODEL_LAYER_SIZE) return TML_ERR_FORMAT;
 
   if (h.layer_count < 1 || h.layer_count > TML_MODEL_MAX_LAYERS) return TML_ERR_FORMAT;
   if (h.reserved0 || h.reserved1[0] || h.reserved1[1] || h.reserved1[2]) return TML_ERR_FORMAT;
