@@ -41,7 +41,8 @@ float read_f32(const uint8_t* blob, uint32_t offset, uint32_t index) {
   return v;
 }
 
-uint64_t elements(uint32_t time, uint32_t channels) { return uint64_t{time} * channels; }
+// time * channels of two u16 dimensions: at most 65535^2, which fits in 32 bits.
+uint32_t elements(uint32_t time, uint32_t channels) { return time * channels; }
 
 // Scratch this build's kernels need for a (structurally valid) layer.
 uint32_t kernel_scratch(const tml_layer_record& r) {
@@ -139,36 +140,37 @@ class Validator {
         uint32_t{r.out_channels} != static_cast<uint32_t>(out.channels))
       return TML_ERR_FORMAT;
 
-    const bool has_geometry = r.kernel_size || r.stride || r.pad_left || r.pad_right;
-    const bool has_pool = r.pool_size || r.pool_stride;
-    const bool has_arrays = r.weights_offset || r.bias_offset || r.multiplier_offset || r.shift_offset;
-    const bool same_quant = r.output_zero_point == r.input_zero_point && r.output_scale == in.scale;
-    switch (r.kind) {
-      case TML_LAYER_FULLY_CONNECTED:
-        if (has_geometry || has_pool) return TML_ERR_FORMAT;
-        return check_parameters(r, elements(r.in_time, r.in_channels));
-      case TML_LAYER_CONV1D:
-        return check_parameters(r, elements(r.kernel_size, r.in_channels));
-      case TML_LAYER_MAX_POOL1D:
-      case TML_LAYER_AVG_POOL1D:
-        if (has_pool || has_arrays || !same_quant) return TML_ERR_FORMAT;
-        return TML_OK;
-      case TML_LAYER_GLOBAL_AVG_POOL1D:
-        if (has_geometry || has_pool || has_arrays || !same_quant) return TML_ERR_FORMAT;
-        return TML_OK;
-      case TML_LAYER_SOFTMAX: {
-        if (has_geometry || has_pool || r.weights_offset || r.bias_offset || r.shift_offset) return TML_ERR_FORMAT;
-        if (r.output_zero_point != TML_SOFTMAX_OUTPUT_ZERO_POINT || r.output_scale != TML_SOFTMAX_OUTPUT_SCALE ||
-            r.act_min != -128 || r.act_max != 127)
-          return TML_ERR_FORMAT;
-        if (!array_ok(r.multiplier_offset, 4)) return TML_ERR_FORMAT;
-        const int32_t m = read_i32(blob_, r.multiplier_offset, 0);
-        if (m < 1 || m > TML_SOFTMAX_MAX_EXP_MULTIPLIER) return TML_ERR_FORMAT;
-        return TML_OK;
-      }
-      default:
-        return TML_ERR_FORMAT;  // tml_layer_output_dims has rejected it already
+    // The optional fields a kind may set (tml_layer_output_dims has rejected unknown kinds).
+    enum : uint8_t { kGeometry = 1, kPool = 2, kParameters = 4, kMultiplier = 8, kSameQuant = 16 };
+    static constexpr uint8_t kRules[7] = {
+        0,
+        kParameters | kMultiplier,                       // fully connected
+        kGeometry | kPool | kParameters | kMultiplier,   // conv1d
+        kGeometry | kSameQuant,                          // max pool
+        kGeometry | kSameQuant,                          // average pool
+        kSameQuant,                                      // global average pool
+        kMultiplier,                                     // softmax
+    };
+    const uint8_t rules = kRules[r.kind];
+    const uint32_t used = ((r.kernel_size | r.stride | r.pad_left | r.pad_right) ? kGeometry : 0) |
+                          ((r.pool_size | r.pool_stride) ? kPool : 0) |
+                          ((r.weights_offset | r.bias_offset | r.shift_offset) ? kParameters : 0) |
+                          (r.multiplier_offset ? kMultiplier : 0);
+    if (used & ~rules) return TML_ERR_FORMAT;
+    if ((rules & kSameQuant) && (r.output_zero_point != r.input_zero_point || r.output_scale != in.scale))
+      return TML_ERR_FORMAT;
+    if (rules & kParameters) {
+      const uint32_t dot_steps = r.kind == TML_LAYER_CONV1D ? r.kernel_size : r.in_time;
+      return check_parameters(r, elements(dot_steps, r.in_channels));
     }
+    if (r.kind == TML_LAYER_SOFTMAX) {
+      if (r.output_zero_point != TML_SOFTMAX_OUTPUT_ZERO_POINT || r.output_scale != TML_SOFTMAX_OUTPUT_SCALE ||
+          r.act_min != -128 || r.act_max != 127 || !array_ok(r.multiplier_offset, 4))
+        return TML_ERR_FORMAT;
+      const int32_t m = read_i32(blob_, r.multiplier_offset, 0);
+      if (m < 1 || m > TML_SOFTMAX_MAX_EXP_MULTIPLIER) return TML_ERR_FORMAT;
+    }
+    return TML_OK;
   }
 
   // The stored arena plan: every buffer inside the arena, 4-aligned, and a layer's input, output and
@@ -176,18 +178,17 @@ class Validator {
   int check_plan(const tml_layer_record& r, const Link& in) const {
     if (r.scratch_size < kernel_scratch(r)) return TML_ERR_UNSUPPORTED;
     if (r.input_arena_offset != in.arena_offset) return TML_ERR_FORMAT;
-    const uint64_t arena = h_.arena_size;
-    const uint64_t in_begin = r.input_arena_offset, in_end = in_begin + elements(r.in_time, r.in_channels);
-    const uint64_t out_begin = r.output_arena_offset, out_end = out_begin + elements(r.out_time, r.out_channels);
-    const uint64_t scratch_begin = r.scratch_arena_offset, scratch_end = scratch_begin + r.scratch_size;
-    if ((in_begin | out_begin | scratch_begin) % TML_MODEL_ALIGN) return TML_ERR_FORMAT;
-    if (in_end > arena || out_end > arena || scratch_end > arena) return TML_ERR_FORMAT;
     if (r.scratch_size == 0 && r.scratch_arena_offset != 0) return TML_ERR_FORMAT;
-    const auto overlap = [](uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1) { return a0 < b1 && b0 < a1; };
-    if (overlap(in_begin, in_end, out_begin, out_end)) return TML_ERR_FORMAT;
-    if (r.scratch_size &&
-        (overlap(scratch_begin, scratch_end, in_begin, in_end) || overlap(scratch_begin, scratch_end, out_begin, out_end)))
-      return TML_ERR_FORMAT;
+    // 32-bit arithmetic throughout: a product of two u16 dimensions fits, and every end is computed
+    // only after it is known not to pass the arena size.
+    const uint32_t begin[3] = {r.input_arena_offset, r.output_arena_offset, r.scratch_arena_offset};
+    const uint32_t size[3] = {elements(r.in_time, r.in_channels), elements(r.out_time, r.out_channels), r.scratch_size};
+    for (int i = 0; i < 3; ++i)
+      if (begin[i] % TML_MODEL_ALIGN || size[i] > h_.arena_size || begin[i] > h_.arena_size - size[i])
+        return TML_ERR_FORMAT;
+    for (int i = 0; i < 3; ++i)
+      for (int j = i + 1; j < 3; ++j)
+        if (size[i] && size[j] && begin[i] < begin[j] + size[j] && begin[j] < begin[i] + size[i]) return TML_ERR_FORMAT;
     return TML_OK;
   }
 
