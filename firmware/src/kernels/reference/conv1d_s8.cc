@@ -24,14 +24,15 @@ extern "C" void tml_conv1d_s8(const tml_conv1d_params* params, const tml_channel
       for (int32_t p = 0; p < pool; ++p) {
         const int32_t start = (t * pool_stride + p) * params->stride - params->pad_left;
         TML_ASSERT(start < in_time && start + kernel > 0);
+        // Kernel taps over real input steps; padding steps hold the zero point and add nothing. The
+        // window [k][c] of the input and the filter row [k][c] are both contiguous: one dot product.
+        const int32_t k_first = start < 0 ? -start : 0;
+        const int32_t k_end = start + kernel > in_time ? in_time - start : kernel;
+        const int8_t* x = input + (start + k_first) * in_ch;
+        const int8_t* w = filter_o + k_first * in_ch;
+        const int32_t n = (k_end - k_first) * in_ch;
         int32_t acc = bias ? bias[o] : 0;
-        for (int32_t k = 0; k < kernel; ++k) {
-          const int32_t step = start + k;
-          if (step < 0 || step >= in_time) continue;  // padding: (zero point - zero point) * w = 0
-          const int8_t* x = input + step * in_ch;
-          const int8_t* w = filter_o + k * in_ch;
-          for (int32_t i = 0; i < in_ch; ++i) acc += (x[i] - in_zp) * w[i];
-        }
+        for (int32_t i = 0; i < n; ++i) acc += (x[i] - in_zp) * w[i];
         const int32_t v = tml_requantize_s8(acc, quant->multiplier[o], quant->shift[o], params->output_zero_point,
                                             params->activation.min, params->activation.max);
         if (v > best) best = v;
