@@ -12,6 +12,8 @@ void copy_name(char* dst, size_t cap, const char* src) {
   for (size_t i = 0; i < cap && src[i]; ++i) dst[i] = src[i];
 }
 
+uint8_t* sample_buf(tml_device* d) { return reinterpret_cast<uint8_t*>(d->sample_words); }
+
 size_t row_bytes(const tml_sensor_config& c) { return tml_sample_format_size(c.sample_format) * c.axis_count; }
 
 bool config_valid(const tml_sensor_config& c) {
@@ -37,8 +39,8 @@ int flush_rows(tml_device* d) {
   h.count = d->rows_pending;
   h.sensor = d->config.sensor;
   h.sample_format = d->config.sample_format;
-  const tml_bytes parts[2] = {{&h, sizeof h}, {d->sample_buf, d->rows_pending * row_bytes(d->config)}};
-  if (d->ops.on_rows) d->ops.on_rows(d->ops.ctx, h.first_index, d->sample_buf, h.count);
+  const tml_bytes parts[2] = {{&h, sizeof h}, {sample_buf(d), d->rows_pending * row_bytes(d->config)}};
+  if (d->ops.on_rows) d->ops.on_rows(d->ops.ctx, h.first_index, sample_buf(d), h.count);
   d->next_index += d->rows_pending;
   d->rows_pending = 0;
   return tml_device_send(d, TML_MSG_SAMPLES, parts, 2);
@@ -213,16 +215,16 @@ extern "C" int tml_device_poll(tml_device* d) {
     if (room > left) room = left;
   }
   uint32_t dropped = 0;
-  int got = d->ops.sensor_read(d->ops.ctx, d->sample_buf + d->rows_pending * bytes, room, &dropped);
+  int got = d->ops.sensor_read(d->ops.ctx, sample_buf(d) + d->rows_pending * bytes, room, &dropped);
   if (got < 0) return got;
   if (dropped) {  // rows lost before these: send what came before, then leave a gap in the indices
     uint8_t tail[TML_SAMPLES_MAX_DATA];
     const size_t got_bytes = static_cast<size_t>(got) * bytes;
-    memcpy(tail, d->sample_buf + d->rows_pending * bytes, got_bytes);
+    memcpy(tail, sample_buf(d) + d->rows_pending * bytes, got_bytes);
     int s = flush_rows(d);
     if (s < 0) return s;
     d->next_index += dropped;
-    memcpy(d->sample_buf, tail, got_bytes);
+    memcpy(sample_buf(d), tail, got_bytes);
   }
   if (d->row_limit) {  // never more than asked for, even after a gap
     const uint32_t left = d->next_index >= d->row_limit ? 0 : d->row_limit - d->next_index - d->rows_pending;

@@ -189,7 +189,10 @@ int cmd_import(int argc, char** argv) {
   Parser::require(r, "dataset");
   ImportOptions opt;
   if (r.count("format")) opt.format = format_option(r);
-  if (r.count("label")) opt.label = r["label"].as<std::string>();
+  if (r.count("label")) {
+    opt.label = r["label"].as<std::string>();
+    validate_label(opt.label);
+  }
   if (r.count("rate")) {
     opt.rate_hz = r["rate"].as<double>();
     if (!(opt.rate_hz > 0)) throw UsageError("--rate must be a positive number of Hz");
@@ -213,8 +216,8 @@ int cmd_import(int argc, char** argv) {
   }
   std::string labels;
   for (const auto& [name, n] : per_label) labels += (labels.empty() ? "" : ", ") + name + " " + std::to_string(n);
-  std::cout << "Imported " << added.size() << " samples (" << added.size() - test << " train, " << test
-            << " test) from " << input << " (" << format_title(set.format) << ") into "
+  std::cout << "Imported " << added.size() << (added.size() == 1 ? " sample (" : " samples (")
+            << added.size() - test << " train, " << test << " test) from " << input << " (" << format_title(set.format) << ") into "
             << (created ? "the new dataset " : "") << dir << "\n"
             << "  " << describe(set.meta) << "\n"
             << "  labels: " << labels << "\n";

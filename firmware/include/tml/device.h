@@ -45,7 +45,7 @@ typedef struct tml_board_ops {
   int (*sensor_start)(void* ctx);
   int (*sensor_stop)(void* ctx);
   // Copies up to `max_rows` ready rows (axis_count values each, row-major, in the sample format) into
-  // `out`. Returns the number of rows copied (0 when none is ready yet) or a negative status. If the
+  // `out` (aligned for the sample format). Returns the number of rows copied (0 when none is ready yet) or a negative status. If the
   // sensor had to drop rows before these (its buffer overflowed because the link was too slow), it says
   // how many in *dropped: the device skips their indices, so the host sees the gap and counts the loss.
   int (*sensor_read)(void* ctx, void* out, size_t max_rows, uint32_t* dropped);
@@ -71,14 +71,16 @@ typedef struct tml_device {
   tml_sensor_config config;
   uint8_t streaming;
   uint16_t rows_per_message;
-  uint16_t rows_pending;  // rows in sample_buf not yet sent
+  uint16_t rows_pending;  // rows in sample_words not yet sent
   uint32_t next_index;    // index of the first pending row
   uint32_t row_limit;     // rows to stream before stopping by itself; 0 = until STOP
   uint32_t tx_seq;
   tml_frame_decoder rx;
   uint8_t rx_buf[TML_FRAME_RAW_SIZE(TML_DEVICE_MAX_COMMAND_PAYLOAD)];
   uint8_t tx_buf[TML_FRAME_ENCODED_MAX(TML_FRAME_MAX_PAYLOAD)];
-  uint8_t sample_buf[TML_SAMPLES_MAX_DATA];
+  // Rows waiting to be sent. Word storage: the buffer (and every row in it) is 4-byte aligned, so a
+  // port may store float rows directly (Cortex-M4 faults on unaligned floating-point stores).
+  uint32_t sample_words[(TML_SAMPLES_MAX_DATA + 3) / 4];
 } tml_device;
 
 // Rows per SAMPLES message for a configuration: the most that fit when unpaced (throughput), otherwise

@@ -551,7 +551,12 @@ std::vector<SampleInfo> Dataset::add_all(const std::vector<NewSample>& batch) {
   std::vector<fs::path> written;
   try {
     ensure_folder(dir_, created_folders);
-    if (!on_disk_) lock.emplace(dir_);
+    if (!on_disk_) {
+      lock.emplace(dir_);
+      std::error_code ec;
+      if (fs::exists(dir_ / kManifest, ec))
+        throw Error("another program created a dataset at " + dir_.string() + " meanwhile; try again");
+    }
     ensure_folder(dir_ / "data", created_folders);
     for (size_t i = 0; i < added.size(); ++i) {
       ensure_folder(dir_ / "data" / added[i].label, created_folders);

@@ -182,19 +182,21 @@ std::vector<InputFile> input_files(const fs::path& input, const std::string& ext
     return {InputFile{input, parent, true}};
   }
   if (!fs::is_directory(input, ec)) throw Error(input.string() + " is neither a file nor a folder");
+  fs::path root = input.lexically_normal();  // "in/" -> "in", so that paths below compare
+  if (root.filename().empty() && root.has_parent_path()) root = root.parent_path();
   std::vector<InputFile> out;
-  for (auto it = fs::recursive_directory_iterator(input, ec); !ec && it != fs::recursive_directory_iterator();
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
+    std::error_code e2;
     if (hidden(it->path())) {
-      if (it->is_directory()) it.disable_recursion_pending();
+      if (it->is_directory(e2)) it.disable_recursion_pending();
       continue;
     }
-    std::error_code e2;
     if (!it->is_regular_file(e2)) continue;
     const std::string name = it->path().filename().string();
-    if (std::find(skip.begin(), skip.end(), name) != skip.end() && it->path().parent_path() == input) continue;
+    if (std::find(skip.begin(), skip.end(), name) != skip.end() && it->path().parent_path() == root) continue;
     if (!extension.empty() && lower(it->path().extension().string()) != extension) continue;
-    out.push_back(InputFile{it->path(), input, false});
+    out.push_back(InputFile{it->path(), root, false});
   }
   if (ec) throw Error("cannot list " + input.string() + ": " + ec.message());
   std::sort(out.begin(), out.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
@@ -280,7 +282,7 @@ std::vector<LabelledFile> labelled_files(const fs::path& input, const std::strin
   if (fs::is_directory(input, ec) && fs::is_regular_file(manifest, ec)) {
     for (const auto& row : read_manifest_csv(manifest)) {
       LabelledFile lf;
-      lf.file = InputFile{input / fs::path(row.file).lexically_normal(), input, false};
+      lf.file = InputFile{input / fs::path(row.file).lexically_normal(), input.lexically_normal(), false};
       if (!fs::is_regular_file(lf.file.path, ec))
         throw Error(manifest.string() + " line " + std::to_string(row.line) + " names " + row.file + ", which is missing");
       lf.label = !opt.label.empty() ? opt.label : !row.label.empty() ? row.label : label_from_path(lf.file, true);

@@ -1,0 +1,142 @@
+// The model runner: validates a model blob (model_format.h) once, then runs it in a caller-owned arena.
+//
+// Typical use on a board, with the blob and its arena size from the exported model header:
+//
+//   static tml_model model;
+//   alignas(4) static uint8_t arena[MODEL_ARENA_SIZE];      // == tml_model_arena_size(&model)
+//   if (tml_model_init(&model, model_blob, sizeof model_blob) != TML_OK) { ...report... }
+//   tml_model_prepare_input(&model, raw_window, n, tml_model_input(&model, arena));
+//   tml_model_run(&model, arena, sizeof arena, NULL, NULL);
+//   const int8_t* scores = tml_model_output(&model, arena);   // int8, scale 1/256, zp -128 after softmax
+//
+// The input, every intermediate activation and the output live in the arena, at offsets planned
+// statically (tml_model_plan) and stored in the blob: the arena is all the RAM a model needs, and its
+// exact size is in the blob header. Nothing allocates; nothing reads or writes outside the blob, the
+// arena and the caller's buffers, whatever the blob contains (a blob is validated before it is used).
+#ifndef TML_MODEL_H
+#define TML_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tml/model_format.h"
+#include "tml/status.h"
+#include "tml/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// A validated model: a view of its blob, which must stay in place while the model is used. Fields are
+// filled by tml_model_init and read-only for the caller.
+typedef struct tml_model {
+  const uint8_t* blob;
+  tml_model_header header;      // a copy of the blob's header
+  uint32_t input_arena_offset;  // where the model input lives in the arena
+  uint32_t output_arena_offset; // where the model output lives
+  uint32_t logits_arena_offset; // the input of a final softmax, else the output
+  float logits_scale;           // quantization of the logits
+  int8_t logits_zero_point;
+  uint8_t reserved[3];
+} tml_model;
+
+/**
+ * @brief Validates a blob and prepares a model over it (no copy: the blob must outlive the model).
+ *
+ * Checks, in this order: the header's magic (TML_ERR_FORMAT), version (TML_ERR_VERSION), total size
+ * against `len` (TML_ERR_FORMAT; `len` may be larger), the hash (TML_ERR_CRC), then every structural
+ * rule of docs/model_format.md (TML_ERR_FORMAT). A blob planned for kernels that need more scratch than
+ * it reserves gives TML_ERR_UNSUPPORTED.
+ * @param[out] model  filled on success only
+ * @param[in]  blob   the model blob, at a 4-aligned address (else TML_ERR_ARG)
+ * @param[in]  len    bytes available at `blob`
+ * @return TML_OK or a negative tml_status; never reads outside blob[0, len).
+ */
+int tml_model_init(tml_model* model, const uint8_t* blob, size_t len);
+
+/** Exact arena bytes tml_model_run needs (the blob's arena_size). */
+uint32_t tml_model_arena_size(const tml_model* model);
+/** Bytes of the model input (input_time * input_channels) and of the output. */
+uint32_t tml_model_input_size(const tml_model* model);
+uint32_t tml_model_output_size(const tml_model* model);
+
+/** Where the model input goes in `arena` (int8 [input_time][input_channels]). */
+int8_t* tml_model_input(const tml_model* model, void* arena);
+/** Where the model output is after a run (int8 [output_time][output_channels]). */
+const int8_t* tml_model_output(const tml_model* model, const void* arena);
+/**
+ * Where the logits are after a run: the input of a final softmax layer (kept intact by the plan), or
+ * the output when the model does not end in a softmax. Their quantization is model->logits_scale and
+ * model->logits_zero_point.
+ */
+const int8_t* tml_model_logits(const tml_model* model, const void* arena);
+
+/**
+ * @brief Normalises and quantizes a window of raw sensor values into the model's int8 input.
+ *
+ * For element (t, c): v = raw[t*C + c]; if the blob has normalisation, v = (v - mean[c]) * inv_std[c];
+ * then q = round(v / input_scale) + input_zero_point, clamped to -128..127 (round: to nearest, ties
+ * away from zero; NaN counts as 0). Every step is one IEEE-754 single-precision operation in this
+ * order and the library is built with -ffp-contract=off, so the host and a Cortex-M4F give the same
+ * bytes; the host evaluation must call this same function.
+ * @param[in]  raw    float [input_time][input_channels]
+ * @param[in]  count  number of raw values: must be tml_model_input_size() (else TML_ERR_ARG)
+ * @param[out] out    int8 [input_time][input_channels], e.g. tml_model_input(model, arena)
+ */
+int tml_model_prepare_input(const tml_model* model, const float* raw, size_t count, int8_t* out);
+
+/**
+ * @brief Runs every layer.
+ * @param[in,out] arena      4-aligned (else TML_ERR_ARG), at least tml_model_arena_size() bytes
+ *                           (else TML_ERR_BUFFER); only its first tml_model_arena_size() bytes are touched
+ * @param[in]     input      NULL if the input is already at tml_model_input(), else copied there first
+ *                           (must not overlap the arena otherwise)
+ * @param[out]    output     NULL, or tml_model_output_size() bytes that receive a copy of the output
+ * @return TML_OK, TML_ERR_ARG or TML_ERR_BUFFER.
+ */
+int tml_model_run(const tml_model* model, void* arena, size_t arena_len, const int8_t* input, int8_t* output);
+
+/** Runs layer `index` alone (for per-layer measurements); the same checks as tml_model_run. */
+int tml_model_run_layer(const tml_model* model, void* arena, size_t arena_len, uint32_t index);
+
+/** Copies layer record `index` into *layer. TML_ERR_ARG if index >= layer_count. */
+int tml_model_layer(const tml_model* model, uint32_t index, tml_layer_record* layer);
+
+/** Label of output class `index` (NUL-terminated, in the blob), or NULL without labels or out of range. */
+const char* tml_model_label(const tml_model* model, uint32_t index);
+
+/** FNV-1a 32 of blob[0, len) leaving out bytes 12..15 (the header's hash field). */
+uint32_t tml_model_hash(const uint8_t* blob, size_t len);
+
+/**
+ * @brief Output shape of a layer from its kind, input shape and geometry (the rule the runner checks
+ *        and the blob writer uses): fully connected {1, out_channels}; conv1d T_conv = (in_time +
+ *        pad_left + pad_right - kernel_size) / stride + 1 steps, then (T_conv - pool_size) /
+ *        pool_stride + 1 with fused pooling, and out_channels; pooling likewise with in_channels;
+ *        global average pooling {1, in_channels}; softmax the input shape.
+ * @return TML_OK, or TML_ERR_FORMAT for an unknown kind or impossible geometry (zero sizes, padding
+ *         not below the kernel size, a window longer than the padded input).
+ */
+int tml_layer_output_dims(const tml_layer_record* layer, tml_dims* out);
+
+/**
+ * @brief The static memory planner, for the blob writer: computes where every activation and scratch
+ *        buffer lives in the arena, writes the offsets into the layer records, the arena size into
+ *        the header and refreshes the hash.
+ *
+ * The layers form a chain, so buffer i (the input of layer i, the output of layer i-1; buffer 0 is the
+ * model input) is live only while layers i-1 and i run. Even buffers go at the bottom of the arena,
+ * odd ones at the top, each layer's scratch in the gap between; every size is rounded up to 4 bytes.
+ * The arena is max over layers of (input + output + scratch): the least any plan can use, since each
+ * layer needs all three at once. Scratch sizes are this build's tml_<op>_s8_buffer_size().
+ * @param[in,out] blob  a blob whose structure is valid (everything tml_model_init checks except the
+ *                      hash and the arena plan); at a 4-aligned address
+ * @return TML_OK, or the status tml_model_init would give for the structure.
+ */
+int tml_model_plan(uint8_t* blob, size_t len);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif
+
+#endif  // TML_MODEL_H

@@ -1,0 +1,181 @@
+// The model blob: the one definition of its byte layout, for the board's runner and the host's writer.
+//
+// A blob is one contiguous byte array (exported as `alignas(16) const uint8_t[]`; the runner needs it at
+// a 4-aligned address). Every field is little-endian; floats are IEEE-754 binary32. Offsets are bytes
+// from the start of the blob. Layout (docs/model_format.md has the full description):
+//
+//   offset                      size                         contents
+//   0                           64                           tml_model_header
+//   64                          64 * layer_count             tml_layer_record[layer_count], in execution order
+//   64 + 64 * layer_count       total_size - that            data: the arrays the header and records point at,
+//                                                            each at a 4-aligned offset, zero padding between
+//
+//   tml_model_header
+//     0  u32  magic              TML_MODEL_MAGIC: the bytes "TMLM"
+//     4  u16  version            TML_MODEL_VERSION
+//     6  u16  header_size        64
+//     8  u32  total_size         bytes of the blob, header included
+//    12  u32  hash               FNV-1a 32 of bytes [0, 12) then [16, total_size) (everything but itself)
+//    16  u32  arena_size         exact bytes of the arena the runner needs (activations and scratch)
+//    20  u16  layer_count        1 .. TML_MODEL_MAX_LAYERS
+//    22  u16  layer_size         64
+//    24  u16  input_time         model input [time][channels]
+//    26  u16  input_channels
+//    28  u16  output_time        model output [time][channels]; classes = output_channels
+//    30  u16  output_channels
+//    32  f32  input_scale        > 0: real input = input_scale * (q - input_zero_point)
+//    36  f32  output_scale       > 0 (1/256 after a softmax)
+//    40  i8   input_zero_point
+//    41  i8   output_zero_point  (-128 after a softmax)
+//    42  u16  reserved           0
+//    44  u32  labels_offset      0, or output_channels labels of TML_MODEL_LABEL_SIZE bytes, each
+//                                NUL-terminated and NUL-padded
+//    48  u32  norm_offset        0, or f32 mean[input_channels] then f32 inv_std[input_channels]: how raw
+//                                sensor values become the model's real input (tml_model_prepare_input)
+//    52  u32  reserved[3]        0
+//
+//   tml_layer_record (64 bytes; fields a kind does not use must be 0)
+//     0  u8   kind               tml_layer_kind
+//     1  u8   flags              0 (reserved)
+//     2  i8   input_zero_point   = the previous layer's output_zero_point (or the model's input one)
+//     3  i8   output_zero_point
+//     4  u16  in_time, 6 u16 in_channels     input shape; = the previous layer's output shape
+//     8  u16  out_time, 10 u16 out_channels  output shape
+//    12  u16  kernel_size        conv1d kernel, pooling window
+//    14  u16  stride             conv1d, pooling
+//    16  u16  pad_left           conv1d, pooling: 0 .. kernel_size-1
+//    18  u16  pad_right          conv1d, pooling: 0 .. kernel_size-1
+//    20  u16  pool_size          conv1d: fused max pooling window, 0 = none
+//    22  u16  pool_stride        conv1d: fused max pooling stride (>= 1 iff pool_size > 0)
+//    24  i8   act_min            output clamp (fused ReLU: act_min = output_zero_point)
+//    25  i8   act_max
+//    26  u16  reserved           0
+//    28  f32  output_scale       > 0
+//    32  u32  weights_offset     fully_connected, conv1d: int8 weights, layout as in kernels.h
+//    36  u32  bias_offset        fully_connected, conv1d: int32 [out_channels], or 0 for none
+//    40  u32  multiplier_offset  fully_connected, conv1d: int32 [out_channels]; softmax: int32 [1],
+//                                the exp_multiplier
+//    44  u32  shift_offset       fully_connected, conv1d: int32 [out_channels]
+//    48  u32  scratch_size       bytes of kernel scratch reserved in the arena for this layer
+//    52  u32  input_arena_offset   where the layer reads its input in the arena (4-aligned)
+//    56  u32  output_arena_offset  where it writes its output (4-aligned)
+//    60  u32  scratch_arena_offset where its scratch lives (4-aligned; 0 when scratch_size is 0)
+//
+// The runner (model.h) rejects a blob unless every rule of docs/model_format.md holds: magic, version,
+// sizes, hash, kinds, shapes chaining layer to layer, every array in bounds and aligned, weights in
+// -127..127, multipliers and shifts in range, no accumulator able to overflow, and an arena plan in
+// which no layer's input, output and scratch overlap.
+#ifndef TML_MODEL_FORMAT_H
+#define TML_MODEL_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TML_MODEL_MAGIC 0x4D4C4D54u  // "TMLM" as a little-endian u32
+#define TML_MODEL_VERSION 1
+#define TML_MODEL_HEADER_SIZE 64
+#define TML_MODEL_LAYER_SIZE 64
+#define TML_MODEL_HASH_OFFSET 12     // the hash covers every byte but these four
+#define TML_MODEL_ALIGN 4            // alignment of every array in the blob and of every arena offset
+#define TML_MODEL_MAX_LAYERS 64
+#define TML_MODEL_LABEL_SIZE 32      // bytes per label, NUL included: at most 31 characters
+
+typedef enum tml_layer_kind {
+  TML_LAYER_FULLY_CONNECTED = 1,    // tml_fully_connected_s8; input [T][C] flattened, output [1][units]
+  TML_LAYER_CONV1D = 2,             // tml_conv1d_s8, with fused max pooling when pool_size > 0
+  TML_LAYER_MAX_POOL1D = 3,         // tml_max_pool1d_s8; output scale and zero point = input's
+  TML_LAYER_AVG_POOL1D = 4,         // tml_avg_pool1d_s8; output scale and zero point = input's
+  TML_LAYER_GLOBAL_AVG_POOL1D = 5,  // tml_global_avg_pool1d_s8; output [1][C]; scale, zero point = input's
+  TML_LAYER_SOFTMAX = 6,            // tml_softmax_s8; output scale 1/256, zero point -128
+} tml_layer_kind;
+
+typedef struct tml_model_header {
+  uint32_t magic;
+  uint16_t version;
+  uint16_t header_size;
+  uint32_t total_size;
+  uint32_t hash;
+  uint32_t arena_size;
+  uint16_t layer_count;
+  uint16_t layer_size;
+  uint16_t input_time;
+  uint16_t input_channels;
+  uint16_t output_time;
+  uint16_t output_channels;
+  float input_scale;
+  float output_scale;
+  int8_t input_zero_point;
+  int8_t output_zero_point;
+  uint16_t reserved0;
+  uint32_t labels_offset;
+  uint32_t norm_offset;
+  uint32_t reserved1[3];
+} tml_model_header;
+
+typedef struct tml_layer_record {
+  uint8_t kind;
+  uint8_t flags;
+  int8_t input_zero_point;
+  int8_t output_zero_point;
+  uint16_t in_time;
+  uint16_t in_channels;
+  uint16_t out_time;
+  uint16_t out_channels;
+  uint16_t kernel_size;
+  uint16_t stride;
+  uint16_t pad_left;
+  uint16_t pad_right;
+  uint16_t pool_size;
+  uint16_t pool_stride;
+  int8_t act_min;
+  int8_t act_max;
+  uint16_t reserved;
+  float output_scale;
+  uint32_t weights_offset;
+  uint32_t bias_offset;
+  uint32_t multiplier_offset;
+  uint32_t shift_offset;
+  uint32_t scratch_size;
+  uint32_t input_arena_offset;
+  uint32_t output_arena_offset;
+  uint32_t scratch_arena_offset;
+} tml_layer_record;
+
+#ifdef __cplusplus
+}  // extern "C"
+
+static_assert(sizeof(float) == 4, "binary32 floats");
+static_assert(sizeof(tml_model_header) == TML_MODEL_HEADER_SIZE, "model header layout");
+static_assert(offsetof(tml_model_header, version) == 4, "model header layout");
+static_assert(offsetof(tml_model_header, total_size) == 8, "model header layout");
+static_assert(offsetof(tml_model_header, hash) == TML_MODEL_HASH_OFFSET, "model header layout");
+static_assert(offsetof(tml_model_header, arena_size) == 16, "model header layout");
+static_assert(offsetof(tml_model_header, layer_count) == 20, "model header layout");
+static_assert(offsetof(tml_model_header, input_time) == 24, "model header layout");
+static_assert(offsetof(tml_model_header, output_time) == 28, "model header layout");
+static_assert(offsetof(tml_model_header, input_scale) == 32, "model header layout");
+static_assert(offsetof(tml_model_header, output_scale) == 36, "model header layout");
+static_assert(offsetof(tml_model_header, input_zero_point) == 40, "model header layout");
+static_assert(offsetof(tml_model_header, labels_offset) == 44, "model header layout");
+static_assert(offsetof(tml_model_header, norm_offset) == 48, "model header layout");
+static_assert(offsetof(tml_model_header, reserved1) == 52, "model header layout");
+static_assert(sizeof(tml_layer_record) == TML_MODEL_LAYER_SIZE, "layer record layout");
+static_assert(offsetof(tml_layer_record, in_time) == 4, "layer record layout");
+static_assert(offsetof(tml_layer_record, out_time) == 8, "layer record layout");
+static_assert(offsetof(tml_layer_record, kernel_size) == 12, "layer record layout");
+static_assert(offsetof(tml_layer_record, pad_left) == 16, "layer record layout");
+static_assert(offsetof(tml_layer_record, pool_size) == 20, "layer record layout");
+static_assert(offsetof(tml_layer_record, act_min) == 24, "layer record layout");
+static_assert(offsetof(tml_layer_record, output_scale) == 28, "layer record layout");
+static_assert(offsetof(tml_layer_record, weights_offset) == 32, "layer record layout");
+static_assert(offsetof(tml_layer_record, multiplier_offset) == 40, "layer record layout");
+static_assert(offsetof(tml_layer_record, scratch_size) == 48, "layer record layout");
+static_assert(offsetof(tml_layer_record, input_arena_offset) == 52, "layer record layout");
+static_assert(offsetof(tml_layer_record, scratch_arena_offset) == 60, "layer record layout");
+#endif
+
+#endif  // TML_MODEL_FORMAT_H
