@@ -139,6 +139,12 @@ Normalization fit_normalization(const RecordingSet& set, const std::vector<Windo
   return norm;
 }
 
+std::vector<float> Normalization::inv_std() const {
+  std::vector<float> out;
+  for (float s : std) out.push_back(1.0f / s);
+  return out;
+}
+
 void gather(const RecordingSet& set, const Window* windows, const uint32_t* order, int count, int length,
             const Normalization& norm, float* x, int32_t* y) {
   const int A = set.axis_count();
@@ -146,20 +152,20 @@ void gather(const RecordingSet& set, const Window* windows, const uint32_t* orde
   // values (and vectorises) instead of rows of A axes.
   constexpr int kBlock = 256;
   const int block_rows = std::max(1, kBlock / A);
-  float mean_buf[kBlock], sd_buf[kBlock];
-  std::vector<float> mean_heap, sd_heap;  // only for more than 256 axes
+  float mean_buf[kBlock], inv_buf[kBlock];
+  std::vector<float> mean_heap, inv_heap;  // only for more than 256 axes
   float* mean = mean_buf;
-  float* sd = sd_buf;
+  float* inv = inv_buf;
   if (static_cast<size_t>(block_rows) * A > static_cast<size_t>(kBlock)) {
     mean_heap.resize(static_cast<size_t>(A));
-    sd_heap.resize(static_cast<size_t>(A));
+    inv_heap.resize(static_cast<size_t>(A));
     mean = mean_heap.data();
-    sd = sd_heap.data();
+    inv = inv_heap.data();
   }
   for (int r = 0; r < block_rows; ++r)
     for (int a = 0; a < A; ++a) {
       mean[r * A + a] = norm.mean[static_cast<size_t>(a)];
-      sd[r * A + a] = norm.std[static_cast<size_t>(a)];
+      inv[r * A + a] = 1.0f / norm.std[static_cast<size_t>(a)];
     }
   const size_t n = static_cast<size_t>(length) * A;
   for (int i = 0; i < count; ++i) {
@@ -173,8 +179,8 @@ void gather(const RecordingSet& set, const Window* windows, const uint32_t* orde
       const float* __restrict s = src + static_cast<size_t>(t0) * A;
       float* __restrict o = out + static_cast<size_t>(t0) * A;
       const float* __restrict m = mean;
-      const float* __restrict d = sd;
-      for (size_t k = 0; k < flat; ++k) o[k] = (s[k] - m[k]) / d[k];
+      const float* __restrict d = inv;
+      for (size_t k = 0; k < flat; ++k) o[k] = (s[k] - m[k]) * d[k];
     }
     for (int t = avail; t < length; ++t)  // padding: the last row repeated
       std::memcpy(out + static_cast<size_t>(t) * A, out + static_cast<size_t>(avail - 1) * A, sizeof(float) * A);

@@ -67,17 +67,20 @@ std::vector<int> recordings_of(const RecordingSet& set, Split split);
 // chosen with `seed`. Whole recordings, so overlapping windows never straddle the two.
 std::pair<std::vector<int>, std::vector<int>> split_validation(const RecordingSet& set, float fraction, uint64_t seed);
 
-// Per-axis standardisation: x' = (x - mean[a]) / std[a].
+// Per-axis standardisation: x' = (x - mean[a]) * inv_std[a], inv_std[a] = 1.0f / std[a], each step one
+// float32 operation: exactly what the firmware's tml_model_prepare_input does with the same numbers.
 struct Normalization {
   std::vector<float> mean;
   std::vector<float> std;  // > 0
+
+  std::vector<float> inv_std() const;  // 1.0f / std[a], in float32
 };
 
 // Mean and population standard deviation of every row of every window (rows in several windows count
 // several times, padding rows included), per axis. An axis that never changes gets std 1.
 Normalization fit_normalization(const RecordingSet& set, const std::vector<Window>& windows, int length);
 
-// Copies windows[order[i]] for i < count into x [count][length][axes], normalised, and their labels
+// Copies windows[order[i]] for i < count into x [count][length][axes], normalised (as above), and their labels
 // into y (y may be null). order may be null: windows[0], ..., windows[count - 1].
 void gather(const RecordingSet& set, const Window* windows, const uint32_t* order, int count, int length,
             const Normalization& norm, float* x, int32_t* y);
