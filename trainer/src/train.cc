@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <numeric>
 #include <tuple>
@@ -226,45 +227,50 @@ TrainResult train(Model& model, const RecordingSet& set, const TrainOptions& opt
   std::vector<std::vector<float>> best;
   using clock = std::chrono::steady_clock;
 
+  // The batch being trained, shared with the threads.
+  size_t first = 0;
+  int b = 0, per = 0;
+  double weight_sum = 0;  // of the whole batch, to scale each share's mean loss
+  const std::function<void(int)> work = [&](int t) {
+    Lane& lane = lanes[static_cast<size_t>(t)];
+    lane.first = std::min(b, t * per);
+    lane.count = std::min(b, lane.first + per) - lane.first;
+    lane.loss = LossResult{};
+    if (lane.count == 0) return;
+    gather(set, windows.data(), order.data() + first + static_cast<size_t>(lane.first), lane.count, length,
+           model.normalization, lane.x.data(), lane.y.data());
+    const float* z = lane.net->forward(lane.x.data(), lane.count, Mode::Train, end);
+    lane.loss = softmax_cross_entropy(z, lane.y.data(), lane.count, K, class_weights, lane.dlogits.data());
+    if (threads > 1) {  // this share's mean -> its part of the batch mean
+      double share_weight = 0;
+      for (int i = 0; i < lane.count; ++i) share_weight += class_weights ? class_weights[lane.y[static_cast<size_t>(i)]] : 1.0f;
+      const float scale = static_cast<float>(share_weight / weight_sum);
+      for (int i = 0; i < lane.count * K; ++i) lane.dlogits[static_cast<size_t>(i)] *= scale;
+      lane.loss.loss *= share_weight / weight_sum;
+    }
+    lane.net->backward(lane.dlogits.data(), lane.count, end);
+  };
+
   for (int epoch = 1; epoch <= opt.epochs; ++epoch) {
     shuffle_rng.shuffle(order);
     const auto t0 = clock::now();
     double loss_sum = 0;
     int64_t correct = 0, seen = 0;
     for (int bi = 0; bi < batches; ++bi) {
-      const size_t first = static_cast<size_t>(bi) * static_cast<size_t>(batch);
-      const int b = static_cast<int>(std::min<size_t>(static_cast<size_t>(batch), n - first));
-      double weight_sum = 0;  // of the whole batch, to scale each share's mean loss
+      first = static_cast<size_t>(bi) * static_cast<size_t>(batch);
+      b = static_cast<int>(std::min<size_t>(static_cast<size_t>(batch), n - first));
+      per = (b + threads - 1) / threads;
+      weight_sum = 0;
       for (int i = 0; i < b; ++i) {
         const int32_t label = windows[order[first + static_cast<size_t>(i)]].label;
         weight_sum += class_weights ? class_weights[label] : 1.0f;
       }
-      const int per = (b + threads - 1) / threads;
-      auto work = [&](int t) {
-        Lane& lane = lanes[static_cast<size_t>(t)];
-        lane.first = std::min(b, t * per);
-        lane.count = std::min(b, lane.first + per) - lane.first;
-        lane.loss = LossResult{};
-        if (lane.count == 0) return;
-        if (t > 0) {  // the current parameters, including batch norm's moving statistics
-          Sequential& mine = *lane.net;
-          for (size_t li = 0; li < net.size(); ++li)
-            for (size_t pi = 0; pi < net.layer(li).params().size(); ++pi)
-              mine.layer(li).params()[pi].value = net.layer(li).params()[pi].value;
-        }
-        gather(set, windows.data(), order.data() + first + static_cast<size_t>(lane.first), lane.count, length,
-               model.normalization, lane.x.data(), lane.y.data());
-        const float* z = lane.net->forward(lane.x.data(), lane.count, Mode::Train, end);
-        lane.loss = softmax_cross_entropy(z, lane.y.data(), lane.count, K, class_weights, lane.dlogits.data());
-        if (threads > 1) {  // this share's mean -> its part of the batch mean
-          double share_weight = 0;
-          for (int i = 0; i < lane.count; ++i) share_weight += class_weights ? class_weights[lane.y[static_cast<size_t>(i)]] : 1.0f;
-          const float scale = static_cast<float>(share_weight / weight_sum);
-          for (int i = 0; i < lane.count * K; ++i) lane.dlogits[static_cast<size_t>(i)] *= scale;
-          lane.loss.loss *= share_weight / weight_sum;
-        }
-        lane.net->backward(lane.dlogits.data(), lane.count, end);
-      };
+      // The other threads' copies get the current parameters, batch norm's moving statistics included
+      // (here, before any thread runs: the first thread's forward pass updates those statistics).
+      for (int t = 1; t < threads; ++t)
+        for (size_t li = 0; li < net.size(); ++li)
+          for (size_t pi = 0; pi < net.layer(li).params().size(); ++pi)
+            lanes[static_cast<size_t>(t)].net->layer(li).params()[pi].value = net.layer(li).params()[pi].value;
       pool.run(work);
       double batch_loss = 0;
       for (int t = 0; t < threads; ++t) {
