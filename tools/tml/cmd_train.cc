@@ -1,6 +1,7 @@
 // tml train: train a float model on a dataset's training split, report it on the test split, save it.
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -143,9 +144,14 @@ int cmd_train(int argc, char** argv) {
             << fixed(opt.window.length / set.rate_hz, 2) << " s), stride " << opt.window.stride << " rows\n";
 
   std::unique_ptr<ProgressBar> bar;
+  std::chrono::steady_clock::time_point last_update{};
   trainer::TrainCallbacks callbacks;
   callbacks.on_batch = [&](int epoch, int done, int total, double loss, double acc) {
     if (quiet) return;
+    // A batch takes well under a millisecond: format the figures only when the bar may redraw.
+    const auto now = std::chrono::steady_clock::now();
+    if (bar && done < total && now - last_update < std::chrono::milliseconds(100)) return;
+    last_update = now;
     if (!bar) bar = std::make_unique<ProgressBar>("epoch " + std::to_string(epoch) + "/" + std::to_string(opt.epochs));
     bar->update(done, total, "loss " + fixed(loss, 4) + "  acc " + fixed(acc, 4));
   };
