@@ -116,7 +116,7 @@ TEST_CASE("training on several threads is deterministic for a given thread count
   auto run = [&](int threads) {
     Model m;
     m.net = parse_architecture(R"([{"type": "conv1d", "filters": 8, "kernel": 5, "activation": "relu"},
-                                   {"type": "maxpool1d", "pool": 2},
+                                   {"type": "maxpool1d", "pool": 2}, {"type": "batchnorm"},
                                    {"type": "conv1d", "filters": 16, "kernel": 5, "activation": "relu"},
                                    {"type": "maxpool1d", "pool": 2}, {"type": "dropout", "rate": 0.1},
                                    {"type": "flatten"}, {"type": "dense", "units": "classes"}, {"type": "softmax"}])",
