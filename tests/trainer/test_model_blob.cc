@@ -168,7 +168,7 @@ std::string error_of(const QuantizedModel& m) {
 
 }  // namespace
 
-TEST_CASE("blob writer: conv1d reference model, fused pooling, arena of 1600 bytes", "[model_blob]") {
+TEST_CASE("blob writer: conv1d reference model / fused pooling / arena of 1600 bytes", "[model_blob]") {
   const QuantizedModel m = conv1d_model(1);
   const std::vector<uint8_t> blob = write_model_blob(m);
   tml_model model;
@@ -214,7 +214,7 @@ TEST_CASE("blob writer: unfused pooling gives the same bytes out with a larger a
   }
 }
 
-TEST_CASE("blob writer: dense reference model, arena of 656 bytes", "[model_blob]") {
+TEST_CASE("blob writer: dense reference model / arena of 656 bytes", "[model_blob]") {
   const QuantizedModel m = dense_model(3);
   const std::vector<uint8_t> blob = write_model_blob(m);
   tml_model model;
@@ -228,7 +228,7 @@ TEST_CASE("blob writer: dense reference model, arena of 656 bytes", "[model_blob
   }
 }
 
-TEST_CASE("blob writer: the same model gives the same bytes; records carry every field", "[model_blob]") {
+TEST_CASE("blob writer: the same model gives the same bytes records carry every field", "[model_blob]") {
   const QuantizedModel m = conv1d_model(4);
   const auto a = write_model_blob(m);
   CHECK(write_model_blob(m) == a);
