@@ -43,6 +43,7 @@ int flush_rows(tml_device* d) {
   if (d->ops.on_rows) d->ops.on_rows(d->ops.ctx, h.first_index, sample_buf(d), h.count);
   d->next_index += d->rows_pending;
   d->rows_pending = 0;
+  if (!(d->start_flags & TML_START_SAMPLES)) return TML_OK;
   return tml_device_send(d, TML_MSG_SAMPLES, parts, 2);
 }
 
@@ -101,16 +102,25 @@ int handle_command(tml_device* d, const tml_frame& f) {
       break;
     }
     case TML_MSG_START: {
-      tml_msg_start m{};
-      if (f.payload_len != 0 && f.payload_len != sizeof m) {
+      tml_msg_start m{0, TML_START_SAMPLES};
+      if (f.payload_len != 0 && f.payload_len != 4 && f.payload_len != sizeof m) {
         status = TML_ERR_FORMAT;
         break;
       }
-      if (f.payload_len) memcpy(&m, f.payload, sizeof m);
+      memcpy(&m, f.payload, f.payload_len);
       if (d->streaming) {
         status = TML_ERR_STATE;
         break;
       }
+      if (!m.flags || (m.flags & ~(TML_START_SAMPLES | TML_START_PREDICT))) {
+        status = TML_ERR_ARG;
+        break;
+      }
+      if ((m.flags & TML_START_PREDICT) && !(d->id.flags & TML_SESSION_FLAG_INFERENCE)) {
+        status = TML_ERR_UNSUPPORTED;
+        break;
+      }
+      d->start_flags = m.flags;  // the port's sensor_start may look at what is asked for
       status = d->ops.sensor_start(d->ops.ctx);
       if (status == TML_OK) {
         d->streaming = 1;
@@ -176,6 +186,19 @@ extern "C" int tml_device_send_session(tml_device* d) {
 extern "C" int tml_device_log(tml_device* d, const char* text) {
   const tml_bytes part = {text, strlen(text) > TML_FRAME_MAX_PAYLOAD ? TML_FRAME_MAX_PAYLOAD : strlen(text)};
   return tml_device_send(d, TML_MSG_LOG, &part, 1);
+}
+
+extern "C" int tml_device_send_prediction(tml_device* d, uint32_t first_index, const int8_t* scores, uint32_t count,
+                                          uint32_t top, uint32_t cost, uint8_t cost_unit) {
+  if (count > 255 || top >= count) return TML_ERR_ARG;
+  tml_msg_prediction p{};
+  p.first_index = first_index;
+  p.cost = cost;
+  p.class_count = static_cast<uint8_t>(count);
+  p.top = static_cast<uint8_t>(top);
+  p.cost_unit = cost_unit;
+  const tml_bytes parts[2] = {{&p, sizeof p}, {scores, count}};
+  return tml_device_send(d, TML_MSG_PREDICTION, parts, 2);
 }
 
 extern "C" int tml_device_init(tml_device* d, const tml_board_ops* ops, const tml_device_identity* id) {

@@ -49,7 +49,8 @@ typedef struct tml_board_ops {
   // sensor had to drop rows before these (its buffer overflowed because the link was too slow), it says
   // how many in *dropped: the device skips their indices, so the host sees the gap and counts the loss.
   int (*sensor_read)(void* ctx, void* out, size_t max_rows, uint32_t* dropped);
-  // Optional (may be null): sees every row batch that is streamed, e.g. to run a model over it.
+  // Optional (may be null): sees every batch of rows while streaming, whether or not they are sent,
+  // e.g. to run a model over them when the stream's start_flags ask for predictions.
   void (*on_rows)(void* ctx, uint32_t first_index, const void* rows, size_t count);
 } tml_board_ops;
 
@@ -74,6 +75,7 @@ typedef struct tml_device {
   uint16_t rows_pending;  // rows in sample_words not yet sent
   uint32_t next_index;    // index of the first pending row
   uint32_t row_limit;     // rows to stream before stopping by itself; 0 = until STOP
+  uint32_t start_flags;   // TML_START_* of the stream in progress
   uint32_t tx_seq;
   tml_frame_decoder rx;
   uint8_t rx_buf[TML_FRAME_RAW_SIZE(TML_DEVICE_MAX_COMMAND_PAYLOAD)];
@@ -102,6 +104,11 @@ int tml_device_send_session(tml_device* d);
 
 // Sends a TML_MSG_LOG text.
 int tml_device_log(tml_device* d, const char* text);
+
+// Sends a TML_MSG_PREDICTION: the window starting at stream row `first_index`, the model's int8 scores,
+// the top class, and what the inference cost (`cost_unit`: 0 instructions, 1 microseconds).
+int tml_device_send_prediction(tml_device* d, uint32_t first_index, const int8_t* scores, uint32_t count, uint32_t top,
+                               uint32_t cost, uint8_t cost_unit);
 
 #ifdef __cplusplus
 }  // extern "C"
