@@ -15,6 +15,7 @@
 
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/process.h"
 
 namespace tml::emulator {
 namespace {
@@ -84,16 +85,7 @@ std::filesystem::path default_image() {
 }
 
 std::filesystem::path find_qemu() {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/bin:/bin";
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    std::filesystem::path candidate = std::filesystem::path(dirs.substr(start, end - start)) / "qemu-system-arm";
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    start = end + 1;
-  }
+  if (auto qemu = find_program("qemu-system-arm")) return *qemu;
   throw Error("qemu-system-arm is not installed; run scripts/install-deps.sh (Debian package qemu-system-arm)");
 }
 
