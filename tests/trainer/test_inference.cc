@@ -4,6 +4,8 @@
 #include <cstring>
 #include <random>
 
+#include "fake_board.h"
+#include "host_side.h"
 #include "reference_models.h"
 #include "tml/inference.h"
 #include "tml/protocol/messages.h"
@@ -113,4 +115,72 @@ TEST_CASE("inference set-up and input are checked", "[inference]") {
   const float row[3] = {0, 0, 0};
   CHECK(tml_inference_push(&h.inf, 0, row, 1, TML_FORMAT_F32, 2, 1.0f) == TML_ERR_ARG);
   CHECK(tml_inference_push(&h.inf, 0, row, 1, 7, 3, 1.0f) == TML_ERR_ARG);
+}
+
+// ---- the device core running a model ---------------------------------------------------------------
+
+TEST_CASE("a board with a model streams predictions equal to the host's for the same rows", "[inference][device]") {
+  tml::test::FakeBoard b(1u << TML_SENSOR_ACCEL);  // 3 axes, float32, 100 Hz, unpaced
+  tml::test::HostSide host;
+  Harness h(52);
+  REQUIRE(tml_device_attach_model(&b.device, &h.inf, TML_SENSOR_ACCEL, 100000, 1) == TML_OK);
+  auto msgs = host.drain(b.tx);
+  const auto s = tml::test::as<tml_msg_session>(msgs.back());
+  CHECK((s.flags & TML_SESSION_FLAG_INFERENCE) != 0);
+  CHECK(s.model_hash == h.model.header.hash);
+
+  tml_msg_start start{1000, TML_START_PREDICT};  // predictions only, no rows
+  host.send(b.rx, TML_MSG_START, &start, sizeof start);
+  b.poll(100);
+  msgs = host.drain(b.tx);
+  std::vector<float> rows(1000 * 3);
+  for (uint32_t r = 0; r < 1000; ++r)
+    for (int a = 0; a < 3; ++a) rows[r * 3 + a] = tml::test::FakeBoard::accel_value(r, a);
+  tml::trainer::Int8Model model(h.blob);
+  uint32_t predictions = 0;
+  for (const auto& m : msgs) {
+    CHECK(m.type != TML_MSG_SAMPLES);
+    if (m.type != TML_MSG_PREDICTION) continue;
+    const auto p = tml::test::as<tml_msg_prediction>(m);
+    REQUIRE(p.class_count == 4);
+    CHECK(p.first_index == predictions * 52);
+    CHECK(p.cost_unit == 1);
+    const std::vector<int8_t> scores(m.payload.begin() + sizeof p, m.payload.end());
+    const auto expected = model.run(rows.data() + p.first_index * 3);
+    CHECK(scores == expected);
+    CHECK(p.top == tml::trainer::Int8Model::top(expected));
+    ++predictions;
+  }
+  CHECK(predictions == (1000 - 208) / 52 + 1);
+}
+
+TEST_CASE("predictions are refused with a reason when there is no model or the stream does not fit it", "[inference][device]") {
+  tml::test::FakeBoard b;
+  tml::test::HostSide host;
+  host.drain(b.tx);
+  tml_msg_start start{0, TML_START_PREDICT};
+  host.send(b.rx, TML_MSG_START, &start, sizeof start);
+  b.poll();
+  auto msgs = host.drain(b.tx);
+  REQUIRE(msgs.size() == 2);
+  CHECK(msgs[0].type == TML_MSG_LOG);
+  CHECK(std::string(msgs[0].payload.begin(), msgs[0].payload.end()).find("carries no model") != std::string::npos);
+  CHECK(tml::test::as<tml_msg_ack>(msgs[1]).status == TML_ERR_UNSUPPORTED);
+
+  Harness h(52);
+  REQUIRE(tml_device_attach_model(&b.device, &h.inf, TML_SENSOR_ACCEL, 104000, 0) == TML_OK);
+  host.drain(b.tx);
+  tml_msg_set_sensor mic{TML_SENSOR_MIC, {0, 0, 0}};
+  host.send(b.rx, TML_MSG_SET_SENSOR, &mic, sizeof mic);
+  host.send(b.rx, TML_MSG_START, &start, sizeof start);
+  b.poll();
+  msgs = host.drain(b.tx);
+  REQUIRE(msgs.size() == 4);  // ACK, SESSION, LOG, ACK
+  CHECK(std::string(msgs[2].payload.begin(), msgs[2].payload.end()).find("another sensor") != std::string::npos);
+  CHECK(tml::test::as<tml_msg_ack>(msgs[3]).status == TML_ERR_UNSUPPORTED);
+  tml_msg_start bad{0, 0x80};
+  host.send(b.rx, TML_MSG_START, &bad, sizeof bad);
+  b.poll();
+  msgs = host.drain(b.tx);
+  CHECK(tml::test::as<tml_msg_ack>(msgs.back()).status == TML_ERR_ARG);
 }

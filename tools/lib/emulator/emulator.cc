@@ -16,6 +16,7 @@
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/process.h"
+#include "util/state_dir.h"
 
 namespace tml::emulator {
 namespace {
@@ -79,9 +80,14 @@ bool port_listening(int port) {
 
 }  // namespace
 
+std::filesystem::path flashed_image() { return state_dir() / "sim" / "firmware.elf"; }
+
+std::filesystem::path builtin_image() { return TML_DEFAULT_FIRMWARE_IMAGE; }
+
 std::filesystem::path default_image() {
   if (const char* env = std::getenv("TML_FIRMWARE_IMAGE"); env && *env) return env;
-  return TML_DEFAULT_FIRMWARE_IMAGE;
+  if (std::filesystem::exists(flashed_image())) return flashed_image();
+  return builtin_image();
 }
 
 std::filesystem::path find_qemu() {

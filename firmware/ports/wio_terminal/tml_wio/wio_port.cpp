@@ -236,7 +236,7 @@ extern "C" void wio_port_setup(void) {
   g_port.accel_present = wio_hw_i2c_read(kAccelAddr, kWhoAmI, &who, 1) == 0 && who == kWhoAmIValue;
   const uint8_t sensors = static_cast<uint8_t>((g_port.accel_present ? 1u << TML_SENSOR_ACCEL : 0u) | (1u << TML_SENSOR_MIC) |
                                                (1u << TML_SENSOR_LIGHT));
-  const tml_board_ops ops = {nullptr, op_write, op_read_byte, op_configure, op_start, op_stop, op_read, nullptr};
+  const tml_board_ops ops = {nullptr, op_write, op_read_byte, op_configure, op_start, op_stop, op_read};
   const tml_device_identity id = {"wio-terminal", TML_FIRMWARE_VERSION, sensors,
                                   static_cast<uint8_t>(g_port.accel_present ? TML_SENSOR_ACCEL : TML_SENSOR_MIC), 0, 0};
   tml_device_init(&g_port.device, &ops, &id);
