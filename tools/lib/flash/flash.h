@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "link/board_link.h"
 
@@ -30,6 +31,8 @@ struct HeaderConstants {
   uint32_t stride_rows = 0;
   uint32_t axis_count = 0;
   uint32_t class_count = 0;
+  std::vector<std::string> labels;  // tml_model_labels
+  std::vector<uint8_t> blob;        // tml_model_blob, byte for byte
 };
 
 // Reads the TML_MODEL_* constants of a header; throws tml::Error naming what is missing (e.g. a header
