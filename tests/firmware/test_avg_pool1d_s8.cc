@@ -25,7 +25,7 @@ std::vector<int8_t> run_kernel(const tml_pool_params& p, int32_t in_time, int32_
 
 }  // namespace
 
-TEST_CASE("average pool: hand values, ties away from zero, clipped windows", "[kernels][pool]") {
+TEST_CASE("average pool: hand values / ties away from zero / clipped windows", "[kernels][pool]") {
   // One channel: 1 2 | -1 -2 | 3 4 | -128 -127 | 5
   const std::vector<int8_t> x = {1, 2, -1, -2, 3, 4, -128, -127, 5};
   const tml_pool_params p = {2, 2, 0, {-128, 127}};

@@ -100,7 +100,7 @@ ConvCase random_case(std::mt19937& rng, int32_t in_time, int32_t in_ch, int32_t 
 
 }  // namespace
 
-TEST_CASE("conv1d: hand-computed same padding, stride 2, fused pooling", "[kernels][conv1d]") {
+TEST_CASE("conv1d: hand-computed same padding / stride 2 / fused pooling", "[kernels][conv1d]") {
   ConvCase c;
   c.in_time = 5;
   c.in_ch = 1;
@@ -128,7 +128,7 @@ TEST_CASE("conv1d: hand-computed same padding, stride 2, fused pooling", "[kerne
   CHECK(run_kernel(c) == std::vector<int8_t>{-1, -1, -1});
 }
 
-TEST_CASE("conv1d: two channels in, two out, per-channel scales, by hand", "[kernels][conv1d]") {
+TEST_CASE("conv1d: two channels in / two out / per-channel scales / by hand", "[kernels][conv1d]") {
   ConvCase c;
   c.in_time = 3;
   c.in_ch = 2;

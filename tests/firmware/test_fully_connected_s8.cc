@@ -104,7 +104,7 @@ TEST_CASE("fully connected: saturation at both ends", "[kernels][fc]") {
   CHECK(run_reference(c) == std::vector<int8_t>{127, -128});
 }
 
-TEST_CASE("fully connected: random layers match the reference, odd sizes, per-channel scales", "[kernels][fc]") {
+TEST_CASE("fully connected: random layers match the reference / odd sizes / per-channel scales", "[kernels][fc]") {
   std::mt19937 rng(11);
   const int32_t sizes_in[] = {1, 2, 3, 7, 13, 64, 101, 624};
   const int32_t sizes_out[] = {1, 4, 5, 17};

@@ -24,7 +24,7 @@ std::vector<int8_t> run_kernel(const tml_pool_params& p, int32_t in_time, int32_
 
 }  // namespace
 
-TEST_CASE("max pool: hand values, valid and same padding", "[kernels][pool]") {
+TEST_CASE("max pool: hand values / valid and same padding", "[kernels][pool]") {
   const std::vector<int8_t> x = {1, -5, 7, 3, -128, 2, 0, 127, 4, -1};  // [5][2]
   const tml_pool_params valid = {2, 2, 0, {-128, 127}};
   CHECK(run_kernel(valid, 5, 2, x, 2) == std::vector<int8_t>{7, 3, 0, 127});

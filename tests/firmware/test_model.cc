@@ -309,7 +309,7 @@ TEST_CASE("model: a run in exactly the stated arena matches the kernels and touc
   }
 }
 
-TEST_CASE("model: a smaller or misaligned arena is refused, untouched", "[model]") {
+TEST_CASE("model: a smaller or misaligned arena is refused / untouched", "[model]") {
   const auto blob = assemble(TestModel(4));
   tml_model model;
   REQUIRE(tml_model_init(&model, blob.data(), blob.size()) == TML_OK);  // the blob outlives the model

@@ -70,7 +70,7 @@ TEST_CASE("softmax: hand values", "[kernels][softmax]") {
   CHECK(run_kernel(m, 2, 2, {0, 0, 1, 1}) == std::vector<int8_t>{0, 0, 0, 0});
 }
 
-TEST_CASE("softmax: within one step of the exact softmax, mostly exact", "[kernels][softmax]") {
+TEST_CASE("softmax: within one step of the exact softmax / mostly exact", "[kernels][softmax]") {
   std::mt19937 rng(61);
   std::uniform_real_distribution<double> log_scale(std::log(2e-3), std::log(2.0));
   int total = 0, exact = 0;
