@@ -27,10 +27,10 @@
 #include <vector>
 
 #include "train/recordings.h"
-#include "trainer/architecture.h"
-#include "trainer/kernels.h"
-#include "trainer/random.h"
-#include "trainer/train.h"
+#include "tml/trainer/architecture.h"
+#include "tml/trainer/kernels.h"
+#include "tml/trainer/random.h"
+#include "tml/trainer/train.h"
 
 namespace fs = std::filesystem;
 using namespace tml;

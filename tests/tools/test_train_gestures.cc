@@ -11,8 +11,8 @@
 #include "dataset/transfer.h"
 #include "test_support.h"
 #include "train/recordings.h"
-#include "trainer/architecture.h"
-#include "trainer/train.h"
+#include "tml/trainer/architecture.h"
+#include "tml/trainer/train.h"
 
 namespace fs = std::filesystem;
 using namespace tml;

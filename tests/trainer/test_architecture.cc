@@ -1,12 +1,12 @@
 // Architecture files: what they may say, and the messages for what they may not.
 #include <catch2/catch.hpp>
 
-#include "trainer/architecture.h"
-#include "trainer/conv1d.h"
-#include "trainer/dense.h"
-#include "trainer/dropout.h"
-#include "trainer/error.h"
-#include "trainer/pooling.h"
+#include "tml/trainer/architecture.h"
+#include "tml/trainer/conv1d.h"
+#include "tml/trainer/dense.h"
+#include "tml/trainer/dropout.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/pooling.h"
 
 using namespace tml::trainer;
 

@@ -5,8 +5,8 @@
 #include <limits>
 #include <vector>
 
-#include "trainer/data.h"
-#include "trainer/error.h"
+#include "tml/trainer/data.h"
+#include "tml/trainer/error.h"
 
 using namespace tml::trainer;
 

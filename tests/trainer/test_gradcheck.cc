@@ -10,17 +10,17 @@
 #include <string>
 #include <vector>
 
-#include "trainer/activation.h"
-#include "trainer/architecture.h"
-#include "trainer/batchnorm.h"
-#include "trainer/conv1d.h"
-#include "trainer/dense.h"
-#include "trainer/dropout.h"
-#include "trainer/flatten.h"
-#include "trainer/loss.h"
-#include "trainer/pooling.h"
-#include "trainer/random.h"
-#include "trainer/sequential.h"
+#include "tml/trainer/activation.h"
+#include "tml/trainer/architecture.h"
+#include "tml/trainer/batchnorm.h"
+#include "tml/trainer/conv1d.h"
+#include "tml/trainer/dense.h"
+#include "tml/trainer/dropout.h"
+#include "tml/trainer/flatten.h"
+#include "tml/trainer/loss.h"
+#include "tml/trainer/pooling.h"
+#include "tml/trainer/random.h"
+#include "tml/trainer/sequential.h"
 
 using namespace tml::trainer;
 

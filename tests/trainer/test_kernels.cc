@@ -1,4 +1,4 @@
-// The matrix kernels (trainer/kernels.h) against plain loops, for every build this CPU can run: sizes
+// The matrix kernels (tml/trainer/kernels.h) against plain loops, for every build this CPU can run: sizes
 // swept over primes and multiples of the vector widths so every tile and remainder path runs, strided and
 // overlapping operands as the convolution uses them, bias and accumulate modes.
 #include <catch2/catch.hpp>
@@ -7,8 +7,8 @@
 #include <cmath>
 #include <vector>
 
-#include "trainer/kernels.h"
-#include "trainer/random.h"
+#include "tml/trainer/kernels.h"
+#include "tml/trainer/random.h"
 
 using namespace tml::trainer;
 

@@ -5,16 +5,16 @@
 #include <memory>
 #include <vector>
 
-#include "trainer/activation.h"
-#include "trainer/architecture.h"
-#include "trainer/batchnorm.h"
-#include "trainer/conv1d.h"
-#include "trainer/dense.h"
-#include "trainer/error.h"
-#include "trainer/flatten.h"
-#include "trainer/pooling.h"
-#include "trainer/random.h"
-#include "trainer/sequential.h"
+#include "tml/trainer/activation.h"
+#include "tml/trainer/architecture.h"
+#include "tml/trainer/batchnorm.h"
+#include "tml/trainer/conv1d.h"
+#include "tml/trainer/dense.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/flatten.h"
+#include "tml/trainer/pooling.h"
+#include "tml/trainer/random.h"
+#include "tml/trainer/sequential.h"
 
 using namespace tml::trainer;
 

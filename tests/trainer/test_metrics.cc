@@ -1,8 +1,8 @@
 // Accuracy, per-class precision/recall/F1 and the confusion matrix.
 #include <catch2/catch.hpp>
 
-#include "trainer/error.h"
-#include "trainer/metrics.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/metrics.h"
 
 using namespace tml::trainer;
 

@@ -5,11 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "trainer/architecture.h"
-#include "trainer/batchnorm.h"
-#include "trainer/error.h"
-#include "trainer/model.h"
-#include "trainer/random.h"
+#include "tml/trainer/architecture.h"
+#include "tml/trainer/batchnorm.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/model.h"
+#include "tml/trainer/random.h"
 
 using namespace tml::trainer;
 using nlohmann::json;

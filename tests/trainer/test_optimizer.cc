@@ -3,9 +3,9 @@
 
 #include <cmath>
 
-#include "trainer/error.h"
-#include "trainer/loss.h"
-#include "trainer/optimizer.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/loss.h"
+#include "tml/trainer/optimizer.h"
 
 using namespace tml::trainer;
 

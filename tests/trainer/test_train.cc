@@ -5,10 +5,10 @@
 #include <cmath>
 #include <limits>
 
-#include "trainer/architecture.h"
-#include "trainer/error.h"
-#include "trainer/random.h"
-#include "trainer/train.h"
+#include "tml/trainer/architecture.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/random.h"
+#include "tml/trainer/train.h"
 
 using namespace tml::trainer;
 

@@ -8,8 +8,8 @@
 #include "cli/command.h"
 #include "train/recordings.h"
 #include "train/report.h"
-#include "trainer/error.h"
-#include "trainer/train.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/train.h"
 #include "util/error.h"
 
 namespace tml::cli {

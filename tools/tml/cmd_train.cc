@@ -12,9 +12,9 @@
 #include "cli/progress.h"
 #include "train/recordings.h"
 #include "train/report.h"
-#include "trainer/architecture.h"
-#include "trainer/error.h"
-#include "trainer/train.h"
+#include "tml/trainer/architecture.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/train.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 

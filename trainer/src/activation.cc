@@ -1,4 +1,4 @@
-#include "trainer/activation.h"
+#include "tml/trainer/activation.h"
 
 #include <algorithm>
 #include <cmath>

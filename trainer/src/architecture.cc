@@ -1,14 +1,14 @@
-#include "trainer/architecture.h"
+#include "tml/trainer/architecture.h"
 
 #include <nlohmann/json.hpp>
 
 #include "layer_json.h"
-#include "trainer/activation.h"
-#include "trainer/conv1d.h"
-#include "trainer/dense.h"
-#include "trainer/error.h"
-#include "trainer/flatten.h"
-#include "trainer/pooling.h"
+#include "tml/trainer/activation.h"
+#include "tml/trainer/conv1d.h"
+#include "tml/trainer/dense.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/flatten.h"
+#include "tml/trainer/pooling.h"
 
 namespace tml::trainer {
 

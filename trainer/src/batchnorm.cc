@@ -1,12 +1,12 @@
-#include "trainer/batchnorm.h"
+#include "tml/trainer/batchnorm.h"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
-#include "trainer/error.h"
-#include "trainer/random.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/random.h"
 
 namespace tml::trainer {
 

@@ -1,13 +1,13 @@
-#include "trainer/conv1d.h"
+#include "tml/trainer/conv1d.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
 
-#include "trainer/kernels.h"
-#include "trainer/error.h"
-#include "trainer/random.h"
+#include "tml/trainer/kernels.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/random.h"
 
 // The convolution as matrix products, without copying patches: for one example with (padded) input
 // x [Tp][C], output row t reads the kernel * C consecutive floats starting at x + t * stride * C, so the

@@ -1,4 +1,4 @@
-#include "trainer/data.h"
+#include "tml/trainer/data.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -7,8 +7,8 @@
 #include <cstring>
 #include <string>
 
-#include "trainer/error.h"
-#include "trainer/random.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/random.h"
 
 namespace tml::trainer {
 

@@ -1,13 +1,13 @@
-#include "trainer/dense.h"
+#include "tml/trainer/dense.h"
 
 #include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
 
-#include "trainer/kernels.h"
-#include "trainer/error.h"
-#include "trainer/random.h"
+#include "tml/trainer/kernels.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/random.h"
 
 namespace tml::trainer {
 

@@ -1,9 +1,9 @@
-#include "trainer/dropout.h"
+#include "tml/trainer/dropout.h"
 
 #include <cstring>
 #include <string>
 
-#include "trainer/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::trainer {
 

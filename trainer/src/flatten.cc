@@ -1,4 +1,4 @@
-#include "trainer/flatten.h"
+#include "tml/trainer/flatten.h"
 
 #include <cstring>
 

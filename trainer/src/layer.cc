@@ -1,8 +1,8 @@
-#include "trainer/layer.h"
+#include "tml/trainer/layer.h"
 
 #include <string>
 
-#include "trainer/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::trainer {
 

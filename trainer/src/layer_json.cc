@@ -5,14 +5,14 @@
 #include <cstdlib>
 #include <string>
 
-#include "trainer/activation.h"
-#include "trainer/batchnorm.h"
-#include "trainer/conv1d.h"
-#include "trainer/dense.h"
-#include "trainer/dropout.h"
-#include "trainer/error.h"
-#include "trainer/flatten.h"
-#include "trainer/pooling.h"
+#include "tml/trainer/activation.h"
+#include "tml/trainer/batchnorm.h"
+#include "tml/trainer/conv1d.h"
+#include "tml/trainer/dense.h"
+#include "tml/trainer/dropout.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/flatten.h"
+#include "tml/trainer/pooling.h"
 
 namespace tml::trainer::detail {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "trainer/layer.h"
+#include "tml/trainer/layer.h"
 
 namespace tml::trainer::detail {
 

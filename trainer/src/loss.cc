@@ -1,4 +1,4 @@
-#include "trainer/loss.h"
+#include "tml/trainer/loss.h"
 
 #include <cmath>
 #include <vector>

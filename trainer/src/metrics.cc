@@ -1,9 +1,9 @@
-#include "trainer/metrics.h"
+#include "tml/trainer/metrics.h"
 
 #include <algorithm>
 #include <cstdio>
 
-#include "trainer/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::trainer {
 

@@ -1,4 +1,4 @@
-#include "trainer/model.h"
+#include "tml/trainer/model.h"
 
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -6,7 +6,7 @@
 #include <string>
 
 #include "layer_json.h"
-#include "trainer/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::trainer {
 

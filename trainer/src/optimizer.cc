@@ -1,10 +1,10 @@
-#include "trainer/optimizer.h"
+#include "tml/trainer/optimizer.h"
 
 #include <Eigen/Core>
 #include <cmath>
 #include <cstdio>
 
-#include "trainer/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::trainer {
 namespace {

@@ -1,10 +1,10 @@
-#include "trainer/pooling.h"
+#include "tml/trainer/pooling.h"
 
 #include <algorithm>
 #include <cstring>
 #include <string>
 
-#include "trainer/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::trainer {
 namespace {

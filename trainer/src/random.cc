@@ -1,4 +1,4 @@
-#include "trainer/random.h"
+#include "tml/trainer/random.h"
 
 namespace tml::trainer {
 namespace {

@@ -1,18 +1,18 @@
-#include "trainer/sequential.h"
+#include "tml/trainer/sequential.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <string>
 
 #include "layer_json.h"
-#include "trainer/activation.h"
-#include "trainer/batchnorm.h"
-#include "trainer/conv1d.h"
-#include "trainer/dense.h"
-#include "trainer/dropout.h"
-#include "trainer/error.h"
-#include "trainer/pooling.h"
-#include "trainer/random.h"
+#include "tml/trainer/activation.h"
+#include "tml/trainer/batchnorm.h"
+#include "tml/trainer/conv1d.h"
+#include "tml/trainer/dense.h"
+#include "tml/trainer/dropout.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/pooling.h"
+#include "tml/trainer/random.h"
 
 namespace tml::trainer {
 

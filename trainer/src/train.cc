@@ -1,4 +1,4 @@
-#include "trainer/train.h"
+#include "tml/trainer/train.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,11 +10,11 @@
 #include <tuple>
 #include <string>
 
-#include "trainer/error.h"
+#include "tml/trainer/error.h"
 #include "worker_pool.h"
-#include "trainer/loss.h"
-#include "trainer/optimizer.h"
-#include "trainer/random.h"
+#include "tml/trainer/loss.h"
+#include "tml/trainer/optimizer.h"
+#include "tml/trainer/random.h"
 
 namespace tml::trainer {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "dataset/transfer.h"
-#include "trainer/error.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "dataset/dataset.h"
-#include "trainer/data.h"
-#include "trainer/model.h"
+#include "tml/trainer/data.h"
+#include "tml/trainer/model.h"
 
 namespace tml::train {
 

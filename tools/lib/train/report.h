@@ -3,8 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "trainer/metrics.h"
-#include "trainer/train.h"
+#include "tml/trainer/metrics.h"
+#include "tml/trainer/train.h"
 
 namespace tml::train {
 

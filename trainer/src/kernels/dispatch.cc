@@ -2,7 +2,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "trainer/kernels.h"
+#include "tml/trainer/kernels.h"
 
 namespace tml::trainer::kernels {
 namespace {

@@ -2,7 +2,7 @@
 // with -mavx2 -mfma (trainer/CMakeLists.txt); it is only called after the CPU was checked (dispatch.cc).
 #define TML_VW 8
 #include "gemm_impl.h"
-#include "trainer/kernels.h"
+#include "tml/trainer/kernels.h"
 
 namespace tml::trainer::kernels {
 

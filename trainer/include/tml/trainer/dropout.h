@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "trainer/layer.h"
-#include "trainer/random.h"
+#include "tml/trainer/layer.h"
+#include "tml/trainer/random.h"
 
 namespace tml::trainer {
 

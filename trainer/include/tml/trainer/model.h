@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "trainer/data.h"
-#include "trainer/sequential.h"
+#include "tml/trainer/data.h"
+#include "tml/trainer/sequential.h"
 
 namespace tml::trainer {
 

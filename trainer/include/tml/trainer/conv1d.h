@@ -8,7 +8,7 @@
 
 #include <vector>
 
-#include "trainer/layer.h"
+#include "tml/trainer/layer.h"
 
 namespace tml::trainer {
 

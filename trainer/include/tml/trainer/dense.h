@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "trainer/layer.h"
+#include "tml/trainer/layer.h"
 
 namespace tml::trainer {
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "trainer/sequential.h"
+#include "tml/trainer/sequential.h"
 
 namespace tml::trainer {
 

@@ -15,9 +15,9 @@
 #include <functional>
 #include <vector>
 
-#include "trainer/data.h"
-#include "trainer/metrics.h"
-#include "trainer/model.h"
+#include "tml/trainer/data.h"
+#include "tml/trainer/metrics.h"
+#include "tml/trainer/model.h"
 
 namespace tml::trainer {
 

@@ -2,7 +2,7 @@
 // flatten), so an int8 runner flattens by reinterpreting its buffer.
 #pragma once
 
-#include "trainer/layer.h"
+#include "tml/trainer/layer.h"
 
 namespace tml::trainer {
 

@@ -1,7 +1,7 @@
 // Element-wise activations, any shape: ReLU (max(x, 0)) and Softmax (over channels, per time step).
 #pragma once
 
-#include "trainer/layer.h"
+#include "tml/trainer/layer.h"
 
 namespace tml::trainer {
 
