@@ -194,6 +194,8 @@ int cmd_train(int argc, char** argv) {
   if (result.stopped_early) human << ", stopped early; kept epoch " << result.best_epoch;
   human << "\n";
 
+  nlohmann::json class_weights = nlohmann::json::array();
+  for (float w : opt.class_weights) class_weights.push_back(train::short_float(w));
   nlohmann::json report = {{"model", out.string()},
                            {"dataset", dataset_arg.string()},
                            {"architecture", arch},
@@ -207,11 +209,11 @@ int cmd_train(int argc, char** argv) {
                             {{"epochs", opt.epochs},
                              {"batch", opt.batch},
                              {"optimizer", optimizer},
-                             {"lr", opt.learning_rate},
+                             {"lr", train::short_float(opt.learning_rate)},
                              {"seed", opt.seed},
-                             {"validation", opt.validation},
+                             {"validation", train::short_float(opt.validation)},
                              {"patience", opt.patience},
-                             {"class_weights", opt.class_weights},
+                             {"class_weights", class_weights},
                              {"threads", opt.threads}}},
                            {"train_windows", result.train_windows},
                            {"validation_windows", result.validation_windows},

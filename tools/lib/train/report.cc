@@ -1,5 +1,7 @@
 #include "train/report.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 
@@ -41,6 +43,15 @@ void write_json(const std::string& path, const nlohmann::json& j) {
     std::cout << text;
   else
     write_file_atomic(path, text);
+}
+
+double short_float(float v) {
+  char buf[32];
+  for (int digits = 6; digits <= 9; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(v));
+    if (std::strtof(buf, nullptr) == v) break;
+  }
+  return std::strtod(buf, nullptr);
 }
 
 std::string utc_now() {
