@@ -73,6 +73,35 @@ TEST_CASE("gemm_nn matches plain loops for every shape and stride and mode", "[k
   }
 }
 
+TEST_CASE("gemm_nn columns past the last whole vector with a long inner dimension", "[kernels]") {
+  // The leftover columns are computed from a zero-padded copy of B in chunks of 256 rows.
+  for (int t = 0; t < kernels::available_count(); ++t) {
+    const auto& k = kernels::available(t);
+    Rng rng(13);
+    for (int N : {3, 11})
+      for (int K : {255, 256, 257, 600}) {
+        const int M = 6;
+        const auto A = random_vector(static_cast<size_t>(M) * K, rng);
+        const auto B = random_vector(static_cast<size_t>(K) * N, rng);
+        const auto bias = random_vector(static_cast<size_t>(N), rng);
+        const auto C0 = random_vector(static_cast<size_t>(M) * N, rng);
+        for (int mode = 0; mode < 3; ++mode) {
+          auto C = C0;
+          k.gemm_nn(M, N, K, A.data(), K, 1, B.data(), N, C.data(), N, mode == 1 ? bias.data() : nullptr, mode == 2);
+          Worst worst;
+          for (int m = 0; m < M; ++m)
+            for (int n = 0; n < N; ++n) {
+              double want = mode == 2 ? C0[m * N + n] : mode == 1 ? bias[n] : 0.0;
+              for (int kk = 0; kk < K; ++kk) want += double(A[m * K + kk]) * B[kk * N + n];
+              worst.add(C[m * N + n], want, K);
+            }
+          INFO(k.isa << " N " << N << " K " << K << " mode " << mode);
+          REQUIRE(worst.ratio <= 1.0);
+        }
+      }
+  }
+}
+
 TEST_CASE("gemm_nn accumulates into overlapping rows of C like a sequential scatter", "[kernels]") {
   // The convolution's input gradient: row m of the product is added at offset m * step, rows overlap.
   for (int t = 0; t < kernels::available_count(); ++t) {
@@ -126,6 +155,24 @@ TEST_CASE("gemm_nt matches plain loops", "[kernels]") {
           }
         }
   }
+}
+
+TEST_CASE("column sums add every row", "[kernels]") {
+  Rng rng(17);
+  for (int rows : {1, 3, 4, 7, 32, 33})
+    for (int cols : {1, 5, 16}) {
+      const auto m = random_vector(static_cast<size_t>(rows) * cols, rng);
+      std::vector<float> out(static_cast<size_t>(cols)), scratch(static_cast<size_t>(4 * cols));
+      kernels::column_sums(m.data(), rows, cols, out.data(), scratch.data());
+      Worst worst;
+      for (int c = 0; c < cols; ++c) {
+        double want = 0;
+        for (int r = 0; r < rows; ++r) want += m[static_cast<size_t>(r) * cols + c];
+        worst.add(out[static_cast<size_t>(c)], want, rows);
+      }
+      INFO("rows " << rows << " cols " << cols);
+      REQUIRE(worst.ratio <= 1.0);
+    }
 }
 
 TEST_CASE("the chosen kernels are one of the available builds", "[kernels]") {
