@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/error.h"
@@ -140,6 +141,14 @@ TEST_CASE("training on several threads is deterministic for a given thread count
   o.batch = 2;
   o.threads = 4;
   CHECK(train(m, data, o).history.size() == 2);
+}
+
+TEST_CASE("the recommended thread count grows with the work in a batch and stops at the cores", "[train]") {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  CHECK(recommended_threads(20544, 32) == 1);  // the dense reference model: 0.66 M MACs a batch
+  CHECK(recommended_threads(90336, 32) == std::min(cores, 2));  // conv1d: 2.9 M
+  CHECK(recommended_threads(100000000, 4) == std::min(cores, 4));  // never more than the batch
+  CHECK(recommended_threads(0, 32) == 1);
 }
 
 TEST_CASE("early stopping keeps the weights of the best validation epoch", "[train]") {

@@ -77,7 +77,7 @@ int cmd_train(int argc, char** argv) {
     ("validation", "Share of each label's training recordings held out for validation (0 to 0.9)", cxxopts::value<float>()->default_value("0"))
     ("patience", "Early stopping: stop after this many epochs without a better validation loss and keep the best weights (needs --validation)", cxxopts::value<int>()->default_value("0"))
     ("class-weights", "Loss weight per class: 'balanced' or one number per label, comma-separated", cxxopts::value<std::string>())
-    ("threads", "Threads (results are identical run to run for a given count)", cxxopts::value<int>()->default_value("1"))
+    ("threads", "Threads sharing each batch, or 'auto': the machine's cores when the batch is large enough to pay (results are identical run to run for a given count)", cxxopts::value<std::string>()->default_value("auto"))
     ("json", "Write all metrics and the per-epoch history as JSON to this file ('-' for stdout)", cxxopts::value<std::string>())
     ("q,quiet", "No progress bars");
   // clang-format on
@@ -98,7 +98,13 @@ int cmd_train(int argc, char** argv) {
   opt.seed = r["seed"].as<uint64_t>();
   opt.validation = r["validation"].as<float>();
   opt.patience = r["patience"].as<int>();
-  opt.threads = r["threads"].as<int>();
+  const std::string threads = r["threads"].as<std::string>();
+  if (threads != "auto") {
+    char* end = nullptr;
+    const long n = std::strtol(threads.c_str(), &end, 10);
+    if (threads.empty() || *end != '\0' || n < 1 || n > 256) throw UsageError("--threads must be 'auto' or 1 to 256");
+    opt.threads = static_cast<int>(n);
+  }
   const std::string optimizer = r["optimizer"].as<std::string>();
   if (optimizer == "adam")
     opt.optimizer = trainer::OptimizerKind::Adam;
@@ -113,7 +119,6 @@ int cmd_train(int argc, char** argv) {
   if (!(opt.validation >= 0.0f && opt.validation <= 0.9f)) throw UsageError("--validation must be between 0 and 0.9");
   if (opt.patience < 0) throw UsageError("--patience must be 0 (off) or more");
   if (opt.patience > 0 && opt.validation <= 0.0f) throw UsageError("--patience needs --validation (e.g. --validation 0.2)");
-  if (opt.threads < 1 || opt.threads > 256) throw UsageError("--threads must be between 1 and 256");
 
   // The architecture first: a typo there should not cost a dataset load.
   std::string arch_text;
@@ -175,6 +180,8 @@ int cmd_train(int argc, char** argv) {
     throw Error((arch_text.empty() ? "preset " : "architecture file ") + arch + ": " + e.what());
   }
   std::cerr << model.net.summary();
+  if (threads == "auto") opt.threads = trainer::recommended_threads(model.net.macs(), opt.batch);
+  std::cerr << "  " << opt.threads << " thread" << (opt.threads > 1 ? "s" : "") << "\n";
 
   trainer::TrainResult result;
   try {

@@ -184,6 +184,7 @@ std::string model_to_json(const Model& m) {
                 {"seed", t.seed},
                 {"optimizer", t.optimizer},
                 {"batch", t.batch},
+                {"threads", t.threads},
                 {"epochs", t.epochs},
                 {"epochs_run", t.epochs_run},
                 {"best_epoch", t.best_epoch},
@@ -297,6 +298,7 @@ Model model_from_json(const std::string& src, const std::string& origin) {
       m.training.optimizer = str("optimizer");
       m.training.seed = t.contains("seed") && t.at("seed").is_number_unsigned() ? t.at("seed").get<uint64_t>() : 0;
       m.training.batch = static_cast<int>(num("batch", 0));
+      m.training.threads = static_cast<int>(num("threads", 0));
       m.training.epochs = static_cast<int>(num("epochs", 0));
       m.training.epochs_run = static_cast<int>(num("epochs_run", 0));
       m.training.best_epoch = static_cast<int>(num("best_epoch", 0));

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <numeric>
+#include <thread>
 #include <tuple>
 #include <string>
 
@@ -123,6 +124,12 @@ void restore(Sequential& net, const std::vector<std::vector<float>>& values) {
 void check_training_input(const RecordingSet& set, const TrainOptions& options) {
   check_options(options, set.labels.size());
   check_data(set, options.window);
+}
+
+int recommended_threads(int64_t macs_per_window, int batch) {
+  const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const int64_t useful = std::max<int64_t>(1, macs_per_window * batch / kThreadShareMacs);
+  return static_cast<int>(std::min({cores, useful, int64_t{batch}}));
 }
 
 std::vector<float> balanced_class_weights(const RecordingSet& set, const WindowSpec& window) {
@@ -331,6 +338,7 @@ TrainResult train(Model& model, const RecordingSet& set, const TrainOptions& opt
   info.seed = opt.seed;
   info.optimizer = optimizer->describe();
   info.batch = opt.batch;
+  info.threads = threads;
   info.epochs = opt.epochs;
   info.epochs_run = static_cast<int>(result.history.size());
   info.best_epoch = result.best_epoch;

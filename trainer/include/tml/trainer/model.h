@@ -30,6 +30,7 @@ struct TrainingInfo {
   uint64_t seed = 0;
   std::string optimizer;      // "adam lr 0.001"
   int batch = 0;
+  int threads = 0;            // results depend on it (train.h)
   int epochs = 0;             // asked for
   int epochs_run = 0;         // fewer when stopped early
   int best_epoch = 0;         // the epoch whose weights were kept

@@ -69,6 +69,13 @@ struct TrainCallbacks {
 // and a window no longer than the longest training recording.
 void check_training_input(const RecordingSet& set, const TrainOptions& options);
 
+// The thread count that pays for a network and batch size on this machine: as many threads as the
+// machine has, but no more than one per kThreadShareMacs multiply-accumulates of a batch's forward pass
+// (splitting a small batch costs more than it saves; measured in docs/training.md). Results depend on the
+// thread count, so a run that must be reproduced elsewhere should fix it.
+constexpr int64_t kThreadShareMacs = 1000000;
+int recommended_threads(int64_t macs_per_window, int batch);
+
 // Balanced weights for the training windows: n / (classes * n_k). Throws Error if a class has none.
 std::vector<float> balanced_class_weights(const RecordingSet& set, const WindowSpec& window);
 
