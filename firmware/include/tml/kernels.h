@@ -8,9 +8,9 @@
 // Where both exist they are named tml_<op>_s8_ref and tml_<op>_s8_opt, and give bit-identical outputs
 // for every valid input (the tests compare them). tml_<op>_s8, which the model runner calls, is the one
 // of the set chosen at build time (CMake -DTML_KERNELS=reference|optimized, src/kernels/kernel_set.cc);
-// the other set stays linkable for comparisons. No kernel of either set needs scratch, so the
-// buffer_size functions (what the model planner reserves) are the same for both and a blob planned with
-// one set runs with the other.
+// the other set stays linkable for comparisons. No kernel of either set needs scratch: the buffer_size
+// functions (what the model planner reserves) are inline and return 0, so a blob planned with one set
+// runs with the other. A kernel that needs scratch would say so there.
 //
 // Common conventions
 //   - Activations are time-major [time][channels] int8 (tml_dims); a flat vector is {1, n}.
@@ -71,8 +71,12 @@ void tml_fully_connected_s8_opt(const tml_fc_params* params, const tml_channel_q
                                 const int8_t* input, int32_t out_features, const int8_t* weights,
                                 const int32_t* bias, int8_t* output);
 
-/** Scratch bytes tml_fully_connected_s8 needs for these sizes (0 for both kernel sets). */
-int32_t tml_fully_connected_s8_buffer_size(int32_t in_features, int32_t out_features);
+/** Scratch bytes tml_fully_connected_s8 needs for these sizes: none, in both kernel sets. */
+static inline int32_t tml_fully_connected_s8_buffer_size(int32_t in_features, int32_t out_features) {
+  (void)in_features;
+  (void)out_features;
+  return 0;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // 1D convolution, with optional fused max pooling
@@ -125,8 +129,14 @@ void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_channel_quant*
                        const int8_t* input, const int8_t* filter, const int32_t* bias, const tml_dims* output_dims,
                        int8_t* output);
 
-/** Scratch bytes tml_conv1d_s8 needs (0 for both kernel sets). */
-int32_t tml_conv1d_s8_buffer_size(const tml_dims* input_dims, int32_t kernel_size, const tml_dims* output_dims);
+/** Scratch bytes tml_conv1d_s8 needs: none, in both kernel sets. */
+static inline int32_t tml_conv1d_s8_buffer_size(const tml_dims* input_dims, int32_t kernel_size,
+                                                const tml_dims* output_dims) {
+  (void)input_dims;
+  (void)kernel_size;
+  (void)output_dims;
+  return 0;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Pooling over time (input and output share scale and zero point)
@@ -155,8 +165,12 @@ typedef struct tml_pool_params {
 void tml_max_pool1d_s8(const tml_pool_params* params, const tml_dims* input_dims, const int8_t* input,
                        const tml_dims* output_dims, int8_t* output);
 
-/** Scratch bytes tml_max_pool1d_s8 needs (0 for the reference kernel). */
-int32_t tml_max_pool1d_s8_buffer_size(const tml_dims* input_dims, const tml_dims* output_dims);
+/** Scratch bytes tml_max_pool1d_s8 needs: none. */
+static inline int32_t tml_max_pool1d_s8_buffer_size(const tml_dims* input_dims, const tml_dims* output_dims) {
+  (void)input_dims;
+  (void)output_dims;
+  return 0;
+}
 
 /**
  * @brief int8 average pooling over time, per channel (TFLite's rounding).
@@ -170,8 +184,12 @@ int32_t tml_max_pool1d_s8_buffer_size(const tml_dims* input_dims, const tml_dims
 void tml_avg_pool1d_s8(const tml_pool_params* params, const tml_dims* input_dims, const int8_t* input,
                        const tml_dims* output_dims, int8_t* output);
 
-/** Scratch bytes tml_avg_pool1d_s8 needs (0 for the reference kernel). */
-int32_t tml_avg_pool1d_s8_buffer_size(const tml_dims* input_dims, const tml_dims* output_dims);
+/** Scratch bytes tml_avg_pool1d_s8 needs: none. */
+static inline int32_t tml_avg_pool1d_s8_buffer_size(const tml_dims* input_dims, const tml_dims* output_dims) {
+  (void)input_dims;
+  (void)output_dims;
+  return 0;
+}
 
 /**
  * @brief int8 global average pooling over time: [T][C] -> [1][C], the same rounding as
@@ -186,8 +204,11 @@ int32_t tml_avg_pool1d_s8_buffer_size(const tml_dims* input_dims, const tml_dims
 void tml_global_avg_pool1d_s8(const tml_act_range* activation, const tml_dims* input_dims, const int8_t* input,
                               int8_t* output);
 
-/** Scratch bytes tml_global_avg_pool1d_s8 needs (0 for the reference kernel). */
-int32_t tml_global_avg_pool1d_s8_buffer_size(const tml_dims* input_dims);
+/** Scratch bytes tml_global_avg_pool1d_s8 needs: none. */
+static inline int32_t tml_global_avg_pool1d_s8_buffer_size(const tml_dims* input_dims) {
+  (void)input_dims;
+  return 0;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Softmax
@@ -223,8 +244,11 @@ typedef struct tml_softmax_params {
  */
 void tml_softmax_s8(const tml_softmax_params* params, const tml_dims* dims, const int8_t* input, int8_t* output);
 
-/** Scratch bytes tml_softmax_s8 needs (0 for the reference kernel). */
-int32_t tml_softmax_s8_buffer_size(const tml_dims* dims);
+/** Scratch bytes tml_softmax_s8 needs: none. */
+static inline int32_t tml_softmax_s8_buffer_size(const tml_dims* dims) {
+  (void)dims;
+  return 0;
+}
 
 /**
  * @brief Host helper: the exp_multiplier of tml_softmax_s8, round(beta * input_scale * log2(e) * 2^20)

@@ -110,6 +110,14 @@ void dot4_words(int32_t* acc, const int8_t* x, const int8_t* end, const Rows* ro
 }
 #endif
 
+// The output of channel c for accumulator acc (tml_requantize_s8 with the layer's parameters); one
+// out-of-line copy serves both places that requantize.
+__attribute__((noinline)) int32_t requant(int32_t acc, const tml_channel_quant* quant, int32_t c,
+                                          const tml_conv1d_params& p) {
+  return tml_requantize_s8(acc, quant->multiplier[c], quant->shift[c], p.output_zero_point, p.activation.min,
+                           p.activation.max);
+}
+
 }  // namespace
 
 extern "C" void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_channel_quant* quant,
@@ -131,15 +139,20 @@ extern "C" void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_cha
   rows.neg_zp = (static_cast<uint32_t>(-zp) & 0xFFFFu) * 0x00010001u;
 
   for (int32_t o = 0; o < out_ch; o += 4) {
-    int32_t ch[4];
+    int32_t ch[4], b[4];
     // Pooling keeps raw accumulators when every channel of the block allows it (shift <= 0), else
     // requantized values.
     bool raw_max = true;
     for (int32_t k = 0; k < 4; ++k) {
       ch[k] = o + k < out_ch ? o + k : out_ch - 1;
+      b[k] = bias ? bias[ch[k]] : 0;
       rows.w[k] = filter + ch[k] * len;
       raw_max = raw_max && quant->shift[ch[k]] <= 0;
     }
+    const int8_t* const w0 = rows.w[0];
+    const int8_t* const w1 = rows.w[1];
+    const int8_t* const w2 = rows.w[2];
+    const int8_t* const w3 = rows.w[3];
     int8_t* out = output;
     for (int32_t t = 0; t < output_dims->time; ++t, out += out_ch) {
       int32_t best[4];
@@ -151,26 +164,36 @@ extern "C" void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_cha
         // The taps inside the input, as byte offsets into the window: padding adds nothing.
         int32_t i = (start < 0 ? -start : 0) * in_ch;
         const int32_t i_end = (start + kernel > in_time ? in_time - start : kernel) * in_ch;
-        int32_t acc[4];
-        for (int32_t k = 0; k < 4; ++k) acc[k] = bias ? bias[ch[k]] : 0;
+        int32_t acc[4] = {b[0], b[1], b[2], b[3]};
         if (i == 0 && i_end == len && words_len) {  // a full window: its whole words, then the rest
           dot4_words(acc, x, x + words_len, &rows);
           i = words_len;
         }
-        for (; i < i_end; ++i)
-          for (int32_t k = 0; k < 4; ++k) acc[k] += (x[i] - zp) * rows.w[k][i];
-        for (int32_t k = 0; k < 4; ++k) {
-          const int32_t v = raw_max ? acc[k]
-                                    : tml_requantize_s8(acc[k], quant->multiplier[ch[k]], quant->shift[ch[k]],
-                                                        p.output_zero_point, p.activation.min, p.activation.max);
-          if (v > best[k]) best[k] = v;
+        int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+        for (; i < i_end; ++i) {
+          const int32_t v = x[i] - zp;
+          a0 += v * w0[i];
+          a1 += v * w1[i];
+          a2 += v * w2[i];
+          a3 += v * w3[i];
         }
+        if (!raw_max) {
+          acc[0] = a0;
+          acc[1] = a1;
+          acc[2] = a2;
+          acc[3] = a3;
+          for (int32_t k = 0; k < 4; ++k) acc[k] = requant(acc[k], quant, ch[k], p);
+          a0 = acc[0];
+          a1 = acc[1];
+          a2 = acc[2];
+          a3 = acc[3];
+        }
+        if (a0 > best[0]) best[0] = a0;
+        if (a1 > best[1]) best[1] = a1;
+        if (a2 > best[2]) best[2] = a2;
+        if (a3 > best[3]) best[3] = a3;
       }
-      for (int32_t k = 0; k < 4; ++k)
-        out[ch[k]] = static_cast<int8_t>(raw_max ? tml_requantize_s8(best[k], quant->multiplier[ch[k]],
-                                                                     quant->shift[ch[k]], p.output_zero_point,
-                                                                     p.activation.min, p.activation.max)
-                                                 : best[k]);
+      for (int32_t k = 0; k < 4; ++k) out[ch[k]] = static_cast<int8_t>(raw_max ? requant(best[k], quant, ch[k], p) : best[k]);
     }
   }
 }

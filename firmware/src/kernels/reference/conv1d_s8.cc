@@ -42,12 +42,4 @@ extern "C" void tml_conv1d_s8_ref(const tml_conv1d_params* params, const tml_cha
   }
 }
 
-extern "C" int32_t tml_conv1d_s8_buffer_size(const tml_dims* input_dims, int32_t kernel_size,
-                                             const tml_dims* output_dims) {
-  (void)input_dims;
-  (void)kernel_size;
-  (void)output_dims;
-  return 0;
-}
-
 }  // namespace tml

@@ -18,10 +18,4 @@ extern "C" void tml_fully_connected_s8_ref(const tml_fc_params* params, const tm
   }
 }
 
-extern "C" int32_t tml_fully_connected_s8_buffer_size(int32_t in_features, int32_t out_features) {
-  (void)in_features;
-  (void)out_features;
-  return 0;
-}
-
 }  // namespace tml
