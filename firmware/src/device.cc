@@ -40,9 +40,14 @@ int flush_rows(tml_device* d) {
   h.sensor = d->config.sensor;
   h.sample_format = d->config.sample_format;
   const tml_bytes parts[2] = {{&h, sizeof h}, {sample_buf(d), d->rows_pending * row_bytes(d->config)}};
-  if (d->ops.on_rows) d->ops.on_rows(d->ops.ctx, h.first_index, sample_buf(d), h.count);
+  if ((d->start_flags & TML_START_PREDICT) && d->inference) {
+    const int s = tml_inference_push(d->inference, h.first_index, sample_buf(d), h.count, d->config.sample_format,
+                                     d->config.axis_count, d->config.scale);
+    if (s != TML_OK) return s;
+  }
   d->next_index += d->rows_pending;
   d->rows_pending = 0;
+  if (!(d->start_flags & TML_START_SAMPLES)) return TML_OK;
   return tml_device_send(d, TML_MSG_SAMPLES, parts, 2);
 }
 
@@ -52,6 +57,25 @@ int stop(tml_device* d) {
   int s = d->ops.sensor_stop(d->ops.ctx);
   d->rows_pending = 0;  // rows after STOP are not wanted
   return s;
+}
+
+// Predictions need a model, and a stream of the sensor, axes and rate it was trained on.
+int check_model_stream(tml_device* d) {
+  if (!d->inference) {
+    tml_device_log(d, "this firmware carries no model: flash one with tml flash --model");
+    return TML_ERR_UNSUPPORTED;
+  }
+  if (d->config.sensor != d->model_sensor || d->config.axis_count != d->inference->axes ||
+      d->config.rate_millihz != d->model_rate_millihz) {
+    tml_device_log(d, "the model was trained on another sensor, axis count or sample rate than the one selected");
+    return TML_ERR_UNSUPPORTED;
+  }
+  return TML_OK;
+}
+
+void on_prediction(void* ctx, uint32_t first_index, const int8_t* scores, uint32_t count, uint32_t top, uint32_t cost) {
+  tml_device* d = static_cast<tml_device*>(ctx);
+  (void)tml_device_send_prediction(d, first_index, scores, count, top, cost, d->cost_unit);
 }
 
 int ack(tml_device* d, const tml_frame& cmd, int status) {
@@ -101,16 +125,26 @@ int handle_command(tml_device* d, const tml_frame& f) {
       break;
     }
     case TML_MSG_START: {
-      tml_msg_start m{};
-      if (f.payload_len != 0 && f.payload_len != sizeof m) {
+      tml_msg_start m{0, TML_START_SAMPLES};
+      if (f.payload_len != 0 && f.payload_len != 4 && f.payload_len != sizeof m) {
         status = TML_ERR_FORMAT;
         break;
       }
-      if (f.payload_len) memcpy(&m, f.payload, sizeof m);
+      memcpy(&m, f.payload, f.payload_len);
       if (d->streaming) {
         status = TML_ERR_STATE;
         break;
       }
+      if (!m.flags || (m.flags & ~(TML_START_SAMPLES | TML_START_PREDICT))) {
+        status = TML_ERR_ARG;
+        break;
+      }
+      if (m.flags & TML_START_PREDICT) {
+        status = check_model_stream(d);
+        if (status != TML_OK) break;
+        tml_inference_reset(d->inference);
+      }
+      d->start_flags = m.flags;  // the port's sensor_start may look at what is asked for
       status = d->ops.sensor_start(d->ops.ctx);
       if (status == TML_OK) {
         d->streaming = 1;
@@ -176,6 +210,38 @@ extern "C" int tml_device_send_session(tml_device* d) {
 extern "C" int tml_device_log(tml_device* d, const char* text) {
   const tml_bytes part = {text, strlen(text) > TML_FRAME_MAX_PAYLOAD ? TML_FRAME_MAX_PAYLOAD : strlen(text)};
   return tml_device_send(d, TML_MSG_LOG, &part, 1);
+}
+
+extern "C" int tml_device_send_prediction(tml_device* d, uint32_t first_index, const int8_t* scores, uint32_t count,
+                                          uint32_t top, uint32_t cost, uint8_t cost_unit) {
+  if (count > 255 || top >= count) return TML_ERR_ARG;
+  tml_msg_prediction p{};
+  p.first_index = first_index;
+  p.cost = cost;
+  p.class_count = static_cast<uint8_t>(count);
+  p.top = static_cast<uint8_t>(top);
+  p.cost_unit = cost_unit;
+  const tml_bytes parts[2] = {{&p, sizeof p}, {scores, count}};
+  return tml_device_send(d, TML_MSG_PREDICTION, parts, 2);
+}
+
+extern "C" int tml_device_attach_model(tml_device* d, tml_inference* inference, uint8_t sensor, uint32_t rate_millihz,
+                                       uint8_t cost_unit) {
+  if (!d || !inference || !inference->model) return TML_ERR_ARG;
+  d->inference = inference;
+  d->model_sensor = sensor;
+  d->model_rate_millihz = rate_millihz;
+  d->cost_unit = cost_unit;
+  inference->on_result = on_prediction;
+  inference->ctx = d;
+  d->id.flags |= TML_SESSION_FLAG_INFERENCE;
+  d->id.model_hash = inference->model->header.hash;
+  // The model is meant for its sensor: select it when the board has it (a later SET_SENSOR may change it).
+  if (sensor < TML_SENSOR_COUNT && (d->id.sensors_available & (1u << sensor)) && d->config.sensor != sensor)
+    (void)configure(d, sensor, rate_millihz);
+  else if (d->config.sensor == sensor && d->config.rate_millihz != rate_millihz)
+    (void)configure(d, sensor, rate_millihz);
+  return tml_device_send_session(d);
 }
 
 extern "C" int tml_device_init(tml_device* d, const tml_board_ops* ops, const tml_device_identity* id) {

@@ -68,7 +68,7 @@ TEST_CASE("START with a row count streams exactly those rows numbered from 0 the
   HostSide h;
   h.drain(b.tx);
   const uint32_t rows = 1000;  // not a multiple of the rows per message
-  tml_msg_start start{rows};
+  tml_msg_start start{rows, TML_START_SAMPLES};
   h.send(b.rx, TML_MSG_START, &start, sizeof start);
   b.poll(200);
   auto msgs = h.drain(b.tx);
@@ -197,7 +197,7 @@ TEST_CASE("paced streaming sends partial batches only when full", "[device]") {
   FakeBoard b(1u << TML_SENSOR_ACCEL, /*unpaced=*/false);
   HostSide h;
   h.drain(b.tx);
-  tml_msg_start start{10};
+  tml_msg_start start{10, TML_START_SAMPLES};
   h.send(b.rx, TML_MSG_START, &start, sizeof start);
   b.rows_per_poll = 1;
   b.poll(3);  // 1 poll handles START, 2 more make 2 rows: less than a message of 4
@@ -216,7 +216,7 @@ TEST_CASE("rows a sensor had to drop leave a gap in the indices and are never hi
   HostSide h;
   h.drain(b.tx);
   const uint32_t per_message = b.device.rows_per_message;
-  tml_msg_start start{per_message * 4};
+  tml_msg_start start{per_message * 4, TML_START_SAMPLES};
   h.send(b.rx, TML_MSG_START, &start, sizeof start);
   b.poll(2);  // START, then the first full message
   b.drop_next = 10;

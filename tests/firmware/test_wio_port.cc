@@ -117,7 +117,7 @@ TEST_CASE("the Wio Terminal port streams its sensors and reports what it drops",
   CHECK(s.sensors_available == ((1u << TML_SENSOR_ACCEL) | (1u << TML_SENSOR_MIC) | (1u << TML_SENSOR_LIGHT)));
 
   // Accelerometer: 100 rows through the FIFO, read as the loop turns.
-  tml_msg_start start{100};
+  tml_msg_start start{100, TML_START_SAMPLES};
   host.send(hw.usb_in, TML_MSG_START, &start, sizeof start);
   wio_port_loop();
   CHECK(hw.regs[0x20] == 0x57);  // 100 Hz, xyz on
@@ -174,7 +174,7 @@ TEST_CASE("the Wio Terminal port streams its sensors and reports what it drops",
   s = as<tml_msg_session>(msgs[1]);
   CHECK(s.sensor == TML_SENSOR_MIC);
   CHECK(s.rate_millihz == 16000000);
-  tml_msg_start mic_start{6000};
+  tml_msg_start mic_start{6000, TML_START_SAMPLES};
   host.send(hw.usb_in, TML_MSG_START, &mic_start, sizeof mic_start);
   wio_port_loop();
   CHECK(hw.mic_rate == 16000);

@@ -80,7 +80,7 @@ int fb_read(void* ctx, void* out, size_t max_rows, uint32_t* dropped) {
 }  // namespace
 
 FakeBoard::FakeBoard(uint8_t sensors, bool unpaced) {
-  const tml_board_ops ops = {this, fb_write, fb_read_byte, fb_configure, fb_start, fb_stop, fb_read, nullptr};
+  const tml_board_ops ops = {this, fb_write, fb_read_byte, fb_configure, fb_start, fb_stop, fb_read};
   const tml_device_identity id = {"fake-board", "9.9.9", sensors,
                                   static_cast<uint8_t>((sensors & (1u << TML_SENSOR_ACCEL)) ? TML_SENSOR_ACCEL : TML_SENSOR_MIC),
                                   unpaced ? TML_SESSION_FLAG_UNPACED : 0u, 0x12345678u};

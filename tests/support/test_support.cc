@@ -1,16 +1,11 @@
 #include "test_support.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <chrono>
-#include <cstring>
 #include <random>
 #include <stdexcept>
+
+#include "util/process.h"
 
 namespace tml::test {
 
@@ -40,72 +35,28 @@ TempDir::~TempDir() {
 }
 
 RunResult run(const std::vector<std::string>& argv, int timeout_s) {
-  int out_pipe[2], err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
-  pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    setpgid(0, 0);
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  setpgid(pid, pid);
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  RunResult result;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  bool timed_out = false;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  int open_fds = 2;
-  char buf[65536];
-  while (open_fds > 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
-    }
-    int n = poll(fds, 2, static_cast<int>(std::min<long>(left.count(), 1000)));
-    if (n < 0 && errno != EINTR) break;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      ssize_t got = read(fds[i].fd, buf, sizeof buf);
-      if (got <= 0) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      } else {
-        (i == 0 ? result.out : result.err).append(buf, static_cast<size_t>(got));
-      }
-    }
-  }
-  if (timed_out) kill(-pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  kill(-pid, SIGKILL);  // anything the child left running in its group
-  for (auto& f : fds)
-    if (f.fd >= 0) close(f.fd);
-  if (timed_out)
-    result.exit_code = 124;
-  else if (WIFEXITED(status))
-    result.exit_code = WEXITSTATUS(status);
-  else
-    result.exit_code = 128 + WTERMSIG(status);
-  return result;
+  ProcessOptions o;
+  o.timeout_s = timeout_s;
+  const ProcessResult p = run_process(argv, o);
+  return {p.exit_code, p.out, p.err};
 }
 
-RunResult run_tml(const std::vector<std::string>& args, int timeout_s) {
+std::filesystem::path tml_state_dir() {
+  // Every test process gets its own tml state (what `tml flash --board sim` leaves for `--port sim`), so
+  // tests never see each other's or the user's flashed emulated board.
+  static TempDir state("tml-state");
+  return state.path();
+}
+
+RunResult run_tml(const std::vector<std::string>& args, int timeout_s, const std::vector<std::string>& env) {
   std::vector<std::string> argv{tml_exe().string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  return run(argv, timeout_s);
+  ProcessOptions o;
+  o.timeout_s = timeout_s;
+  o.env = {"TML_STATE_DIR=" + tml_state_dir().string()};
+  o.env.insert(o.env.end(), env.begin(), env.end());
+  const ProcessResult p = run_process(argv, o);
+  return {p.exit_code, p.out, p.err};
 }
 
 }  // namespace tml::test

@@ -38,7 +38,10 @@ struct RunResult {
 // process group when it runs over, and reports exit_code 124 then.
 RunResult run(const std::vector<std::string>& argv, int timeout_s = 120);
 
-// Runs the tml binary with the given arguments.
-RunResult run_tml(const std::vector<std::string>& args, int timeout_s = 120);
+// Runs the tml binary with the given arguments (and extra NAME=VALUE environment entries).
+RunResult run_tml(const std::vector<std::string>& args, int timeout_s = 120, const std::vector<std::string>& env = {});
+
+// This test process's private tml state folder (TML_STATE_DIR of every run_tml).
+std::filesystem::path tml_state_dir();
 
 }  // namespace tml::test

@@ -11,6 +11,7 @@
 #include "capture/capture.h"
 #include "cli/command.h"
 #include "cli/progress.h"
+#include "cli/sim_options.h"
 #include "dataset/dataset.h"
 #include "emulator/sim_data.h"
 #include "link/connection.h"
@@ -88,12 +89,8 @@ int cmd_capture(int argc, char** argv) {
     ("timestamp-unit", "Text mode: unit of the timestamp column: ms, s or us", cxxopts::value<std::string>()->default_value("ms"))
     ("axes", "Text mode: comma-separated axis names", cxxopts::value<std::string>())
     ("units", "Text mode: comma-separated units, one per axis", cxxopts::value<std::string>());
-  p.options().add_options("Emulated board (--port sim)")
-    ("sim-data", "Recordings the emulated sensors replay: a dataset folder or anything 'tml dataset import' reads (default: the shipped examples)", cxxopts::value<std::string>())
-    ("sim-label", "Replay only the recordings with this label", cxxopts::value<std::string>())
-    ("sim-split", "Replay only this split (train or test)", cxxopts::value<std::string>())
-    ("sim-fast", "Replay as fast as the link allows instead of in real time (the data is the same)");
   // clang-format on
+  add_sim_options(p.options());
   cxxopts::ParseResult r;
   if (!p.parse(argc, argv, r)) return 0;
   for (const char* o : {"port", "label", "dataset"}) Parser::require(r, o);
@@ -115,17 +112,9 @@ int cmd_capture(int argc, char** argv) {
   const int sensor = r.count("sensor") ? sensor_from_name(r["sensor"].as<std::string>()) : TML_SENSOR_NONE;
   const std::filesystem::path dataset_dir = r["dataset"].as<std::string>();
 
-  // The emulated board replays recordings.
-  std::unique_ptr<emulator::SimSetup> sim;
-  if (link::is_sim(port)) {
-    if (r.count("text")) throw UsageError("the emulated board speaks the tml protocol; --text is for sketches printing numbers");
-    emulator::SimData data = emulator::default_sim_data();
-    if (r.count("sim-data")) data.sources = {r["sim-data"].as<std::string>()};
-    if (r.count("sim-label")) data.label = r["sim-label"].as<std::string>();
-    if (r.count("sim-split")) data.split = r["sim-split"].as<std::string>();
-    data.unpaced = r.count("sim-fast") > 0;
-    sim = std::make_unique<emulator::SimSetup>(data);
-  }
+  if (link::is_sim(port) && r.count("text"))
+    throw UsageError("the emulated board speaks the tml protocol; --text is for sketches printing numbers");
+  const auto sim = sim_setup(r, port);  // the emulated board replays recordings
   link::Connection conn = link::connect(port, sim ? sim->options() : emulator::Options{});
 
   capture::Figures total;

@@ -5,12 +5,16 @@ namespace tml::cli {
 int cmd_ports(int argc, char** argv);
 int cmd_capture(int argc, char** argv);
 int cmd_dataset(int argc, char** argv);
+int cmd_flash(int argc, char** argv);
+int cmd_run(int argc, char** argv);
 
 namespace {
 const Command kCommands[] = {
     {"ports", "List serial ports and recognise boards", cmd_ports},
     {"capture", "Record labelled samples from a board into a dataset", cmd_capture},
     {"dataset", "Inspect, import and export datasets", cmd_dataset},
+    {"flash", "Put firmware and a model on a board (emulated or Wio Terminal)", cmd_flash},
+    {"run", "Show a board's live predictions", cmd_run},
 };
 }  // namespace
 

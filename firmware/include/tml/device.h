@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tml/inference.h"
 #include "tml/protocol/frame.h"
 #include "tml/protocol/messages.h"
 
@@ -49,8 +50,6 @@ typedef struct tml_board_ops {
   // sensor had to drop rows before these (its buffer overflowed because the link was too slow), it says
   // how many in *dropped: the device skips their indices, so the host sees the gap and counts the loss.
   int (*sensor_read)(void* ctx, void* out, size_t max_rows, uint32_t* dropped);
-  // Optional (may be null): sees every row batch that is streamed, e.g. to run a model over it.
-  void (*on_rows)(void* ctx, uint32_t first_index, const void* rows, size_t count);
 } tml_board_ops;
 
 typedef struct tml_device_identity {
@@ -74,6 +73,11 @@ typedef struct tml_device {
   uint16_t rows_pending;  // rows in sample_words not yet sent
   uint32_t next_index;    // index of the first pending row
   uint32_t row_limit;     // rows to stream before stopping by itself; 0 = until STOP
+  uint32_t start_flags;   // TML_START_* of the stream in progress
+  tml_inference* inference;   // the model the board runs (tml_device_attach_model), or null
+  uint8_t model_sensor;       // what the model was trained on
+  uint8_t cost_unit;          // unit of the inference clock: 0 instructions, 1 microseconds
+  uint32_t model_rate_millihz;
   uint32_t tx_seq;
   tml_frame_decoder rx;
   uint8_t rx_buf[TML_FRAME_RAW_SIZE(TML_DEVICE_MAX_COMMAND_PAYLOAD)];
@@ -90,6 +94,14 @@ uint16_t tml_device_rows_per_message(const tml_sensor_config* config, int unpace
 // Sets up the device, configures the default sensor and announces itself (a lone 0x00, then SESSION).
 int tml_device_init(tml_device* d, const tml_board_ops* ops, const tml_device_identity* id);
 
+// Gives the device a model to run (an initialised tml_inference; its result callback and context are
+// taken over). The session then reports the model's hash and the inference flag, and a START with
+// TML_START_PREDICT classifies every window of the stream and sends TML_MSG_PREDICTION messages. Such a
+// START is refused (TML_ERR_UNSUPPORTED, with a LOG saying why) unless the selected sensor, its axis
+// count and its rate are those the model was trained on. Call after tml_device_init.
+int tml_device_attach_model(tml_device* d, tml_inference* inference, uint8_t sensor, uint32_t rate_millihz,
+                            uint8_t cost_unit);
+
 // One turn of the loop: handles every received byte, then moves ready rows out. Returns TML_OK or the
 // first negative status of the link.
 int tml_device_poll(tml_device* d);
@@ -102,6 +114,11 @@ int tml_device_send_session(tml_device* d);
 
 // Sends a TML_MSG_LOG text.
 int tml_device_log(tml_device* d, const char* text);
+
+// Sends a TML_MSG_PREDICTION: the window starting at stream row `first_index`, the model's int8 scores,
+// the top class, and what the inference cost (`cost_unit`: 0 instructions, 1 microseconds).
+int tml_device_send_prediction(tml_device* d, uint32_t first_index, const int8_t* scores, uint32_t count, uint32_t top,
+                               uint32_t cost, uint8_t cost_unit);
 
 #ifdef __cplusplus
 }  // extern "C"

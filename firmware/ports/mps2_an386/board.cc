@@ -51,14 +51,16 @@ int uart_read_byte() {
   return static_cast<int>(uart0->data & 0xFFu);
 }
 
-uint64_t now_us() {
+uint64_t now_ticks() {
   uint32_t ms, val;
   do {
     ms = g_ms;
     val = systick->val;
   } while (ms != g_ms);
-  return static_cast<uint64_t>(ms) * 1000u + (kTicksPerMs - 1 - val) / 25u;
+  return static_cast<uint64_t>(ms) * kTicksPerMs + (kTicksPerMs - 1 - val);
 }
+
+uint64_t now_us() { return now_ticks() / 25u; }
 
 }  // namespace tml::mps2
 

@@ -4,12 +4,22 @@
 //   --accel=PATH --mic=PATH --light=PATH   replay files (tml replay format) for each sensor
 //   --unpaced                              send rows as fast as the link takes them, not in real time
 // `tml` (tools/lib/emulator) builds this command line; see docs/emulator.md.
+//
+// Built with -DTML_MODEL_HEADER="path/model.h" (what `tml flash --board sim` does), the firmware also
+// carries that model and, when a stream is started with TML_START_PREDICT, classifies every window of the
+// live sensor stream and sends a prediction with its cost in instructions (exact under QEMU's
+// -icount shift=0).
 #include <string.h>
 
 #include "board.h"
 #include "replay_sensor.h"
 #include "semihosting.h"
 #include "tml/device.h"
+#include "tml/inference.h"
+
+#ifdef TML_MODEL_HEADER
+#include TML_MODEL_HEADER
+#endif
 
 #ifndef TML_FIRMWARE_VERSION
 #define TML_FIRMWARE_VERSION "0.1.0"
@@ -27,6 +37,15 @@ int op_read_byte(void*) { return uart_read_byte(); }
 int op_configure(void*, uint8_t sensor, uint32_t rate, tml_sensor_config* c) {
   return g_sensors.configure(sensor, rate, c);
 }
+#ifdef TML_MODEL_HEADER
+tml_model g_model;
+alignas(16) uint8_t g_arena[TML_MODEL_ARENA_SIZE];
+float g_window[TML_MODEL_WINDOW_ROWS * TML_MODEL_AXIS_COUNT];
+tml_inference g_inference;
+
+uint32_t instructions() { return static_cast<uint32_t>(now_ticks() * 40u); }
+#endif
+
 int op_start(void*) { return g_sensors.start(); }
 int op_stop(void*) { return g_sensors.stop(); }
 int op_read(void*, void* out, size_t max_rows, uint32_t* dropped) {
@@ -34,7 +53,8 @@ int op_read(void*, void* out, size_t max_rows, uint32_t* dropped) {
   return g_sensors.read(out, max_rows);
 }
 
-// Splits the command line in place at spaces and applies each option; unknown ones are reported.
+// Splits the command line in place at spaces and applies each option (the first word is the program
+// name; words it does not know are ignored).
 int apply_cmdline(uint32_t* flags) {
   if (semihost_cmdline(g_cmdline, sizeof g_cmdline) != 0) return 0;
   static const struct {
@@ -84,9 +104,19 @@ int main() {
   else if (available & (1u << TML_SENSOR_MIC))
     default_sensor = TML_SENSOR_MIC;
 
-  const tml_board_ops ops = {nullptr, op_write, op_read_byte, op_configure, op_start, op_stop, op_read, nullptr};
+  const tml_board_ops ops = {nullptr, op_write, op_read_byte, op_configure, op_start, op_stop, op_read};
   const tml_device_identity id = {"mps2-an386", TML_FIRMWARE_VERSION, available, default_sensor, flags, 0};
   int s = tml_device_init(&g_device, &ops, &id);
+#ifdef TML_MODEL_HEADER
+  if (s == TML_OK) {
+    if (tml_model_init(&g_model, tml_model_blob, sizeof tml_model_blob) == TML_OK &&
+        tml_inference_init(&g_inference, &g_model, g_arena, sizeof g_arena, g_window, sizeof g_window,
+                           TML_MODEL_STRIDE_ROWS, nullptr, instructions, nullptr) == TML_OK)
+      s = tml_device_attach_model(&g_device, &g_inference, TML_MODEL_SENSOR, TML_MODEL_SAMPLE_RATE_MILLIHZ, 0);
+    else
+      tml_device_log(&g_device, "the model blob is invalid: running without it");
+  }
+#endif
   while (s == TML_OK) s = tml_device_poll(&g_device);
   semihost_write0("tml-mps2: link error, stopping\n");
   return 1;

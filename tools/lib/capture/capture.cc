@@ -63,6 +63,7 @@ Recording record_framed(link::BoardLink& link, size_t rows, int stall_ms, const 
 
   tml_msg_start start{};
   start.rows = static_cast<uint32_t>(rows);
+  start.flags = TML_START_SAMPLES;
   link.command(TML_MSG_START, &start, sizeof start);
   size_t next_index = 0;  // rows accounted for (received or known lost)
   bool ended = false;     // the board said it stopped

@@ -15,6 +15,8 @@
 
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/process.h"
+#include "util/state_dir.h"
 
 namespace tml::emulator {
 namespace {
@@ -78,22 +80,18 @@ bool port_listening(int port) {
 
 }  // namespace
 
+std::filesystem::path flashed_image() { return state_dir() / "sim" / "firmware.elf"; }
+
+std::filesystem::path builtin_image() { return TML_DEFAULT_FIRMWARE_IMAGE; }
+
 std::filesystem::path default_image() {
   if (const char* env = std::getenv("TML_FIRMWARE_IMAGE"); env && *env) return env;
-  return TML_DEFAULT_FIRMWARE_IMAGE;
+  if (std::filesystem::exists(flashed_image())) return flashed_image();
+  return builtin_image();
 }
 
 std::filesystem::path find_qemu() {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/bin:/bin";
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    std::filesystem::path candidate = std::filesystem::path(dirs.substr(start, end - start)) / "qemu-system-arm";
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    start = end + 1;
-  }
+  if (auto qemu = find_program("qemu-system-arm")) return *qemu;
   throw Error("qemu-system-arm is not installed; run scripts/install-deps.sh (Debian package qemu-system-arm)");
 }
 

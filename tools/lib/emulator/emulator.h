@@ -19,8 +19,15 @@ struct Options {
   int start_timeout_ms = 10000;
 };
 
-// The firmware image `tml` uses when none is given: $TML_FIRMWARE_IMAGE, else the one built with tml.
+// The firmware image `tml` uses when none is given: $TML_FIRMWARE_IMAGE, else the image last flashed
+// into the emulated board (`tml flash --board sim`), else the plain firmware built with tml.
 std::filesystem::path default_image();
+
+// Where `tml flash --board sim` puts the emulated board's firmware (the board's "flash memory").
+std::filesystem::path flashed_image();
+
+// The firmware built with tml, without a model.
+std::filesystem::path builtin_image();
 
 // qemu-system-arm on PATH, or throws tml::Error saying how to install it.
 std::filesystem::path find_qemu();

@@ -147,6 +147,7 @@ void BoardLink::command(uint8_t type, const void* payload, size_t len, int timeo
   check_status(n, "cannot encode a command");
   transport_.write(buf, static_cast<size_t>(n));
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::string said;  // what the board logged while handling the command: the reason of a refusal
   while (ms_left(deadline) > 0) {
     auto m = decode_next(ms_left(deadline));
     if (!m) break;
@@ -155,11 +156,13 @@ void BoardLink::command(uint8_t type, const void* payload, size_t len, int timeo
       std::memcpy(&a, m->payload.data(), sizeof a);
       if (a.command_seq == seq && a.command_type == type) {
         if (a.status < 0)
-          throw Error(std::string("the board refused ") + msg_name(type) + ": " + tml_status_str(a.status));
+          throw Error(std::string("the board refused ") + msg_name(type) + ": " + tml_status_str(a.status) +
+                      (said.empty() ? "" : " (" + said + ")"));
         return;
       }
       continue;  // an ACK for an earlier, abandoned command
     }
+    if (m->type == TML_MSG_LOG) said = std::string(m->payload.begin(), m->payload.end());
     queued_.push_back(std::move(*m));
   }
   throw Error(std::string("the board did not answer ") + msg_name(type) + " within " + std::to_string(timeout_ms) +

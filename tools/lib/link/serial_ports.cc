@@ -49,4 +49,20 @@ std::vector<PortInfo> list_serial_ports() {
   return out;
 }
 
+void touch_1200_baud(const std::string& port) {
+  sp_port* p = nullptr;
+  if (sp_get_port_by_name(port.c_str(), &p) != SP_OK) throw Error("no serial port '" + port + "' (run tml ports)");
+  if (sp_open(p, SP_MODE_READ_WRITE) != SP_OK) {
+    char* msg = sp_last_error_message();
+    std::string why = msg ? msg : "unknown error";
+    sp_free_error_message(msg);
+    sp_free_port(p);
+    throw Error("cannot open " + port + " for the 1200-baud reset: " + why);
+  }
+  sp_set_baudrate(p, 1200);
+  sp_set_dtr(p, SP_DTR_OFF);
+  sp_close(p);
+  sp_free_port(p);
+}
+
 }  // namespace tml::link

@@ -21,4 +21,8 @@ std::string board_for_usb_id(int vid, int pid);
 // Every serial port the OS reports. Throws tml::Error if the OS cannot be asked.
 std::vector<PortInfo> list_serial_ports();
 
+// The "1200-baud touch": opening a port at 1200 baud and closing it asks an Arduino-style SAMD board to
+// reset into its bootloader. Throws tml::Error if the port cannot be opened.
+void touch_1200_baud(const std::string& port);
+
 }  // namespace tml::link

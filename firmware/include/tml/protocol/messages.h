@@ -95,10 +95,15 @@ typedef struct tml_msg_set_rate {
   uint32_t rate_millihz;
 } tml_msg_set_rate;
 
-// TML_MSG_START (the payload may also be empty, meaning rows = 0).
+// TML_MSG_START. The payload may be empty (rows = 0, flags = SAMPLES) or hold only `rows` (4 bytes).
 typedef struct tml_msg_start {
-  uint32_t rows;  // stream exactly this many rows, then stop and send SESSION (streaming = 0); 0 = until STOP
+  uint32_t rows;   // stream exactly this many rows, then stop and send SESSION (streaming = 0); 0 = until STOP
+  uint32_t flags;  // TML_START_*: what to send while streaming
 } tml_msg_start;
+
+#define TML_START_SAMPLES 0x1u  // send the rows (TML_MSG_SAMPLES)
+#define TML_START_PREDICT 0x2u  // classify windows with the board's model (TML_MSG_PREDICTION); boards
+                                // without a model refuse it (TML_ERR_UNSUPPORTED)
 
 // TML_MSG_SAMPLES: this header, then `count` rows of `axis_count` values each, row-major, in the
 // session's sample format.
@@ -145,7 +150,7 @@ static_assert(offsetof(tml_msg_session, axes) == 56, "session layout");
 static_assert(sizeof(tml_msg_session) == 184, "session layout");
 static_assert(sizeof(tml_msg_set_sensor) == 4, "set_sensor layout");
 static_assert(sizeof(tml_msg_set_rate) == 4, "set_rate layout");
-static_assert(sizeof(tml_msg_start) == 4, "start layout");
+static_assert(sizeof(tml_msg_start) == 8, "start layout");
 static_assert(sizeof(tml_msg_samples) == 8, "samples layout");
 static_assert(sizeof(tml_msg_ack) == 8, "ack layout");
 static_assert(sizeof(tml_msg_prediction) == 12, "prediction layout");

@@ -6,6 +6,18 @@
 
 #include "wio_hw.h"
 
+// `tml flash` writes tml_config.h next to the sketch; with a model it also copies the exported header in
+// as tml_model.h.
+#if defined(__has_include)
+#if __has_include("tml_config.h")
+#include "tml_config.h"
+#endif
+#endif
+#ifdef TML_WITH_MODEL
+#include "tml_model.h"
+#include "tml/inference.h"
+#endif
+
 #ifndef TML_FIRMWARE_VERSION
 #define TML_FIRMWARE_VERSION "0.1.0"
 #endif
@@ -187,6 +199,13 @@ int op_read(void*, void* out, size_t max_rows, uint32_t* dropped) {
   return rows;
 }
 
+#ifdef TML_WITH_MODEL
+tml_model g_model;
+alignas(16) uint8_t g_arena[TML_MODEL_ARENA_SIZE];
+float g_window[TML_MODEL_WINDOW_ROWS * TML_MODEL_AXIS_COUNT];
+tml_inference g_inference;
+#endif
+
 }  // namespace
 }  // namespace tml::wio
 
@@ -236,10 +255,19 @@ extern "C" void wio_port_setup(void) {
   g_port.accel_present = wio_hw_i2c_read(kAccelAddr, kWhoAmI, &who, 1) == 0 && who == kWhoAmIValue;
   const uint8_t sensors = static_cast<uint8_t>((g_port.accel_present ? 1u << TML_SENSOR_ACCEL : 0u) | (1u << TML_SENSOR_MIC) |
                                                (1u << TML_SENSOR_LIGHT));
-  const tml_board_ops ops = {nullptr, op_write, op_read_byte, op_configure, op_start, op_stop, op_read, nullptr};
+  const tml_board_ops ops = {nullptr, op_write, op_read_byte, op_configure, op_start, op_stop, op_read};
   const tml_device_identity id = {"wio-terminal", TML_FIRMWARE_VERSION, sensors,
                                   static_cast<uint8_t>(g_port.accel_present ? TML_SENSOR_ACCEL : TML_SENSOR_MIC), 0, 0};
-  tml_device_init(&g_port.device, &ops, &id);
+  if (tml_device_init(&g_port.device, &ops, &id) != TML_OK) return;
+#ifdef TML_WITH_MODEL
+  // Inference cost in microseconds of the board's clock.
+  if (tml_model_init(&g_model, tml_model_blob, sizeof tml_model_blob) == TML_OK &&
+      tml_inference_init(&g_inference, &g_model, g_arena, sizeof g_arena, g_window, sizeof g_window,
+                         TML_MODEL_STRIDE_ROWS, nullptr, wio_hw_micros, nullptr) == TML_OK)
+    tml_device_attach_model(&g_port.device, &g_inference, TML_MODEL_SENSOR, TML_MODEL_SAMPLE_RATE_MILLIHZ, 1);
+  else
+    tml_device_log(&g_port.device, "the model blob is invalid: running without it");
+#endif
 }
 
 extern "C" void wio_port_loop(void) {

@@ -1,0 +1,72 @@
+// Live inference over a sensor stream: slides a window of the model's length over incoming rows with a
+// fixed stride, and for every complete window normalises, quantizes and runs the model with the
+// firmware's own kernels. The host evaluates windows with the very same functions
+// (tml_model_prepare_input, tml_model_run), so the board's scores equal the host's, bit for bit.
+//
+// Rows arrive as the sensor produces them (int16 with a scale, or float32); each value becomes the
+// physical value raw * scale in single precision, exactly as the host stores captured data. A window
+// starts at row index k * stride (k = 0, 1, ...) counted from the start of the stream.
+//
+// No heap: the caller owns the window buffer (tml_inference_buffer_size) and the model's arena.
+#ifndef TML_INFERENCE_H
+#define TML_INFERENCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tml/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// Called for each window the model has classified. `scores` are the model's int8 outputs
+// (output_channels of them), `top` the index of the highest (the first on ties), `cost` the difference
+// of the clock (if any) around normalisation, quantization and the model run.
+typedef void (*tml_inference_result_fn)(void* ctx, uint32_t first_index, const int8_t* scores, uint32_t count,
+                                        uint32_t top, uint32_t cost);
+// A board clock for measuring inference cost: instructions, cycles or microseconds; may wrap.
+typedef uint32_t (*tml_inference_clock_fn)(void);
+
+typedef struct tml_inference {
+  const tml_model* model;
+  void* arena;
+  size_t arena_len;
+  float* window;        // caller-owned: window_rows * axes floats, oldest row first
+  uint32_t window_rows; // the model's input_time
+  uint32_t axes;        // the model's input_channels
+  uint32_t stride;      // rows between window starts, 1 .. window_rows
+  uint32_t filled;      // rows in `window` (0 .. window_rows)
+  uint32_t next_start;  // stream index of the row `window` starts with
+  uint32_t expected;    // stream index of the next row to arrive
+  tml_inference_result_fn on_result;
+  tml_inference_clock_fn clock;  // may be null: cost 0
+  void* ctx;
+} tml_inference;
+
+// Bytes of window buffer a model needs: input_time * input_channels floats.
+size_t tml_inference_buffer_size(const tml_model* model);
+
+// Prepares inference of `model` (already validated with tml_model_init) over windows advancing by
+// `stride` rows. TML_ERR_ARG for a stride of 0 or above the window, a misaligned or short buffer;
+// TML_ERR_BUFFER if the arena is smaller than tml_model_arena_size().
+int tml_inference_init(tml_inference* inf, const tml_model* model, void* arena, size_t arena_len, float* window,
+                       size_t window_len, uint32_t stride, tml_inference_result_fn on_result,
+                       tml_inference_clock_fn clock, void* ctx);
+
+// Starts over: the next row pushed has stream index 0.
+void tml_inference_reset(tml_inference* inf);
+
+// Feeds `count` rows starting at stream index `first_index`, each of `axes` values in `sample_format`
+// (TML_FORMAT_I16 or TML_FORMAT_F32, from messages.h) with `scale`. Runs the model for every window that
+// completes, calling on_result. A jump in first_index (rows lost upstream) restarts the window at the next
+// window boundary after the gap, so no window ever spans missing rows. Returns TML_OK, TML_ERR_ARG for a
+// bad format or axis count, or a status of tml_model_run.
+int tml_inference_push(tml_inference* inf, uint32_t first_index, const void* rows, uint32_t count, uint8_t sample_format,
+                       uint32_t axes, float scale);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif
+
+#endif  // TML_INFERENCE_H

@@ -1,0 +1,186 @@
+// Live inference on the board (tml/inference.h): sliding windows over a stream arriving in batches of any
+// size, and each window's scores equal to what the host computes for the same rows (Int8Model).
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <random>
+
+#include "fake_board.h"
+#include "host_side.h"
+#include "reference_models.h"
+#include "tml/inference.h"
+#include "tml/protocol/messages.h"
+#include "tml/trainer/int8_model.h"
+
+namespace {
+
+struct Result {
+  uint32_t first_index;
+  std::vector<int8_t> scores;
+  uint32_t top;
+};
+
+struct Harness {
+  std::vector<uint8_t> blob;
+  tml_model model{};
+  std::vector<uint32_t> blob_words, arena;
+  std::vector<float> window;
+  tml_inference inf{};
+  std::vector<Result> results;
+  uint32_t ticks = 0;
+
+  explicit Harness(uint32_t stride, const std::vector<uint8_t>& b = tml::trainer::write_model_blob(tml::test::conv1d_model(5))) : blob(b) {
+    blob_words.resize((blob.size() + 3) / 4);
+    std::memcpy(blob_words.data(), blob.data(), blob.size());
+    REQUIRE(tml_model_init(&model, reinterpret_cast<const uint8_t*>(blob_words.data()), blob.size()) == TML_OK);
+    arena.resize(tml_model_arena_size(&model) / 4 + 1);
+    window.resize(tml_inference_buffer_size(&model) / sizeof(float));
+    REQUIRE(tml_inference_init(&inf, &model, arena.data(), arena.size() * 4, window.data(), window.size() * 4, stride,
+                               on_result, nullptr, this) == TML_OK);
+  }
+  static void on_result(void* ctx, uint32_t first, const int8_t* s, uint32_t n, uint32_t top, uint32_t cost) {
+    CHECK(cost == 0);  // no clock given
+    static_cast<Harness*>(ctx)->results.push_back({first, std::vector<int8_t>(s, s + n), top});
+  }
+};
+
+std::vector<float> stream(size_t rows, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> d(0.0f, 3.0f);
+  std::vector<float> v(rows * 3);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("every window of the stream is classified as the host classifies it", "[inference]") {
+  Harness h(52);
+  const auto rows = stream(1040, 1);
+  std::mt19937 rng(2);
+  for (uint32_t at = 0; at < 1040;) {  // batches of random sizes, as SAMPLES messages arrive
+    const uint32_t n = std::min<uint32_t>(1040 - at, 1 + rng() % 90);
+    REQUIRE(tml_inference_push(&h.inf, at, rows.data() + at * 3, n, TML_FORMAT_F32, 3, 1.0f) == TML_OK);
+    at += n;
+  }
+  REQUIRE(h.results.size() == (1040 - 208) / 52 + 1);
+  tml::trainer::Int8Model host(h.blob);
+  for (size_t k = 0; k < h.results.size(); ++k) {
+    INFO("window " << k);
+    CHECK(h.results[k].first_index == k * 52);
+    const auto expected = host.run(rows.data() + k * 52 * 3);
+    CHECK(h.results[k].scores == expected);
+    CHECK(h.results[k].top == static_cast<uint32_t>(tml::trainer::Int8Model::top(expected)));
+  }
+}
+
+TEST_CASE("int16 rows become raw times scale as the host stores them", "[inference]") {
+  Harness h(208);
+  std::vector<int16_t> raw(208 * 3);
+  std::mt19937 rng(3);
+  for (auto& v : raw) v = static_cast<int16_t>(static_cast<int>(rng() % 4000) - 2000);
+  const float scale = 1.2258e-3f;
+  REQUIRE(tml_inference_push(&h.inf, 0, raw.data(), 208, TML_FORMAT_I16, 3, scale) == TML_OK);
+  REQUIRE(h.results.size() == 1);
+  std::vector<float> physical(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) physical[i] = static_cast<float>(raw[i]) * scale;
+  tml::trainer::Int8Model host(h.blob);
+  CHECK(h.results[0].scores == host.run(physical.data()));
+}
+
+TEST_CASE("a gap in the stream restarts windows at the next boundary after it", "[inference]") {
+  Harness h(52);
+  const auto rows = stream(2000, 4);
+  REQUIRE(tml_inference_push(&h.inf, 0, rows.data(), 300, TML_FORMAT_F32, 3, 1.0f) == TML_OK);
+  // Rows 300..399 never arrive.
+  REQUIRE(tml_inference_push(&h.inf, 400, rows.data() + 400 * 3, 600, TML_FORMAT_F32, 3, 1.0f) == TML_OK);
+  std::vector<uint32_t> starts;
+  for (const auto& r : h.results) starts.push_back(r.first_index);
+  // Before the gap: 0, 52 (ends at 259); 104 would need rows up to 311. After: the first boundary >= 400 is 416.
+  CHECK(starts == std::vector<uint32_t>{0, 52, 416, 468, 520, 572, 624, 676, 728, 780});
+  tml::trainer::Int8Model host(h.blob);
+  CHECK(h.results[2].scores == host.run(rows.data() + 416 * 3));
+}
+
+TEST_CASE("inference set-up and input are checked", "[inference]") {
+  Harness h(52);
+  tml_inference other;
+  CHECK(tml_inference_init(&other, &h.model, h.arena.data(), h.arena.size() * 4, h.window.data(), h.window.size() * 4, 0,
+                           nullptr, nullptr, nullptr) == TML_ERR_ARG);
+  CHECK(tml_inference_init(&other, &h.model, h.arena.data(), h.arena.size() * 4, h.window.data(), h.window.size() * 4, 209,
+                           nullptr, nullptr, nullptr) == TML_ERR_ARG);
+  CHECK(tml_inference_init(&other, &h.model, h.arena.data(), tml_model_arena_size(&h.model) - 1, h.window.data(),
+                           h.window.size() * 4, 52, nullptr, nullptr, nullptr) == TML_ERR_BUFFER);
+  CHECK(tml_inference_init(&other, &h.model, h.arena.data(), h.arena.size() * 4, h.window.data(), h.window.size() * 4 - 4,
+                           52, nullptr, nullptr, nullptr) == TML_ERR_ARG);
+  const float row[3] = {0, 0, 0};
+  CHECK(tml_inference_push(&h.inf, 0, row, 1, TML_FORMAT_F32, 2, 1.0f) == TML_ERR_ARG);
+  CHECK(tml_inference_push(&h.inf, 0, row, 1, 7, 3, 1.0f) == TML_ERR_ARG);
+}
+
+// ---- the device core running a model ---------------------------------------------------------------
+
+TEST_CASE("a board with a model streams predictions equal to the host's for the same rows", "[inference][device]") {
+  tml::test::FakeBoard b(1u << TML_SENSOR_ACCEL);  // 3 axes, float32, 100 Hz, unpaced
+  tml::test::HostSide host;
+  Harness h(52);
+  REQUIRE(tml_device_attach_model(&b.device, &h.inf, TML_SENSOR_ACCEL, 100000, 1) == TML_OK);
+  auto msgs = host.drain(b.tx);
+  const auto s = tml::test::as<tml_msg_session>(msgs.back());
+  CHECK((s.flags & TML_SESSION_FLAG_INFERENCE) != 0);
+  CHECK(s.model_hash == h.model.header.hash);
+
+  tml_msg_start start{1000, TML_START_PREDICT};  // predictions only, no rows
+  host.send(b.rx, TML_MSG_START, &start, sizeof start);
+  b.poll(100);
+  msgs = host.drain(b.tx);
+  std::vector<float> rows(1000 * 3);
+  for (uint32_t r = 0; r < 1000; ++r)
+    for (int a = 0; a < 3; ++a) rows[r * 3 + a] = tml::test::FakeBoard::accel_value(r, a);
+  tml::trainer::Int8Model model(h.blob);
+  uint32_t predictions = 0;
+  for (const auto& m : msgs) {
+    CHECK(m.type != TML_MSG_SAMPLES);
+    if (m.type != TML_MSG_PREDICTION) continue;
+    const auto p = tml::test::as<tml_msg_prediction>(m);
+    REQUIRE(p.class_count == 4);
+    CHECK(p.first_index == predictions * 52);
+    CHECK(p.cost_unit == 1);
+    const std::vector<int8_t> scores(m.payload.begin() + sizeof p, m.payload.end());
+    const auto expected = model.run(rows.data() + p.first_index * 3);
+    CHECK(scores == expected);
+    CHECK(p.top == tml::trainer::Int8Model::top(expected));
+    ++predictions;
+  }
+  CHECK(predictions == (1000 - 208) / 52 + 1);
+}
+
+TEST_CASE("predictions are refused with a reason when there is no model or the stream does not fit it", "[inference][device]") {
+  tml::test::FakeBoard b;
+  tml::test::HostSide host;
+  host.drain(b.tx);
+  tml_msg_start start{0, TML_START_PREDICT};
+  host.send(b.rx, TML_MSG_START, &start, sizeof start);
+  b.poll();
+  auto msgs = host.drain(b.tx);
+  REQUIRE(msgs.size() == 2);
+  CHECK(msgs[0].type == TML_MSG_LOG);
+  CHECK(std::string(msgs[0].payload.begin(), msgs[0].payload.end()).find("carries no model") != std::string::npos);
+  CHECK(tml::test::as<tml_msg_ack>(msgs[1]).status == TML_ERR_UNSUPPORTED);
+
+  Harness h(52);
+  REQUIRE(tml_device_attach_model(&b.device, &h.inf, TML_SENSOR_ACCEL, 104000, 0) == TML_OK);
+  host.drain(b.tx);
+  tml_msg_set_sensor mic{TML_SENSOR_MIC, {0, 0, 0}};
+  host.send(b.rx, TML_MSG_SET_SENSOR, &mic, sizeof mic);
+  host.send(b.rx, TML_MSG_START, &start, sizeof start);
+  b.poll();
+  msgs = host.drain(b.tx);
+  REQUIRE(msgs.size() == 4);  // ACK, SESSION, LOG, ACK
+  CHECK(std::string(msgs[2].payload.begin(), msgs[2].payload.end()).find("another sensor") != std::string::npos);
+  CHECK(tml::test::as<tml_msg_ack>(msgs[3]).status == TML_ERR_UNSUPPORTED);
+  tml_msg_start bad{0, 0x80};
+  host.send(b.rx, TML_MSG_START, &bad, sizeof bad);
+  b.poll();
+  msgs = host.drain(b.tx);
+  CHECK(tml::test::as<tml_msg_ack>(msgs.back()).status == TML_ERR_ARG);
+}

@@ -1,0 +1,117 @@
+// The exported model header: the constants a sketch needs, the blob byte for byte, and warning-free
+// compilation as C and C++ with the host compiler and arm-none-eabi-gcc.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <stdexcept>
+
+#include "reference_models.h"
+#include "test_support.h"
+#include "tml/model.h"
+#include "tml/trainer/model_header.h"
+
+using namespace tml::trainer;
+
+namespace {
+
+HeaderInfo gesture_info() {
+  HeaderInfo info;
+  info.source = "gestures.q.model";
+  info.description = "conv1d reference model";
+  info.sensor = 1;
+  info.rate_millihz = 104000;
+  info.stride_rows = 52;
+  info.axes = {"accx", "accy", "accz"};
+  info.units = {"m/s2", "m/s2", "m/s2"};
+  return info;
+}
+
+void write(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+}  // namespace
+
+TEST_CASE("the header carries the blob and the constants a sketch needs", "[header]") {
+  const auto blob = write_model_blob(tml::test::conv1d_model(7));
+  const std::string h = model_header(blob, gesture_info());
+  tml_model m;
+  REQUIRE(tml_model_init(&m, blob.data(), blob.size()) == TML_OK);
+  char hash[64];
+  std::snprintf(hash, sizeof hash, "#define TML_MODEL_HASH 0x%08xu", m.header.hash);
+  CHECK(h.find(hash) != std::string::npos);
+  CHECK(h.find("#define TML_MODEL_ARENA_SIZE " + std::to_string(m.header.arena_size) + "u") != std::string::npos);
+  CHECK(h.find("#define TML_MODEL_BLOB_SIZE " + std::to_string(blob.size()) + "u") != std::string::npos);
+  CHECK(h.find("#define TML_MODEL_WINDOW_ROWS 208u") != std::string::npos);
+  CHECK(h.find("#define TML_MODEL_STRIDE_ROWS 52u") != std::string::npos);
+  CHECK(h.find("#define TML_MODEL_SAMPLE_RATE_MILLIHZ 104000u") != std::string::npos);
+  CHECK(h.find("#define TML_MODEL_SAMPLE_RATE_HZ 104.0f") != std::string::npos);
+  CHECK(h.find("#define TML_MODEL_CLASS_COUNT 4u") != std::string::npos);
+  CHECK(h.find("tml_model_labels[4] TML_UNUSED_ = {\"idle\", \"snake\", \"updown\", \"wave\"}") != std::string::npos);
+  CHECK(h.find("tml_model_mean[3] TML_UNUSED_ = {0.100000001f, -9.69999981f, 0.400000006f}") != std::string::npos);
+
+  HeaderInfo other = gesture_info();
+  other.prefix = "gestures";
+  const std::string g = model_header(blob, other);
+  CHECK(g.find("#define GESTURES_ARENA_SIZE") != std::string::npos);
+  CHECK(g.find("static const uint8_t gestures_blob[") != std::string::npos);
+}
+
+TEST_CASE("bad header requests are refused", "[header]") {
+  const auto blob = write_model_blob(tml::test::dense_model(3));
+  HeaderInfo info = gesture_info();
+  info.prefix = "9lives";
+  CHECK_THROWS_AS(model_header(blob, info), std::invalid_argument);
+  info = gesture_info();
+  info.axes = {"x"};
+  CHECK_THROWS_WITH(model_header(blob, info), Catch::Contains("1 axes but the model has 3"));
+  info = gesture_info();
+  info.stride_rows = 500;
+  CHECK_THROWS_AS(model_header(blob, info), std::invalid_argument);
+  auto bad = blob;
+  bad[100] ^= 1;
+  CHECK_THROWS_WITH(model_header(bad, gesture_info()), Catch::Contains("invalid"));
+}
+
+TEST_CASE("the header compiles warning-free and runs as C and C++ on host and Cortex-M4", "[header][slow]") {
+  tml::test::TempDir dir;
+  const auto blob = write_model_blob(tml::test::conv1d_model(11));
+  write(dir / "model.h", model_header(blob, gesture_info()));
+  const std::string inc = "-I" + (tml::test::source_dir() / "firmware" / "include").string();
+  // A sketch that uses only the blob and the sizes.
+  write(dir / "use.c",
+        "#include \"model.h\"\n#include \"tml/model.h\"\n#include <stdio.h>\n"
+        "static uint8_t arena[TML_MODEL_ARENA_SIZE] __attribute__((aligned(16)));\n"
+        "int main(void) { tml_model m; int s = tml_model_init(&m, tml_model_blob, TML_MODEL_BLOB_SIZE);\n"
+        "  if (s || tml_model_arena_size(&m) != sizeof arena) return 1;\n"
+        "  printf(\"%08x\\n\", (unsigned)m.header.hash); return 0; }\n");
+  write(dir / "use.cc", "#include \"model.h\"\nint main() { return tml_model_blob[0] == 'T' ? 0 : 1; }\n");
+  const std::vector<std::string> flags = {"-Wall", "-Wextra", "-Werror", inc, "-c"};
+  auto compile = [&](const std::string& cc, const std::string& src, std::vector<std::string> extra) {
+    std::vector<std::string> argv = {cc};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back((dir / src).string());
+    argv.push_back("-o");
+    argv.push_back((dir / (src + "." + cc + ".o")).string());
+    auto r = tml::test::run(argv, 120);
+    INFO(cc << " " << src << ": " << r.err);
+    CHECK(r.exit_code == 0);
+  };
+  const std::vector<std::string> m4 = {"-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"};
+  compile("gcc", "use.c", {"-std=c11"});
+  compile("g++", "use.cc", {"-std=c++17"});
+  compile("arm-none-eabi-gcc", "use.c", m4);
+  compile("arm-none-eabi-g++", "use.cc", m4);
+
+  // And the host program links against the firmware core and reads the blob back.
+  auto link = tml::test::run({"g++", (dir / "use.c.gcc.o").string(),
+                              (tml::test::binary_dir() / "firmware" / "libtml_core.a").string(), "-o",
+                              (dir / "use").string()});
+  INFO(link.err);
+  REQUIRE(link.exit_code == 0);
+  auto out = tml::test::run({(dir / "use").string()});
+  REQUIRE(out.exit_code == 0);
+  tml_model m;
+  REQUIRE(tml_model_init(&m, blob.data(), blob.size()) == TML_OK);
+  char hash[16];
+  std::snprintf(hash, sizeof hash, "%08x\n", m.header.hash);
+  CHECK(out.out == hash);
+}

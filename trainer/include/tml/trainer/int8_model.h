@@ -1,0 +1,42 @@
+// An int8 model blob run on the host with the firmware's own code (tml_model_prepare_input and
+// tml_model_run, compiled for the host): what the board computes, bit for bit. `tml eval` of a quantized
+// model, the quantizer's int8 accuracy and the board-vs-host checks all go through here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tml/model.h"
+
+namespace tml::trainer {
+
+class Int8Model {
+ public:
+  // Validates the blob (tml_model_init); throws std::invalid_argument with the status if it is invalid.
+  explicit Int8Model(const std::vector<uint8_t>& blob);
+  Int8Model(const Int8Model& other);
+  Int8Model& operator=(const Int8Model&) = delete;
+
+  const tml_model& model() const { return model_; }
+  uint32_t hash() const { return model_.header.hash; }
+  int window_rows() const { return model_.header.input_time; }
+  int axes() const { return model_.header.input_channels; }
+  int classes() const { return model_.header.output_channels; }
+  std::vector<std::string> labels() const;  // empty names for a blob without labels
+
+  // Runs one window of raw sensor values ([window_rows][axes], row-major, physical units) exactly as the
+  // board does: normalise and quantize, then every layer. Returns the int8 output scores.
+  std::vector<int8_t> run(const float* raw);
+  // The logits of the last run (the input of a final softmax, else the output), and their quantization.
+  std::vector<int8_t> logits() const;
+  // Index of the highest score (the first on ties), as the board picks its top class.
+  static int top(const std::vector<int8_t>& scores);
+
+ private:
+  std::vector<uint32_t> blob_;   // word storage: the runner wants 4-aligned memory
+  std::vector<uint32_t> arena_;
+  tml_model model_{};
+};
+
+}  // namespace tml::trainer

@@ -1,0 +1,43 @@
+// The exported model header: one C/C++ header a sketch or the firmware includes. It holds the model blob
+// as an aligned const byte array (in flash) and the constants a sketch needs, all prefixed:
+//
+//   #define TML_MODEL_HASH 0x1a2b3c4du            blob hash, as the board reports it in its session header
+//   #define TML_MODEL_BLOB_SIZE 4708u             flash bytes of the blob
+//   #define TML_MODEL_ARENA_SIZE 1600u            exact RAM the runner needs (tml_model_arena_size)
+//   #define TML_MODEL_SENSOR 1                    tml_sensor the model was trained on
+//   #define TML_MODEL_SAMPLE_RATE_MILLIHZ 104000u and TML_MODEL_SAMPLE_RATE_HZ 104.0f
+//   #define TML_MODEL_WINDOW_ROWS 208u            rows per window (the model's input time)
+//   #define TML_MODEL_STRIDE_ROWS 52u             rows between consecutive windows
+//   #define TML_MODEL_AXIS_COUNT 3u, TML_MODEL_CLASS_COUNT 4u
+//   #define TML_MODEL_INPUT_SCALE, TML_MODEL_INPUT_ZERO_POINT
+//   static const char* const tml_model_labels[], tml_model_axes[], tml_model_units[]
+//   static const float tml_model_mean[], tml_model_inv_std[]   per-axis normalisation (raw - mean) * inv_std
+//   static const uint8_t tml_model_blob[] __attribute__((aligned(16)))
+//
+// With another prefix ("gestures") the names become GESTURES_HASH, gestures_blob, ... The header compiles
+// warning-free as C and C++ with -Wall -Wextra -Werror on the host compiler and arm-none-eabi-gcc.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tml::trainer {
+
+struct HeaderInfo {
+  std::string prefix = "tml_model";  // a C identifier
+  std::string source;                // what it was exported from, for the comment ("gestures.q.model")
+  std::string description;           // one line for the comment ("conv1d, 3,924 parameters")
+  int sensor = 0;                    // tml_sensor
+  uint32_t rate_millihz = 0;
+  uint32_t stride_rows = 0;
+  std::vector<std::string> axes;     // names, one per input channel
+  std::vector<std::string> units;    // one per input channel (may be empty strings)
+};
+
+// The header text for `blob` (validated first with tml_model_init; labels, window, arena size, input
+// quantization and normalisation are read from it). Throws std::invalid_argument if the blob is invalid
+// or the info does not fit it (axis count, stride, prefix).
+std::string model_header(const std::vector<uint8_t>& blob, const HeaderInfo& info);
+
+}  // namespace tml::trainer
