@@ -7,7 +7,7 @@
 // --images: where the board images are (default: this build's firmware); --keep: leave the model blobs
 // in their temporary folder (printed) for runs by hand, e.g. under a QEMU profile.
 //
-// The models (bench/reference_models.h: random int8 parameters, the reference shapes) are written as
+// The models (tests/support/reference_models.h: random int8 parameters, the reference shapes) are written as
 // blobs with the trainer's writer into a temporary folder; the benchmark images
 // (firmware/ports/mps2_an386/bench_main.cc, one per kernel set) read them through semihosting and run
 // under QEMU with -icount shift=0, where SysTick's 25 MHz counts exactly one tick per 40 instructions.
@@ -222,8 +222,8 @@ int main(int argc, char** argv) {
     if (!::mkdtemp(tmpl)) throw tml::Error("cannot create a temporary folder");
     const fs::path dir = tmpl;
     std::vector<fs::path> blobs = {dir / "conv1d.tmlm", dir / "dense.tmlm"};
-    const std::vector<uint8_t> bytes[2] = {tml::trainer::write_model_blob(tml::bench::conv1d_reference_model(1)),
-                                           tml::trainer::write_model_blob(tml::bench::dense_reference_model(2))};
+    const std::vector<uint8_t> bytes[2] = {tml::trainer::write_model_blob(tml::test::conv1d_model(1)),
+                                           tml::trainer::write_model_blob(tml::test::dense_model(2))};
     for (int i = 0; i < 2; ++i) {
       std::ofstream out(blobs[size_t(i)], std::ios::binary);
       out.write(reinterpret_cast<const char*>(bytes[i].data()), std::streamsize(bytes[i].size()));

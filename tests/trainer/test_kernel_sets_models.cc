@@ -1,6 +1,7 @@
-// Whole models through both kernel sets: the benchmark's two reference models (bench/reference_models.h,
-// blobs from the trainer's writer) run by the runner with this build's kernels, and layer by layer
-// with the reference kernels and with the optimized ones -- every layer's output equal byte for byte.
+// Whole models through both kernel sets: the two reference models (tests/support/reference_models.h,
+// random parameters, blobs from the trainer's writer; what bench_kernels measures on the board) run by
+// the runner with this build's kernels, and layer by layer with the reference kernels and with the
+// optimized ones -- every layer's output equal byte for byte.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -85,9 +86,9 @@ void check_model(const tml::trainer::QuantizedModel& m, uint32_t seed) {
 }  // namespace
 
 TEST_CASE("kernel sets: the conv1d reference model gives the same bytes with both sets", "[kernel_sets][models]") {
-  for (uint32_t seed = 1; seed <= 3; ++seed) check_model(tml::bench::conv1d_reference_model(seed), seed);
+  for (uint32_t seed = 1; seed <= 3; ++seed) check_model(tml::test::conv1d_model(seed), seed);
 }
 
 TEST_CASE("kernel sets: the dense reference model gives the same bytes with both sets", "[kernel_sets][models]") {
-  for (uint32_t seed = 1; seed <= 3; ++seed) check_model(tml::bench::dense_reference_model(seed), seed);
+  for (uint32_t seed = 1; seed <= 3; ++seed) check_model(tml::test::dense_model(seed), seed);
 }
