@@ -13,5 +13,5 @@ ctest --test-dir "$here/build" -j"$jobs" --output-on-failure --timeout 900
 echo "== sanitizer build (ASan + UBSan) and tests"
 "$here/scripts/build.sh" "$here/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTML_SANITIZE=ON -DTML_BUILD_BENCH=OFF
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir "$here/build-asan" -j"$jobs" --output-on-failure --timeout 900 -LE slow
+  ctest --test-dir "$here/build-asan" -j"$jobs" --output-on-failure --timeout 900
 echo "== all tests passed"

@@ -5,6 +5,8 @@ namespace tml::cli {
 int cmd_ports(int argc, char** argv);
 int cmd_capture(int argc, char** argv);
 int cmd_dataset(int argc, char** argv);
+int cmd_train(int argc, char** argv);
+int cmd_eval(int argc, char** argv);
 int cmd_flash(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 
@@ -13,6 +15,8 @@ const Command kCommands[] = {
     {"ports", "List serial ports and recognise boards", cmd_ports},
     {"capture", "Record labelled samples from a board into a dataset", cmd_capture},
     {"dataset", "Inspect, import and export datasets", cmd_dataset},
+    {"train", "Train a float model (dense or conv1d) on a dataset", cmd_train},
+    {"eval", "Evaluate a float model on a dataset: accuracy, per-class report", cmd_eval},
     {"flash", "Put firmware and a model on a board (emulated or Wio Terminal)", cmd_flash},
     {"run", "Show a board's live predictions", cmd_run},
 };

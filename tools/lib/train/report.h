@@ -1,0 +1,27 @@
+// Training and evaluation results as JSON (what `tml train --json` and `tml eval --json` write).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "tml/trainer/metrics.h"
+#include "tml/trainer/train.h"
+
+namespace tml::train {
+
+// {"count", "accuracy", "loss", "macro_f1", "labels", "per_class": [{label, precision, recall, f1, support}],
+//  "confusion": [[...]] (rows: true class, columns: predicted)}
+nlohmann::json metrics_json(const trainer::Metrics& m);
+
+// [{"epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"}, ...] (val_* only with validation)
+nlohmann::json history_json(const trainer::TrainResult& r);
+
+// Writes JSON to a file (atomically), or to stdout when path is "-".
+void write_json(const std::string& path, const nlohmann::json& j);
+
+// A float as the shortest decimal that reads back as the same float (0.001f -> 0.001, not 0.0010000000475).
+double short_float(float v);
+
+// The current time, UTC, ISO 8601 ("2025-01-31T12:00:00Z").
+std::string utc_now();
+
+}  // namespace tml::train

@@ -1,0 +1,36 @@
+// Network architectures: the two presets of the reference benchmark, and architecture files (JSON).
+//
+// Presets (the reference models of the benchmark, for any input [T][C] and K classes):
+//   conv1d: Conv1D 8 k5 valid, ReLU, MaxPool 2, Conv1D 16 k5 valid, ReLU, MaxPool 2, Flatten, Dense K, Softmax
+//   dense:  Flatten, Dense 32, ReLU, Dense 16, ReLU, Dense K, Softmax
+//
+// Architecture file: {"layers": [ {"type": "conv1d", "filters": 8, "kernel": 5, "activation": "relu"}, ... ]}
+// (or just the array). Settings per type, defaults in brackets:
+//   dense            units (a number or "classes"), activation ["none"] ("relu", "softmax", "none")
+//   conv1d           filters, kernel, stride [1], padding ["valid"] ("valid", "same"), activation ["none"]
+//   maxpool1d        pool, stride [pool]
+//   avgpool1d        pool, stride [pool]
+//   globalavgpool1d, flatten, relu, softmax   (no settings)
+//   dropout          rate
+//   batchnorm        momentum [0.1], epsilon [1e-5]
+// "activation" adds a ReLU or Softmax layer after the layer. Unknown types or settings are errors.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tml/trainer/sequential.h"
+
+namespace tml::trainer {
+
+std::vector<std::string> preset_names();  // {"conv1d", "dense"}
+bool is_preset(const std::string& name);
+
+// The layers of a preset for `classes` outputs (not built). Throws Error for an unknown name.
+Sequential make_preset(const std::string& name, int classes);
+
+// The layers an architecture file describes (not built). Throws Error naming the layer and setting
+// that is wrong, e.g. "layer 3 (conv1d): 'kernel' must be a whole number >= 1, got "5"".
+Sequential parse_architecture(const std::string& json_text, int classes);
+
+}  // namespace tml::trainer

@@ -1,0 +1,48 @@
+// Batch normalisation per channel (statistics over the batch and all time steps):
+//   y = gamma * (x - mean) / sqrt(var + epsilon) + beta.
+// Training uses the batch's mean and (biased) variance and updates the moving statistics:
+//   moving = (1 - momentum) * moving + momentum * batch   (the variance term unbiased, n / (n - 1)).
+// Inference uses the moving statistics; quantization folds the layer into the preceding Dense/Conv1D.
+// Parameters: gamma, beta (trainable), moving_mean, moving_var (not trainable), each [channels].
+#pragma once
+
+#include <vector>
+
+#include "tml/trainer/layer.h"
+
+namespace tml::trainer {
+
+class BatchNorm : public Layer {
+ public:
+  explicit BatchNorm(float momentum = 0.1f, float epsilon = 1e-5f);
+
+  float momentum() const { return momentum_; }
+  float epsilon() const { return epsilon_; }
+  Param& gamma() { return params()[0]; }
+  Param& beta() { return params()[1]; }
+  Param& moving_mean() { return params()[2]; }
+  Param& moving_var() { return params()[3]; }
+  const Param& gamma() const { return params()[0]; }
+  const Param& beta() const { return params()[1]; }
+  const Param& moving_mean() const { return params()[2]; }
+  const Param& moving_var() const { return params()[3]; }
+
+  int64_t macs() const override { return input_.size(); }
+  void init(Rng& rng) override;  // gamma 1, beta 0, moving mean 0, moving variance 1
+  void reserve(int max_batch) override;
+  void forward(const float* x, float* y, int batch, Mode mode) override;
+  void backward(const float* x, const float* y, const float* dy, float* dx, int batch) override;
+
+ protected:
+  Shape compute_output(Shape input) const override { return input; }
+  void allocate() override;
+
+ private:
+  float momentum_, epsilon_;
+  std::vector<float> xhat_;     // normalised input of the last training batch
+  std::vector<float> inv_std_;  // per channel, of the last training batch
+  std::vector<float> scale_, shift_;     // per channel, inference
+  std::vector<double> sum_a_, sum_b_;    // per channel, sums of a pass
+};
+
+}  // namespace tml::trainer

@@ -1,0 +1,191 @@
+#include "tml/trainer/data.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "tml/trainer/error.h"
+#include "tml/trainer/random.h"
+
+namespace tml::trainer {
+
+const char* split_name(Split split) { return split == Split::Test ? "test" : "train"; }
+
+void RecordingSet::validate() const {
+  const int A = axis_count();
+  if (A < 1) throw Error("the data has no axes");
+  if (!(rate_hz > 0) || !std::isfinite(rate_hz)) throw Error("the data has no valid sample rate");
+  for (const auto& r : recordings) {
+    if (r.rows < 1) throw Error("recording '" + r.id + "' is empty");
+    if (r.values.size() != static_cast<size_t>(r.rows) * A)
+      throw Error("recording '" + r.id + "' has " + std::to_string(r.values.size()) + " values, expected " +
+                  std::to_string(r.rows) + " rows x " + std::to_string(A) + " axes");
+    if (r.label < 0 || r.label >= static_cast<int>(labels.size()))
+      throw Error("recording '" + r.id + "' has no valid label");
+    for (size_t i = 0; i < r.values.size(); ++i)
+      if (!std::isfinite(r.values[i]))
+        throw Error("recording '" + r.id + "' has a non-finite value (" + std::to_string(r.values[i]) + ") at row " +
+                    std::to_string(i / A + 1) + ", axis " + (axes[i % A].empty() ? std::to_string(i % A + 1) : axes[i % A]) +
+                    "; fix or remove the recording");
+  }
+}
+
+int parse_rows(const std::string& text, double rate_hz, const std::string& what) {
+  const char* s = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(s, &end);
+  const std::string unit = end ? std::string(end) : std::string();
+  const bool number_ok = end != s && errno == 0 && std::isfinite(v) && v > 0;
+  double rows = 0;
+  if (number_ok && (unit == "s" || unit == "ms")) {
+    if (!(rate_hz > 0)) throw Error(what + " '" + text + "' is in seconds but the sample rate is unknown; give rows");
+    rows = std::round(v * rate_hz / (unit == "ms" ? 1000.0 : 1.0));
+  } else if (number_ok && unit.empty()) {
+    if (v != std::floor(v)) throw Error(what + " '" + text + "': a row count must be a whole number (or add 's')");
+    rows = v;
+  } else {
+    throw Error(what + " '" + text + "' is not a duration: give seconds (\"2s\", \"500ms\") or rows (\"208\")");
+  }
+  if (rows < 1) throw Error(what + " '" + text + "' is shorter than one row at " + std::to_string(rate_hz) + " Hz");
+  if (rows > 1e8) throw Error(what + " '" + text + "' is too long");
+  return static_cast<int>(rows);
+}
+
+std::vector<Window> make_windows(const RecordingSet& set, const std::vector<int>& recordings, const WindowSpec& spec) {
+  if (spec.length < 1 || spec.stride < 1) throw Error("window length and stride must be at least one row");
+  std::vector<Window> out;
+  for (int i : recordings) {
+    const Recording& r = set.recordings[static_cast<size_t>(i)];
+    if (r.rows <= spec.length) {
+      out.push_back(Window{i, 0, r.label});
+      continue;
+    }
+    for (int start = 0; start + spec.length <= r.rows; start += spec.stride) out.push_back(Window{i, start, r.label});
+  }
+  return out;
+}
+
+std::vector<int> recordings_of(const RecordingSet& set, Split split) {
+  std::vector<int> out;
+  for (size_t i = 0; i < set.recordings.size(); ++i)
+    if (set.recordings[i].split == split) out.push_back(static_cast<int>(i));
+  return out;
+}
+
+std::pair<std::vector<int>, std::vector<int>> split_validation(const RecordingSet& set, float fraction, uint64_t seed) {
+  if (!(fraction >= 0.0f && fraction < 1.0f)) throw Error("the validation share must be in [0, 1)");
+  std::vector<int> train, validation;
+  Rng rng(seed ^ 0x76616c6964ull);
+  for (int label = 0; label < static_cast<int>(set.labels.size()); ++label) {
+    std::vector<int> mine;
+    for (size_t i = 0; i < set.recordings.size(); ++i)
+      if (set.recordings[i].split == Split::Train && set.recordings[i].label == label) mine.push_back(static_cast<int>(i));
+    rng.shuffle(mine);
+    size_t n = static_cast<size_t>(std::lround(fraction * static_cast<float>(mine.size())));
+    if (fraction > 0.0f && n == 0 && mine.size() >= 2) n = 1;
+    if (n >= mine.size() && !mine.empty()) n = mine.size() - 1;
+    validation.insert(validation.end(), mine.begin(), mine.begin() + static_cast<long>(n));
+    train.insert(train.end(), mine.begin() + static_cast<long>(n), mine.end());
+  }
+  std::sort(train.begin(), train.end());
+  std::sort(validation.begin(), validation.end());
+  return {train, validation};
+}
+
+Normalization fit_normalization(const RecordingSet& set, const std::vector<Window>& windows, int length) {
+  const int A = set.axis_count();
+  std::vector<double> sum(A, 0.0), sum_sq(A, 0.0);
+  double count = 0;
+  // Each window adds its rows; windows overlap, so count how often every row is used instead of
+  // walking every window: per recording, a difference array of window coverage.
+  std::vector<std::vector<int32_t>> cover(set.recordings.size());
+  for (const Window& w : windows) {
+    const Recording& r = set.recordings[static_cast<size_t>(w.recording)];
+    auto& c = cover[static_cast<size_t>(w.recording)];
+    if (c.empty()) c.assign(static_cast<size_t>(std::max(r.rows, length)) + 1, 0);
+    c[static_cast<size_t>(w.start)] += 1;
+    c[static_cast<size_t>(w.start + length)] -= 1;
+  }
+  for (size_t i = 0; i < cover.size(); ++i) {
+    if (cover[i].empty()) continue;
+    const Recording& r = set.recordings[i];
+    int32_t uses = 0;
+    for (int row = 0; row < static_cast<int>(cover[i].size()) - 1; ++row) {
+      uses += cover[i][static_cast<size_t>(row)];
+      if (uses == 0) continue;
+      const float* v = r.values.data() + static_cast<size_t>(std::min(row, r.rows - 1)) * A;
+      for (int a = 0; a < A; ++a) {
+        sum[a] += static_cast<double>(uses) * v[a];
+        sum_sq[a] += static_cast<double>(uses) * v[a] * v[a];
+      }
+      count += uses;
+    }
+  }
+  Normalization norm;
+  norm.mean.assign(A, 0.0f);
+  norm.std.assign(A, 1.0f);
+  if (count == 0) return norm;
+  for (int a = 0; a < A; ++a) {
+    const double mean = sum[a] / count;
+    const double var = std::max(sum_sq[a] / count - mean * mean, 0.0);
+    const double sd = std::sqrt(var);
+    norm.mean[a] = static_cast<float>(mean);
+    norm.std[a] = sd > 1e-6 * std::max(1.0, std::fabs(mean)) ? static_cast<float>(sd) : 1.0f;
+  }
+  return norm;
+}
+
+std::vector<float> Normalization::inv_std() const {
+  std::vector<float> out;
+  for (float s : std) out.push_back(1.0f / s);
+  return out;
+}
+
+void gather(const RecordingSet& set, const Window* windows, const uint32_t* order, int count, int length,
+            const Normalization& norm, float* x, int32_t* y) {
+  const int A = set.axis_count();
+  // The per-axis mean and std repeated over a block of rows, so that the loop below runs over flat
+  // values (and vectorises) instead of rows of A axes.
+  constexpr int kBlock = 256;
+  const int block_rows = std::max(1, kBlock / A);
+  float mean_buf[kBlock], inv_buf[kBlock];
+  std::vector<float> mean_heap, inv_heap;  // only for more than 256 axes
+  float* mean = mean_buf;
+  float* inv = inv_buf;
+  if (static_cast<size_t>(block_rows) * A > static_cast<size_t>(kBlock)) {
+    mean_heap.resize(static_cast<size_t>(A));
+    inv_heap.resize(static_cast<size_t>(A));
+    mean = mean_heap.data();
+    inv = inv_heap.data();
+  }
+  for (int r = 0; r < block_rows; ++r)
+    for (int a = 0; a < A; ++a) {
+      mean[r * A + a] = norm.mean[static_cast<size_t>(a)];
+      inv[r * A + a] = 1.0f / norm.std[static_cast<size_t>(a)];
+    }
+  const size_t n = static_cast<size_t>(length) * A;
+  for (int i = 0; i < count; ++i) {
+    const Window& w = windows[order ? order[i] : static_cast<uint32_t>(i)];
+    const Recording& r = set.recordings[static_cast<size_t>(w.recording)];
+    float* out = x + static_cast<size_t>(i) * n;
+    const int avail = std::min(length, r.rows - w.start);
+    const float* src = r.values.data() + static_cast<size_t>(w.start) * A;
+    for (int t0 = 0; t0 < avail; t0 += block_rows) {
+      const size_t flat = static_cast<size_t>(std::min(block_rows, avail - t0)) * A;
+      const float* __restrict s = src + static_cast<size_t>(t0) * A;
+      float* __restrict o = out + static_cast<size_t>(t0) * A;
+      const float* __restrict m = mean;
+      const float* __restrict d = inv;
+      for (size_t k = 0; k < flat; ++k) o[k] = (s[k] - m[k]) * d[k];
+    }
+    for (int t = avail; t < length; ++t)  // padding: the last row repeated
+      std::memcpy(out + static_cast<size_t>(t) * A, out + static_cast<size_t>(avail - 1) * A, sizeof(float) * A);
+    if (y) y[i] = w.label;
+  }
+}
+
+}  // namespace tml::trainer

@@ -1,0 +1,323 @@
+#include "tml/trainer/model.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "layer_json.h"
+#include "tml/trainer/error.h"
+
+namespace tml::trainer {
+
+using nlohmann::json;
+using ordered = nlohmann::ordered_json;
+
+void Model::validate() const {
+  if (labels.size() < 2) throw Error("a model needs at least two labels");
+  std::set<std::string> seen;
+  for (const auto& l : labels) {
+    if (l.empty()) throw Error("a model label is empty");
+    if (!seen.insert(l).second) throw Error("label '" + l + "' appears twice");
+  }
+  if (window < 1) throw Error("the window must be at least one row");
+  if (stride < 1) throw Error("the stride must be at least one row");
+  if (!(rate_hz > 0) || !std::isfinite(rate_hz)) throw Error("the sample rate must be positive");
+  if (axes.empty()) throw Error("a model needs at least one axis");
+  const size_t A = axes.size();
+  if (normalization.mean.size() != A || normalization.std.size() != A)
+    throw Error("the normalisation must have one mean and one std per axis (" + std::to_string(A) + ")");
+  for (size_t a = 0; a < A; ++a) {
+    if (!std::isfinite(normalization.mean[a])) throw Error("normalisation mean of axis " + axes[a].name + " is not finite");
+    if (!(normalization.std[a] > 0) || !std::isfinite(normalization.std[a]))
+      throw Error("normalisation std of axis " + axes[a].name + " must be positive");
+  }
+  if (!net.built()) throw Error("the network is not built");
+  const Shape in{window, static_cast<int>(A)};
+  if (net.input_shape() != in)
+    throw Error("the network takes " + net.input_shape().str() + " but the window is " + in.str());
+  const Shape out = net.output_shape();
+  if (out != Shape{1, static_cast<int>(labels.size())})
+    throw Error("the network's output is " + out.str() + " but there are " + std::to_string(labels.size()) +
+                " labels; end the network with a dense layer of \"classes\" units");
+  for (size_t i = 0; i < net.size(); ++i)
+    for (const auto& p : net.layer(i).params())
+      for (float v : p.value)
+        if (!std::isfinite(v))
+          throw Error("layer " + std::to_string(i + 1) + " (" + net.layer(i).type_name() + ") parameter '" + p.name +
+                      "' is not finite");
+}
+
+namespace {
+
+ordered floats(const std::vector<float>& v) {
+  ordered a = ordered::array();
+  for (float f : v) a.push_back(detail::shortest(f));
+  return a;
+}
+
+// JSON laid out for people: objects one member per line, arrays of numbers or strings on as few lines of
+// about 100 characters as they need.
+void pretty(const ordered& j, int indent, std::string& out) {
+  const std::string pad(static_cast<size_t>(indent) * 2, ' ');
+  if (j.is_object()) {
+    if (j.empty()) {
+      out += "{}";
+      return;
+    }
+    out += "{\n";
+    size_t i = 0;
+    for (auto it = j.begin(); it != j.end(); ++it, ++i) {
+      out += pad + "  " + ordered(it.key()).dump() + ": ";
+      pretty(it.value(), indent + 1, out);
+      out += i + 1 < j.size() ? ",\n" : "\n";
+    }
+    out += pad + "}";
+    return;
+  }
+  if (j.is_array()) {
+    bool flat = true;
+    for (const auto& e : j) flat = flat && e.is_primitive();
+    if (flat) {
+      out += "[";
+      size_t line = 0;
+      for (size_t i = 0; i < j.size(); ++i) {
+        const std::string v = j[i].dump();
+        if (i > 0) out += ",";
+        if (line > 0 && line + v.size() + 2 > 100) {
+          out += "\n" + pad + "  ";
+          line = 0;
+        } else if (i > 0) {
+          out += " ";
+        }
+        out += v;
+        line += v.size() + 2;
+      }
+      out += "]";
+      return;
+    }
+    out += "[\n";
+    for (size_t i = 0; i < j.size(); ++i) {
+      out += pad + "  ";
+      pretty(j[i], indent + 1, out);
+      out += i + 1 < j.size() ? ",\n" : "\n";
+    }
+    out += pad + "]";
+    return;
+  }
+  out += j.dump();
+}
+
+// Typed readers for model files: every failure names the field.
+const json& field(const json& j, const char* key, const std::string& where) {
+  if (!j.is_object() || !j.contains(key)) throw Error(where + ": missing \"" + key + "\"");
+  return j.at(key);
+}
+
+std::string text(const json& j, const char* key, const std::string& where) {
+  const json& v = field(j, key, where);
+  if (!v.is_string()) throw Error(where + ": \"" + key + "\" must be a string");
+  return v.get<std::string>();
+}
+
+long long integer(const json& j, const char* key, const std::string& where) {
+  const json& v = field(j, key, where);
+  if (!v.is_number_integer()) throw Error(where + ": \"" + key + "\" must be a whole number");
+  return v.get<long long>();
+}
+
+double number(const json& j, const char* key, const std::string& where) {
+  const json& v = field(j, key, where);
+  if (!v.is_number()) throw Error(where + ": \"" + key + "\" must be a number");
+  return v.get<double>();
+}
+
+std::vector<float> float_array(const json& v, const std::string& where) {
+  if (!v.is_array()) throw Error(where + " must be an array of numbers");
+  std::vector<float> out;
+  out.reserve(v.size());
+  for (const auto& x : v) {
+    if (!x.is_number()) throw Error(where + " must contain only numbers");
+    const float f = x.get<float>();
+    if (!std::isfinite(f)) throw Error(where + " has a value that is not a finite float");
+    out.push_back(f);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string model_to_json(const Model& m) {
+  m.validate();
+  ordered j;
+  j["format"] = "tml-model";
+  j["version"] = kModelFormatVersion;
+  j["labels"] = m.labels;
+  ordered axes = ordered::array();
+  for (const auto& a : m.axes) axes.push_back(ordered{{"name", a.name}, {"unit", a.unit}});
+  j["input"] = ordered{{"window", m.window}, {"stride", m.stride}, {"rate_hz", m.rate_hz}, {"axes", axes},
+                       {"layout", "time-major [window][axes]"}};
+  j["normalization"] = ordered{{"mean", floats(m.normalization.mean)}, {"std", floats(m.normalization.std)}};
+  ordered layers = ordered::array();
+  for (size_t i = 0; i < m.net.size(); ++i) {
+    const Layer& l = m.net.layer(i);
+    ordered lj = ordered::parse(detail::layer_settings(l).dump());
+    ordered settings = ordered::object();
+    settings["type"] = lj["type"];
+    for (auto it = lj.begin(); it != lj.end(); ++it)
+      if (it.key() != "type") settings[it.key()] = it.value();
+    const Shape o = l.output_shape();
+    settings["output"] = o.flat() ? ordered::array({o.channels}) : ordered::array({o.time, o.channels});
+    if (!l.params().empty()) {
+      ordered params = ordered::object();
+      for (const auto& p : l.params()) params[p.name] = ordered{{"shape", p.shape}, {"values", floats(p.value)}};
+      settings["params"] = params;
+    }
+    layers.push_back(settings);
+  }
+  j["layers"] = layers;
+  const TrainingInfo& t = m.training;
+  ordered tj = {{"dataset", t.dataset},
+                {"created", t.created},
+                {"tool", t.tool},
+                {"architecture", t.architecture},
+                {"seed", t.seed},
+                {"optimizer", t.optimizer},
+                {"batch", t.batch},
+                {"threads", t.threads},
+                {"epochs", t.epochs},
+                {"epochs_run", t.epochs_run},
+                {"best_epoch", t.best_epoch},
+                {"train_windows", t.train_windows},
+                {"validation_windows", t.validation_windows},
+                {"train_seconds", t.train_seconds},
+                {"train_accuracy", t.train_accuracy}};
+  if (t.validation_accuracy >= 0) tj["validation_accuracy"] = t.validation_accuracy;
+  if (t.test_accuracy >= 0) tj["test_accuracy"] = t.test_accuracy;
+  j["training"] = tj;
+  std::string out;
+  pretty(j, 0, out);
+  return out + "\n";
+}
+
+Model model_from_json(const std::string& src, const std::string& origin) {
+  json j;
+  try {
+    j = json::parse(src);
+  } catch (const json::parse_error& e) {
+    throw Error(origin + ": not a model file (not valid JSON: " + e.what() + ")");
+  }
+  if (!j.is_object() || !j.contains("format") || j.at("format") != "tml-model")
+    throw Error(origin + ": not a tml model file (no \"format\": \"tml-model\")");
+  const long long version = integer(j, "version", origin);
+  if (version != kModelFormatVersion)
+    throw Error(origin + ": model format version " + std::to_string(version) + " is not supported (this tml reads version " +
+                std::to_string(kModelFormatVersion) + ")");
+  Model m;
+  try {
+    const json& labels = field(j, "labels", origin);
+    if (!labels.is_array()) throw Error(origin + ": \"labels\" must be an array of strings");
+    for (const auto& l : labels) {
+      if (!l.is_string()) throw Error(origin + ": \"labels\" must be an array of strings");
+      m.labels.push_back(l.get<std::string>());
+    }
+    const json& input = field(j, "input", origin);
+    const std::string in_where = origin + ": input";
+    const long long window = integer(input, "window", in_where), stride = integer(input, "stride", in_where);
+    if (window < 1 || window > 100000000 || stride < 1 || stride > 100000000)
+      throw Error(in_where + ": window and stride must be at least 1 row");
+    m.window = static_cast<int>(window);
+    m.stride = static_cast<int>(stride);
+    m.rate_hz = number(input, "rate_hz", in_where);
+    const json& axes = field(input, "axes", in_where);
+    if (!axes.is_array() || axes.empty() || axes.size() > 4096) throw Error(in_where + ": \"axes\" must be a non-empty array");
+    for (const auto& a : axes) m.axes.push_back(Axis{text(a, "name", in_where + " axis"), text(a, "unit", in_where + " axis")});
+    const json& norm = field(j, "normalization", origin);
+    m.normalization.mean = float_array(field(norm, "mean", origin + ": normalization"), origin + ": normalization mean");
+    m.normalization.std = float_array(field(norm, "std", origin + ": normalization"), origin + ": normalization std");
+    if (m.normalization.mean.size() != m.axes.size() || m.normalization.std.size() != m.axes.size())
+      throw Error(origin + ": the normalisation must have one mean and one std per axis (" + std::to_string(m.axes.size()) + ")");
+
+    const json& layers = field(j, "layers", origin);
+    if (!layers.is_array() || layers.empty()) throw Error(origin + ": \"layers\" must be a non-empty array");
+    for (size_t i = 0; i < layers.size(); ++i) {
+      const std::string where = origin + ": layer " + std::to_string(i + 1);
+      std::vector<std::unique_ptr<Layer>> made;
+      try {
+        made = detail::layers_from_json(layers[i], static_cast<int>(m.labels.size()), {"params", "output"});
+      } catch (const Error& e) {
+        throw Error(where + ": " + e.what());
+      }
+      if (made.size() != 1) throw Error(where + ": \"activation\" is not used in model files; give layers one by one");
+      m.net.add(std::move(made[0]));
+    }
+    try {
+      m.net.build(Shape{m.window, static_cast<int>(m.axes.size())});
+    } catch (const Error& e) {
+      throw Error(origin + ": " + e.what());
+    }
+    for (size_t i = 0; i < layers.size(); ++i) {
+      const std::string where = origin + ": layer " + std::to_string(i + 1) + " (" + m.net.layer(i).type_name() + ")";
+      const json& lj = layers[i];
+      Layer& l = m.net.layer(i);
+      if (lj.contains("output")) {
+        const Shape o = l.output_shape();
+        const json expect = o.flat() ? json::array({o.channels}) : json::array({o.time, o.channels});
+        if (lj.at("output") != expect)
+          throw Error(where + ": recorded output shape " + lj.at("output").dump() + " does not match the computed " + expect.dump());
+      }
+      const json empty = json::object();
+      const json& params = lj.contains("params") ? lj.at("params") : empty;
+      if (!params.is_object()) throw Error(where + ": \"params\" must be an object");
+      for (auto it = params.begin(); it != params.end(); ++it) {
+        bool known = false;
+        for (const auto& p : l.params()) known = known || p.name == it.key();
+        if (!known) throw Error(where + ": unknown parameter '" + it.key() + "'");
+      }
+      for (auto& p : l.params()) {
+        if (!params.contains(p.name)) throw Error(where + ": missing parameter '" + p.name + "'");
+        const json& pj = params.at(p.name);
+        const json& shape = field(pj, "shape", where + " " + p.name);
+        if (shape != json(p.shape))
+          throw Error(where + ": parameter '" + p.name + "' has shape " + shape.dump() + ", expected " + json(p.shape).dump());
+        std::vector<float> values = float_array(field(pj, "values", where + " " + p.name), where + " " + p.name);
+        if (values.size() != p.value.size())
+          throw Error(where + ": parameter '" + p.name + "' has " + std::to_string(values.size()) + " values, expected " +
+                      std::to_string(p.value.size()));
+        p.value = std::move(values);
+      }
+    }
+    if (j.contains("training") && j.at("training").is_object()) {
+      const json& t = j.at("training");
+      auto str = [&](const char* k) { return t.contains(k) && t.at(k).is_string() ? t.at(k).get<std::string>() : ""; };
+      auto num = [&](const char* k, double d) { return t.contains(k) && t.at(k).is_number() ? t.at(k).get<double>() : d; };
+      m.training.dataset = str("dataset");
+      m.training.created = str("created");
+      m.training.tool = str("tool");
+      m.training.architecture = str("architecture");
+      m.training.optimizer = str("optimizer");
+      m.training.seed = t.contains("seed") && t.at("seed").is_number_unsigned() ? t.at("seed").get<uint64_t>() : 0;
+      m.training.batch = static_cast<int>(num("batch", 0));
+      m.training.threads = static_cast<int>(num("threads", 0));
+      m.training.epochs = static_cast<int>(num("epochs", 0));
+      m.training.epochs_run = static_cast<int>(num("epochs_run", 0));
+      m.training.best_epoch = static_cast<int>(num("best_epoch", 0));
+      m.training.train_windows = static_cast<int64_t>(num("train_windows", 0));
+      m.training.validation_windows = static_cast<int64_t>(num("validation_windows", 0));
+      m.training.train_seconds = num("train_seconds", 0);
+      m.training.train_accuracy = num("train_accuracy", 0);
+      m.training.validation_accuracy = num("validation_accuracy", -1);
+      m.training.test_accuracy = num("test_accuracy", -1);
+    }
+  } catch (const json::exception& e) {
+    throw Error(origin + ": malformed model file: " + e.what());
+  }
+  try {
+    m.validate();
+  } catch (const Error& e) {
+    throw Error(origin + ": " + e.what());
+  }
+  return m;
+}
+
+}  // namespace tml::trainer
