@@ -20,7 +20,8 @@ int64_t byte8(uint32_t v, int index) {
   return u >= 0x80 ? u - 0x100 : u;
 }
 uint32_t pack(int64_t lane0, int64_t lane1) {
-  return static_cast<uint32_t>((static_cast<uint64_t>(lane0) & 0xFFFF) | ((static_cast<uint64_t>(lane1) & 0xFFFF) << 16));
+  const uint64_t lo = static_cast<uint64_t>(lane0) & 0xFFFF, hi = static_cast<uint64_t>(lane1) & 0xFFFF;
+  return static_cast<uint32_t>(lo | (hi << 16));
 }
 // SMLAD: the sum computed exactly, then its low 32 bits.
 int32_t model_smlad(uint32_t a, uint32_t b, int32_t acc) {

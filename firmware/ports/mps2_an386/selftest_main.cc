@@ -21,7 +21,9 @@ uint32_t next() {  // xorshift32
   g_state ^= g_state << 5;
   return g_state;
 }
-int32_t uniform(int32_t lo, int32_t hi) { return lo + static_cast<int32_t>(next() % static_cast<uint32_t>(hi - lo + 1)); }
+int32_t uniform(int32_t lo, int32_t hi) {
+  return lo + static_cast<int32_t>(next() % static_cast<uint32_t>(hi - lo + 1));
+}
 bool chance(int32_t percent) { return uniform(0, 99) < percent; }
 
 // Large enough for the reference models' layers: dense 624 -> 32 (19,968 weights), conv [208][3].

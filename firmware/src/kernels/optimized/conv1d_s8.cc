@@ -9,8 +9,8 @@
 //     -255..255), SXTB16 widens two weights, SMLAD multiplies and adds both pairs: 4 MACs per row for
 //     a load and four instructions. Padding taps are left out of the dot product (they add (zp - zp) * w
 //     = 0 in the reference), so a window clipped by padding is just a shorter dot product.
-//   - When the length is not a multiple of 4, the first word keeps only its first n % 4 weight bytes
-//     and the following words start right after them: no byte outside the window or the row is read.
+//   - The whole words of a full window go through the assembly loop below; the last len % 4 bytes, and
+//     windows clipped by padding, through a scalar loop. No byte outside the window or the row is read.
 //   - The sums are the reference's products added in another order with wrapping 32-bit additions; the
 //     runner checks at load that the true sum fits in an int32, so the results are equal.
 //   - Fused max pooling keeps the largest raw accumulator and requantizes once. That equals the
@@ -160,10 +160,12 @@ extern "C" void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_cha
       for (int32_t s = 0; s < pool; ++s) {
         const int32_t start = (t * pool_stride + s) * p.stride - p.pad_left;
         TML_ASSERT(start < in_time && start + kernel > 0);
-        const int8_t* x = input + start * in_ch;
-        // The taps inside the input, as byte offsets into the window: padding adds nothing.
-        int32_t i = (start < 0 ? -start : 0) * in_ch;
+        // The taps inside the input, as offsets i_first .. i_end into the filter rows (padding adds
+        // nothing); x points at the input byte of offset i_first.
+        const int32_t i_first = (start < 0 ? -start : 0) * in_ch;
         const int32_t i_end = (start + kernel > in_time ? in_time - start : kernel) * in_ch;
+        const int8_t* x = input + (start * in_ch + i_first);
+        int32_t i = i_first;
         int32_t acc[4] = {b[0], b[1], b[2], b[3]};
         if (i == 0 && i_end == len && words_len) {  // a full window: its whole words, then the rest
           dot4_words(acc, x, x + words_len, &rows);
@@ -171,7 +173,7 @@ extern "C" void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_cha
         }
         int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
         for (; i < i_end; ++i) {
-          const int32_t v = x[i] - zp;
+          const int32_t v = x[i - i_first] - zp;
           a0 += v * w0[i];
           a1 += v * w1[i];
           a2 += v * w2[i];
@@ -193,7 +195,8 @@ extern "C" void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_cha
         if (a2 > best[2]) best[2] = a2;
         if (a3 > best[3]) best[3] = a3;
       }
-      for (int32_t k = 0; k < 4; ++k) out[ch[k]] = static_cast<int8_t>(raw_max ? requant(best[k], quant, ch[k], p) : best[k]);
+      for (int32_t k = 0; k < 4; ++k)
+        out[ch[k]] = static_cast<int8_t>(raw_max ? requant(best[k], quant, ch[k], p) : best[k]);
     }
   }
 }
