@@ -9,6 +9,7 @@ int cmd_train(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
 int cmd_flash(int argc, char** argv);
 int cmd_run(int argc, char** argv);
+int cmd_report(int argc, char** argv);
 
 namespace {
 const Command kCommands[] = {
@@ -19,6 +20,7 @@ const Command kCommands[] = {
     {"eval", "Evaluate a float model on a dataset: accuracy, per-class report", cmd_eval},
     {"flash", "Put firmware and a model on a board (emulated or Wio Terminal)", cmd_flash},
     {"run", "Show a board's live predictions", cmd_run},
+    {"report", "Write an HTML report of a dataset, a model and its board run", cmd_report},
 };
 }  // namespace
 
