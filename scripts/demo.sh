@@ -51,7 +51,7 @@ echo "== 4. exporting the model header"
 "$tml" export --model "$out/gestures.q.model" --out "$out/gestures_model.h"
 
 echo "== 5. flashing the emulated board"
-"$tml" flash --board sim --model "$out/gestures_model.h" --kernels optimized
+"$tml" flash --board sim --model "$out/gestures_model.h" 
 
 echo "== 6. running live on the held-out recordings"
 "$tml" run --port sim --model "$out/gestures_model.h" --verify --sim-data "$dataset" --sim-split test --sim-fast \
