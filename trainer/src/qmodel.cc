@@ -132,6 +132,7 @@ std::string qmodel_to_json(const QModel& m) {
                        {"layout", "time-major [window][axes]"}};
   ordered cal = {{"method", calibration_method_name(m.calibration.method)}};
   if (m.calibration.method == CalibrationMethod::Percentile) cal["percentile"] = m.calibration.percentile;
+  cal["split"] = "train";
   cal["windows"] = m.calibration_windows;
   ordered layers = ordered::array();
   for (const auto& l : m.layers) {

@@ -190,7 +190,7 @@ std::string format_quantize_report(const QuantizeRun& run) {
            static_cast<double>(run.result.input.scale), run.result.input.zero_point);
 
   o += "Per int8 layer: float activations against the int8 ones (dequantized), on the same windows\n";
-  o += fmt("  %-2s %-28s %-10s %10s %5s %21s %10s %10s %8s %8s\n", "#", "layer", "output", "scale", "zp",
+  o += fmt("  %-2s %-31s %-10s %10s %5s %21s %10s %10s %8s %8s\n", "#", "layer", "output", "scale", "zp",
            "calibrated range", "max |err|", "rms err", "SQNR dB", "clipped");
   for (size_t j = 0; j < run.result.folded.layers.size(); ++j) {
     const trainer::FusedLayer& fl = run.result.folded.layers[j];
@@ -200,7 +200,7 @@ std::string format_quantize_report(const QuantizeRun& run) {
     const std::string range = calibrated                      ? fmt("[%.4g, %.4g]", cal.outputs[j].min, cal.outputs[j].max)
                               : fl.kind == TML_LAYER_SOFTMAX ? std::string("(fixed: 0 to 1)")
                                                              : std::string("(its input's)");
-    o += fmt("  %-2zu %-28s %-10s %10.4g %5d %21s %10.4g %10.4g %8.1f %7.2f%%\n", j + 1, clip(fl.name, 28).c_str(),
+    o += fmt("  %-2zu %-31s %-10s %10.4g %5d %21s %10.4g %10.4g %8.1f %7.2f%%\n", j + 1, clip(fl.name, 31).c_str(),
              shape(r.out_time, r.out_channels).c_str(), static_cast<double>(r.output_scale), r.output_zero_point,
              range.c_str(), e.max_abs, e.rms, e.sqnr_db, 100.0 * e.clipped);
   }
@@ -221,13 +221,13 @@ std::string format_quantize_report(const QuantizeRun& run) {
 
 std::string format_size_report(const trainer::ModelSize& size, const std::vector<std::string>& names) {
   std::string o;
-  o += fmt("  %-2s %-24s %-9s %7s %8s | %7s %6s %7s %6s %6s | %6s %6s %7s %6s\n", "#", "layer", "output", "params",
+  o += fmt("  %-2s %-31s %-9s %7s %8s | %7s %6s %7s %6s %6s | %6s %6s %7s %6s\n", "#", "layer", "output", "params",
            "MACs", "weights", "bias", "requant", "record", "flash", "input", "output", "scratch", "RAM");
   uint32_t weights = 0, bias = 0, requant = 0, records = 0;
   for (size_t i = 0; i < size.layers.size(); ++i) {
     const trainer::LayerSize& l = size.layers[i];
     const std::string name = i < names.size() ? names[i] : trainer::layer_kind_name(l.record.kind);
-    o += fmt("  %-2zu %-24s %-9s %7lld %8lld | %7u %6u %7u %6u %6u | %6u %6u %7u %6u\n", i + 1, clip(name, 24).c_str(),
+    o += fmt("  %-2zu %-31s %-9s %7lld %8lld | %7u %6u %7u %6u %6u | %6u %6u %7u %6u\n", i + 1, clip(name, 31).c_str(),
              shape(l.record.out_time, l.record.out_channels).c_str(), static_cast<long long>(l.params),
              static_cast<long long>(l.macs), l.weight_bytes, l.bias_bytes, l.requant_bytes, l.record_bytes,
              l.flash_bytes(), l.input_bytes, l.output_bytes, l.scratch_bytes, l.ram_bytes());
@@ -237,8 +237,8 @@ std::string format_size_report(const trainer::ModelSize& size, const std::vector
     records += l.record_bytes;
   }
   const uint32_t rest = size.header_bytes + size.labels_bytes + size.normalization_bytes + size.padding_bytes;
-  o += fmt("     %-51s | %29s %6u |\n", "model header, labels, normalisation", "", rest);
-  o += fmt("     %-24s %-9s %7lld %8lld | %7u %6u %7u %6u %6u | %-21s %6u\n", "total", "",
+  o += fmt("     %-58s | %29s %6u |\n", "model header, labels, normalisation", "", rest);
+  o += fmt("     %-31s %-9s %7lld %8lld | %7u %6u %7u %6u %6u | %-21s %6u\n", "total", "",
            static_cast<long long>(size.params), static_cast<long long>(size.macs), weights, bias, requant, records,
            size.flash_bytes, "arena: largest layer", size.arena_bytes);
   uint32_t scratch = 0;
