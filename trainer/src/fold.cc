@@ -258,7 +258,7 @@ FoldedNet fold(const Sequential& net) {
         fl.kind = l.kind() == LayerKind::MaxPool1D   ? TML_LAYER_MAX_POOL1D
                   : l.kind() == LayerKind::AvgPool1D ? TML_LAYER_AVG_POOL1D
                                                      : TML_LAYER_GLOBAL_AVG_POOL1D;
-        ++k;
+        fl.pool = k++;
         if (kind_at(k) == LayerKind::ReLU) {
           fl.relu = true;
           ++k;

@@ -108,7 +108,7 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
       }
       case TML_LAYER_MAX_POOL1D:
       case TML_LAYER_AVG_POOL1D: {
-        const Layer& l = r.folded.net.layer(fl.first);
+        const Layer& l = r.folded.net.layer(fl.pool);
         const int pool = fl.kind == TML_LAYER_MAX_POOL1D ? static_cast<const MaxPool1D&>(l).pool()
                                                           : static_cast<const AvgPool1D&>(l).pool();
         const int stride = fl.kind == TML_LAYER_MAX_POOL1D ? static_cast<const MaxPool1D&>(l).stride()

@@ -36,7 +36,7 @@ struct FusedLayer {
   size_t first = 0;          // folded network layers [first, last] (0-based)
   size_t last = 0;           // its output is this layer's output
   size_t linear = SIZE_MAX;  // the conv1d or dense layer among them, or SIZE_MAX
-  size_t pool = SIZE_MAX;    // the max pooling fused into a conv1d, or SIZE_MAX
+  size_t pool = SIZE_MAX;    // the max pooling fused into a conv1d, the layer of a pooling kind, or SIZE_MAX
   bool relu = false;         // clamp at the output zero point
   std::vector<int> sources;  // 1-based indices of the original network's layers it stands for
   std::string name;          // their types: "conv1d+relu+maxpool1d" (dropout and flatten left out)
