@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The main job, end to end on the emulated board (QEMU mps2-an386, Cortex-M4F):
-#   1. start the board replaying the example gesture recordings and capture a labelled dataset from it,
-#      label by label, through the tml wire protocol;
-#   2. print the dataset summary.
-# Installs what it needs and builds tml first. Outputs go to one folder (default out/demo; set
-# TML_DEMO_OUT to choose). TML_DEMO_QUICK=1 records fewer samples (what the test suite runs).
+# The main job, end to end on the emulated board (QEMU mps2-an386, a Cortex-M4F with the Wio Terminal's
+# memory sizes), as a user would run it:
+#   1. capture a labelled dataset from the board, label by label: its accelerometer replays the example
+#      gesture recordings, streamed over the tml wire protocol with loss and CRC accounting;
+#   2. train the conv1d reference model; 3. quantize it to int8; 4. export the C header;
+#   5. flash the emulated board with it; 6. run it live on held-out recordings, every prediction checked
+#      against the host's int8 prediction for the same window; 7. write the HTML report;
+# and print one summary. Installs what it needs and builds tml first.
+#
+# Outputs go to one folder (default out/demo; TML_DEMO_OUT chooses another). TML_DEMO_QUICK=1 records
+# fewer samples and trains fewer epochs (what the test suite runs).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${TML_DEMO_OUT:-"$here/out/demo"}
@@ -18,21 +23,44 @@ fi
 tml="$build/tools/tml"
 rm -rf "$out"
 mkdir -p "$out"
+export TML_STATE_DIR="$out/state"   # the emulated board's flash lives here, not in ~/.local/state
 dataset="$out/gestures"
 
-train_count=18 test_count=6
-[ "$quick" = 1 ] && train_count=3 test_count=1
+train_count=18 test_count=6 epochs=30
+[ "$quick" = 1 ] && train_count=6 test_count=2 epochs=10
+start=$(date +%s)
 
-echo "== capturing from the emulated board into $dataset"
+echo "== 1. capturing from the emulated board into $dataset"
 for label in circle flick idle updown; do
-  # The emulated accelerometer replays the example recordings of this label; each 10 s sample is one
-  # recording, captured over the board's serial link with loss and CRC accounting.
   "$tml" capture --port sim --sim-label "$label" --sim-split train --sim-fast \
-    --label "$label" --seconds 10 --count "$train_count" --split train --dataset "$dataset" --quiet
+    --label "$label" --seconds 10 --count "$train_count" --split train --dataset "$dataset" --quiet | head -2
   "$tml" capture --port sim --sim-label "$label" --sim-split test --sim-fast \
-    --label "$label" --seconds 10 --count "$test_count" --split test --dataset "$dataset" --quiet
+    --label "$label" --seconds 10 --count "$test_count" --split test --dataset "$dataset" --quiet | head -2
 done
-
-echo "== dataset summary"
 "$tml" dataset info "$dataset"
-echo "== done: outputs in $out"
+
+echo "== 2. training the conv1d reference model"
+"$tml" train --dataset "$dataset" --model conv1d --epochs "$epochs" --out "$out/gestures.model" --quiet \
+  --json "$out/train.json"
+
+echo "== 3. quantizing to int8"
+"$tml" quantize --model "$out/gestures.model" --dataset "$dataset" --out "$out/gestures.q.model" \
+  --json "$out/quantize.json"
+
+echo "== 4. exporting the model header"
+"$tml" export --model "$out/gestures.q.model" --out "$out/gestures_model.h"
+
+echo "== 5. flashing the emulated board"
+"$tml" flash --board sim --model "$out/gestures_model.h" 
+
+echo "== 6. running live on the held-out recordings"
+"$tml" run --port sim --model "$out/gestures_model.h" --verify --sim-data "$dataset" --sim-split test --sim-fast \
+  --quiet --json "$out/run.json"
+
+echo "== 7. writing the report"
+"$tml" report --dataset "$dataset" --model "$out/gestures.q.model" --run "$out/run.json" --out "$out/report.html"
+
+echo
+echo "== summary ($(( $(date +%s) - start )) s)"
+"$tml" report --dataset "$dataset" --model "$out/gestures.q.model" --run "$out/run.json" --summary
+echo "Outputs (dataset, models, header, report) are in $out"

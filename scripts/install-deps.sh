@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config git
-  libserialport-dev libeigen3-dev libcxxopts-dev nlohmann-json3-dev libspdlog-dev catch2
+  libserialport-dev libeigen3-dev libcxxopts-dev nlohmann-json3-dev libspdlog-dev catch2 zlib1g-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib binutils-arm-none-eabi
   qemu-system-arm bossa-cli
 )

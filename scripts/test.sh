@@ -6,6 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
 
+"$here/scripts/install-deps.sh" --report   # Chromium for the report's rendering test
 echo "== release build and tests"
 "$here/scripts/build.sh" "$here/build"
 ctest --test-dir "$here/build" -j"$jobs" --output-on-failure --timeout 900

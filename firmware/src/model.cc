@@ -15,15 +15,22 @@ namespace {
 
 constexpr uint32_t kFnvOffset = 2166136261u;
 constexpr uint32_t kFnvPrime = 16777619u;
-constexpr uint64_t kMaxAccumulatorProduct = 255 * 127;  // |input - zero point| * |weight|
+constexpr uint32_t kMaxAccumulatorProduct = 255 * 127;  // |input - zero point| * |weight|
 
 uint64_t align4(uint64_t v) { return (v + 3) & ~uint64_t{3}; }
 
-// A positive, finite float (NaN fails the first comparison).
-bool positive_finite(float v) { return v > 0.0f && v <= 3.40282347e38f; }
-bool finite(float v) { return v >= -3.40282347e38f && v <= 3.40282347e38f; }
+// IEEE-754 binary32 classes from the bits: finite means the exponent is not all ones (neither an
+// infinity nor a NaN); positive finite, bits 0x00000001 .. 0x7F7FFFFF.
+uint32_t float_bits(float v) {
+  uint32_t b;
+  memcpy(&b, &v, sizeof b);
+  return b;
+}
+bool positive_finite(float v) { return float_bits(v) - 1u < 0x7F7FFFFFu; }
+bool finite(float v) { return (float_bits(v) & 0x7F800000u) != 0x7F800000u; }
 
-tml_layer_record read_layer(const uint8_t* blob, uint32_t index) {
+// Not inlined: one copy loop instead of one per caller (code size).
+__attribute__((noinline)) tml_layer_record read_layer(const uint8_t* blob, uint32_t index) {
   tml_layer_record r;
   memcpy(&r, blob + TML_MODEL_HEADER_SIZE + index * TML_MODEL_LAYER_SIZE, sizeof r);
   return r;
@@ -77,22 +84,23 @@ class Validator {
       : blob_(blob), h_(h), data_start_(TML_MODEL_HEADER_SIZE + uint32_t{h.layer_count} * TML_MODEL_LAYER_SIZE) {}
 
   // An array of `bytes` bytes at `offset` lies in the data region, 4-aligned.
-  bool array_ok(uint32_t offset, uint64_t bytes) const {
-    return offset % TML_MODEL_ALIGN == 0 && offset >= data_start_ && uint64_t{offset} + bytes <= h_.total_size;
+  bool array_ok(uint32_t offset, uint32_t bytes) const {
+    return offset % TML_MODEL_ALIGN == 0 && offset >= data_start_ && offset <= h_.total_size &&
+           bytes <= h_.total_size - offset;
   }
 
   bool data_start_ok() const { return data_start_ <= h_.total_size; }
 
   int check_header_extras() const {
     if (h_.labels_offset) {
-      if (!array_ok(h_.labels_offset, uint64_t{h_.output_channels} * TML_MODEL_LABEL_SIZE)) return TML_ERR_FORMAT;
+      if (!array_ok(h_.labels_offset, uint32_t{h_.output_channels} * TML_MODEL_LABEL_SIZE)) return TML_ERR_FORMAT;
       for (uint32_t i = 0; i < h_.output_channels; ++i) {
         const uint8_t* label = blob_ + h_.labels_offset + i * TML_MODEL_LABEL_SIZE;
         if (!memchr(label, 0, TML_MODEL_LABEL_SIZE)) return TML_ERR_FORMAT;
       }
     }
     if (h_.norm_offset) {
-      if (!array_ok(h_.norm_offset, uint64_t{h_.input_channels} * 8)) return TML_ERR_FORMAT;
+      if (!array_ok(h_.norm_offset, uint32_t{h_.input_channels} * 8)) return TML_ERR_FORMAT;
       for (uint32_t i = 0; i < 2u * h_.input_channels; ++i)
         if (!finite(read_f32(blob_, h_.norm_offset, i))) return TML_ERR_FORMAT;
     }
@@ -101,26 +109,27 @@ class Validator {
 
   // Weights, bias and requantization of a fully connected or conv1d layer with dot products of
   // `dot_length` terms.
-  int check_parameters(const tml_layer_record& r, uint64_t dot_length) const {
+  // 32-bit arithmetic: a dot length is a product of two u16 fields and n is one (n >= 1, checked with
+  // the output shape); the weights' size, which may not fit, is compared by division.
+  int check_parameters(const tml_layer_record& r, uint32_t dot_length) const {
     const uint32_t n = r.out_channels;
-    const uint64_t weight_count = dot_length * n;
-    if (!array_ok(r.weights_offset, weight_count)) return TML_ERR_FORMAT;
-    const int8_t* w = reinterpret_cast<const int8_t*>(blob_ + r.weights_offset);
-    for (uint64_t i = 0; i < weight_count; ++i)
-      if (w[i] == -128) return TML_ERR_FORMAT;  // symmetric weights: -127 .. 127
     // Worst-case |sum of products|; with the bias it must fit in an int32.
-    const uint64_t worst = dot_length * kMaxAccumulatorProduct;
-    if (worst > uint64_t{INT32_MAX}) return TML_ERR_FORMAT;
+    if (dot_length > INT32_MAX / kMaxAccumulatorProduct) return TML_ERR_FORMAT;
+    const uint32_t worst = dot_length * kMaxAccumulatorProduct;
+    if (!array_ok(r.weights_offset, 0) || dot_length > (h_.total_size - r.weights_offset) / n) return TML_ERR_FORMAT;
+    const uint32_t weight_count = dot_length * n;  // <= total_size
+    const int8_t* w = reinterpret_cast<const int8_t*>(blob_ + r.weights_offset);
+    for (uint32_t i = 0; i < weight_count; ++i)
+      if (w[i] == -128) return TML_ERR_FORMAT;  // symmetric weights: -127 .. 127
     if (r.bias_offset) {
-      if (!array_ok(r.bias_offset, uint64_t{n} * 4)) return TML_ERR_FORMAT;
+      if (!array_ok(r.bias_offset, n * 4)) return TML_ERR_FORMAT;
       for (uint32_t c = 0; c < n; ++c) {
-        const int64_t b = read_i32(blob_, r.bias_offset, c);
-        const uint64_t magnitude = static_cast<uint64_t>(b < 0 ? -b : b);
-        if (magnitude + worst > uint64_t{INT32_MAX}) return TML_ERR_FORMAT;
+        const int32_t b = read_i32(blob_, r.bias_offset, c);
+        const uint32_t magnitude = b < 0 ? 0u - static_cast<uint32_t>(b) : static_cast<uint32_t>(b);
+        if (magnitude > INT32_MAX - worst) return TML_ERR_FORMAT;
       }
     }
-    if (!array_ok(r.multiplier_offset, uint64_t{n} * 4) || !array_ok(r.shift_offset, uint64_t{n} * 4))
-      return TML_ERR_FORMAT;
+    if (!array_ok(r.multiplier_offset, n * 4) || !array_ok(r.shift_offset, n * 4)) return TML_ERR_FORMAT;
     for (uint32_t c = 0; c < n; ++c) {
       const int32_t m = read_i32(blob_, r.multiplier_offset, c);
       const int32_t s = read_i32(blob_, r.shift_offset, c);

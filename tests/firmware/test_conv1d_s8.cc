@@ -1,5 +1,6 @@
-// tml_conv1d_s8 against hand-derived values, an independent reference (explicit zero-point padding,
-// every convolution step stored, then pooled) and the unfused conv + max pool kernels.
+// tml_conv1d_s8 (and both kernel sets' versions, _ref and _opt) against hand-derived values, an
+// independent reference (explicit zero-point padding, every convolution step stored, then pooled) and
+// the unfused conv + max pool kernels.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -25,18 +26,24 @@ struct ConvCase {
   int32_t out_time() const { return pool ? (conv_time() - pool) / pool_stride + 1 : conv_time(); }
 };
 
+// The kernel the runner uses (tml_conv1d_s8), which must agree byte for byte with both kernel sets'
+// versions; returns its output.
 std::vector<int8_t> run_kernel(const ConvCase& c) {
   const tml_conv1d_params p = {c.in_zp, c.out_zp, c.kernel, c.stride, c.pad_left, c.pool, c.pool_stride,
                                {c.act_min, c.act_max}};
   const tml_channel_quant q = {c.multiplier.data(), c.shift.data()};
   const tml_dims in = {c.in_time, c.in_ch}, out = {c.out_time(), c.out_ch};
   const size_t n = size_t(out.time) * out.channels;
-  std::vector<int8_t> y(n + 4, 0x55);
-  tml_conv1d_s8(&p, &q, &in, c.input.data(), c.filter.data(), c.bias.empty() ? nullptr : c.bias.data(), &out,
-                y.data());
-  for (size_t i = n; i < n + 4; ++i) CHECK(y[i] == 0x55);
-  y.resize(n);
-  return y;
+  std::vector<int8_t> result;
+  for (auto* kernel : {tml_conv1d_s8, tml_conv1d_s8_ref, tml_conv1d_s8_opt}) {
+    std::vector<int8_t> y(n + 4, 0x55);
+    kernel(&p, &q, &in, c.input.data(), c.filter.data(), c.bias.empty() ? nullptr : c.bias.data(), &out, y.data());
+    for (size_t i = n; i < n + 4; ++i) CHECK(y[i] == 0x55);
+    y.resize(n);
+    if (result.empty()) result = y;
+    CHECK(y == result);
+  }
+  return result;
 }
 
 std::vector<int8_t> run_reference(const ConvCase& c) {

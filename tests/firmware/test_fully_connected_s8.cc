@@ -1,4 +1,5 @@
-// tml_fully_connected_s8 against hand-derived values and an independent reference (quant_reference.h).
+// tml_fully_connected_s8 (and both kernel sets' versions, _ref and _opt) against hand-derived values and
+// an independent reference (quant_reference.h).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -19,16 +20,22 @@ struct FcCase {
   std::vector<int32_t> bias, multiplier, shift;
 };
 
+// The kernel the runner uses (tml_fully_connected_s8), which must agree byte for byte with both kernel
+// sets' versions; returns its output.
 std::vector<int8_t> run_kernel(const FcCase& c, bool with_bias = true) {
   const tml_fc_params p = {c.in_zp, c.out_zp, {c.act_min, c.act_max}};
   const tml_channel_quant q = {c.multiplier.data(), c.shift.data()};
-  std::vector<int8_t> out(c.out + 2, 0x55);  // two sentinels past the end
-  tml_fully_connected_s8(&p, &q, c.in, c.input.data(), c.out, c.weights.data(), with_bias ? c.bias.data() : nullptr,
-                         out.data());
-  CHECK(out[c.out] == 0x55);
-  CHECK(out[c.out + 1] == 0x55);
-  out.resize(c.out);
-  return out;
+  std::vector<int8_t> result;
+  for (auto* kernel : {tml_fully_connected_s8, tml_fully_connected_s8_ref, tml_fully_connected_s8_opt}) {
+    std::vector<int8_t> out(c.out + 2, 0x55);  // two sentinels past the end
+    kernel(&p, &q, c.in, c.input.data(), c.out, c.weights.data(), with_bias ? c.bias.data() : nullptr, out.data());
+    CHECK(out[c.out] == 0x55);
+    CHECK(out[c.out + 1] == 0x55);
+    out.resize(c.out);
+    if (result.empty()) result = out;
+    CHECK(out == result);
+  }
+  return result;
 }
 
 std::vector<int8_t> run_reference(const FcCase& c, bool with_bias = true) {

@@ -1,7 +1,10 @@
 // The CLI's contract: every subcommand answers --help with an example; bad usage exits 2.
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include "test_support.h"
+#include "util/atomic_file.h"
 
 using tml::test::run_tml;
 
@@ -47,4 +50,28 @@ TEST_CASE("an unknown option is a usage error", "[cli]") {
   auto r = run_tml({"ports", "--no-such-option"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("Try 'tml ports --help'") != std::string::npos);
+}
+
+TEST_CASE("docs/cli.md holds every command's --help verbatim", "[cli][docs]") {
+  const std::string doc = tml::read_file(tml::test::source_dir() / "docs" / "cli.md");
+  auto usage = run_tml({"--help"});
+  REQUIRE(usage.exit_code == 0);
+  CHECK(doc.find("```text\n" + usage.out + "```") != std::string::npos);
+  std::vector<std::vector<std::string>> commands;
+  const auto start = usage.out.find("Commands:\n");
+  std::istringstream lines(usage.out.substr(start + 10, usage.out.find("\n\n", start) - start - 10));
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string name;
+    words >> name;
+    commands.push_back({name, "--help"});
+  }
+  for (const char* sub : {"info", "import", "export"}) commands.push_back({"dataset", sub, "--help"});
+  REQUIRE(commands.size() >= 8);
+  for (const auto& c : commands) {
+    auto r = run_tml(c);
+    INFO("tml " << c[0] << (c.size() > 2 ? " " + c[1] : "") << " --help differs from docs/cli.md; run scripts/update-cli-docs.sh");
+    CHECK(r.exit_code == 0);
+    CHECK(doc.find("```text\n" + r.out + "```") != std::string::npos);
+  }
 }

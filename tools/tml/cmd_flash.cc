@@ -23,7 +23,7 @@ int cmd_flash(int argc, char** argv) {
     ("board", "sim (the emulated board) or wio-terminal", cxxopts::value<std::string>())
     ("model", "Model header from tml export (without it: the firmware alone, for capturing)", cxxopts::value<std::string>())
     ("port", "wio-terminal: the board's serial port", cxxopts::value<std::string>())
-    ("kernels", "Kernel set: reference or optimized", cxxopts::value<std::string>()->default_value("reference"))
+    ("kernels", "Kernel set: optimized (Cortex-M4 DSP instructions) or reference; both give the same bits", cxxopts::value<std::string>()->default_value("optimized"))
     ("builder", "wio-terminal: auto, arduino-cli or platformio", cxxopts::value<std::string>()->default_value("auto"))
     ("bootloader-port", "wio-terminal: the board is already in its bootloader on this port (skips the 1200-baud reset)", cxxopts::value<std::string>())
     ("build-dir", "Where to build (default: under the tml state folder)", cxxopts::value<std::string>())

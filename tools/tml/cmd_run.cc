@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <deque>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -30,7 +31,28 @@ struct Prediction {
   int top = 0;
   std::vector<int8_t> scores;
   int host_agrees = -1;  // -1 not checked, 0 differs, 1 identical
+  int truth = -1;        // the label of the replayed recording the window lies in (emulated board), else -1
 };
+
+// On the emulated board the stream is a known sequence of labelled recordings: the label of a window that
+// lies entirely inside one of them, as an index into `labels`, or -1.
+int truth_of(const std::vector<emulator::SimSetup::Segment>& timeline, const std::vector<std::string>& labels,
+             uint64_t first, uint64_t window) {
+  uint64_t total = 0;
+  for (const auto& s : timeline) total += s.rows;
+  if (total == 0 || window == 0) return -1;
+  uint64_t at = first % total, start = 0;
+  for (const auto& s : timeline) {
+    if (at < start + s.rows) {
+      if (at + window > start + s.rows) return -1;  // spans two recordings
+      for (size_t i = 0; i < labels.size(); ++i)
+        if (labels[i] == s.label) return static_cast<int>(i);
+      return -1;
+    }
+    start += s.rows;
+  }
+  return -1;
+}
 
 std::string fmt_count(uint64_t v) {
   std::string s = std::to_string(v);
@@ -137,6 +159,7 @@ int cmd_run(int argc, char** argv) {
       pr.cost = h.cost;
       pr.top = h.top;
       pr.scores.assign(m->payload.begin() + sizeof h, m->payload.end());
+      if (sim) pr.truth = truth_of(sim->timeline(session.sensor), labels, h.first_index, window);
       if (!quiet) {
         std::printf("%8.2f s  %-10s", (h.first_index + window) / session.rate_hz(), label_of(h.top).c_str());
         for (size_t i = 0; i < pr.scores.size(); ++i)
@@ -172,8 +195,12 @@ int cmd_run(int argc, char** argv) {
   // Summary.
   std::map<int, int> counts;
   uint64_t cost_sum = 0, cost_min = UINT64_MAX, cost_max = 0;
-  int agree = 0, checked = 0;
+  int agree = 0, checked = 0, known = 0, correct = 0;
   for (const auto& pr : predictions) {
+    if (pr.truth >= 0) {
+      ++known;
+      correct += pr.truth == pr.top;
+    }
     ++counts[pr.top];
     cost_sum += pr.cost;
     cost_min = std::min<uint64_t>(cost_min, pr.cost);
@@ -189,6 +216,9 @@ int cmd_run(int argc, char** argv) {
               << ", max " << fmt_count(cost_max) << ") " << (session.board == "mps2-an386" ? "instructions" : "us");
   std::cout << "\n";
   for (const auto& [top, n] : counts) std::cout << "  " << label_of(top) << ": " << n << "\n";
+  if (known)
+    std::cout << "On-board accuracy: " << correct << " of " << known << " windows (" << std::fixed << std::setprecision(1)
+              << 100.0 * correct / known << " %) within one replayed recording\n" << std::defaultfloat;
   if (verify)
     std::cout << "Board vs host: " << agree << " of " << checked << " windows identical (scores bit for bit)"
               << (lost_rows ? "; " + std::to_string(lost_rows) + " rows lost in transit" : "") << "\n";
@@ -203,12 +233,17 @@ int cmd_run(int argc, char** argv) {
     for (const auto& pr : predictions) {
       nlohmann::json e = {{"first_index", pr.first_index}, {"top", pr.top}, {"cost", pr.cost}, {"scores", pr.scores}};
       if (pr.host_agrees >= 0) e["host_agrees"] = pr.host_agrees == 1;
+      if (pr.truth >= 0) e["truth"] = pr.truth;
       j["predictions"].push_back(e);
     }
     j["summary"] = {{"predictions", predictions.size()},
                     {"mean_cost", predictions.empty() ? 0 : cost_sum / predictions.size()},
+                    {"min_cost", predictions.empty() ? 0 : cost_min},
+                    {"max_cost", cost_max},
                     {"checked", checked},
-                    {"identical", agree}};
+                    {"identical", agree},
+                    {"with_truth", known},
+                    {"correct", correct}};
     write_file_atomic(r["json"].as<std::string>(), j.dump(1) + "\n");
   }
   if (verify && (agree != checked || checked == 0)) {

@@ -11,6 +11,7 @@ int cmd_quantize(int argc, char** argv);
 int cmd_export(int argc, char** argv);
 int cmd_flash(int argc, char** argv);
 int cmd_run(int argc, char** argv);
+int cmd_report(int argc, char** argv);
 
 namespace {
 const Command kCommands[] = {
@@ -23,6 +24,7 @@ const Command kCommands[] = {
     {"eval", "Evaluate a float or int8 model on a dataset: accuracy, per-class report", cmd_eval},
     {"flash", "Put firmware and a model on a board (emulated or Wio Terminal)", cmd_flash},
     {"run", "Show a board's live predictions", cmd_run},
+    {"report", "Write an HTML report of a dataset, a model and its board run", cmd_report},
 };
 }  // namespace
 

@@ -111,6 +111,15 @@ std::string model_to_json(const Model& m) {
                 {"train_accuracy", t.train_accuracy}};
   if (t.validation_accuracy >= 0) tj["validation_accuracy"] = t.validation_accuracy;
   if (t.test_accuracy >= 0) tj["test_accuracy"] = t.test_accuracy;
+  ordered history = ordered::array();
+  for (const EpochStats& e : t.history) {
+    ordered h = {{"epoch", e.epoch}, {"loss", e.loss}, {"accuracy", e.accuracy}};
+    if (e.val_loss >= 0) h["val_loss"] = e.val_loss;
+    if (e.val_accuracy >= 0) h["val_accuracy"] = e.val_accuracy;
+    h["seconds"] = e.seconds;
+    history.push_back(h);
+  }
+  tj["history"] = history;
   j["training"] = tj;
   std::string out;
   detail::pretty(j, 0, out);
@@ -225,6 +234,17 @@ Model model_from_json(const std::string& src, const std::string& origin) {
       m.training.train_accuracy = num("train_accuracy", 0);
       m.training.validation_accuracy = num("validation_accuracy", -1);
       m.training.test_accuracy = num("test_accuracy", -1);
+      if (t.contains("history") && t.at("history").is_array())
+        for (const auto& h : t.at("history")) {
+          EpochStats e;
+          e.epoch = h.value("epoch", 0);
+          e.loss = h.value("loss", 0.0);
+          e.accuracy = h.value("accuracy", 0.0);
+          e.val_loss = h.value("val_loss", -1.0);
+          e.val_accuracy = h.value("val_accuracy", -1.0);
+          e.seconds = h.value("seconds", 0.0);
+          m.training.history.push_back(e);
+        }
     }
   } catch (const json::exception& e) {
     throw Error(origin + ": malformed model file: " + e.what());

@@ -341,6 +341,7 @@ TrainResult train(Model& model, const RecordingSet& set, const TrainOptions& opt
   info.threads = threads;
   info.epochs = opt.epochs;
   info.epochs_run = static_cast<int>(result.history.size());
+  info.history = result.history;
   info.best_epoch = result.best_epoch;
   info.train_windows = result.train_windows;
   info.validation_windows = result.validation_windows;

@@ -1,10 +1,16 @@
 // The int8 kernels: one function per operation, one source file per kernel.
 //
 // Naming follows CMSIS-NN: tml_<op>_s8, with tml_<op>_s8_buffer_size() giving the scratch bytes the
-// caller must provide (the reference kernels need none; an optimized set may). Two sets implement these
-// exact prototypes: src/kernels/reference/ (plain C, the definition of the results) and, later,
-// src/kernels/<set>/ chosen at build time with TML_KERNELS=<set>; every set must give bit-identical
-// outputs, and a set's buffer_size functions are what the model planner reserves.
+// caller must provide. Two kernel sets exist, both always compiled:
+//   - reference (src/kernels/reference/): plain C, the definition of the results;
+//   - optimized (src/kernels/optimized/): Cortex-M4 DSP instructions (tml/dsp.h; portable C elsewhere),
+//     for the kernels where they pay: tml_conv1d_s8_opt and tml_fully_connected_s8_opt.
+// Where both exist they are named tml_<op>_s8_ref and tml_<op>_s8_opt, and give bit-identical outputs
+// for every valid input (the tests compare them). tml_<op>_s8, which the model runner calls, is the one
+// of the set chosen at build time (CMake -DTML_KERNELS=reference|optimized, src/kernels/kernel_set.cc);
+// the other set stays linkable for comparisons. No kernel of either set needs scratch: the buffer_size
+// functions (what the model planner reserves) are inline and return 0, so a blob planned with one set
+// runs with the other. A kernel that needs scratch would say so there.
 //
 // Common conventions
 //   - Activations are time-major [time][channels] int8 (tml_dims); a flat vector is {1, n}.
@@ -53,13 +59,24 @@ typedef struct tml_fc_params {
  * @param[in]  bias          int32 [out_features], or NULL for no bias
  * @param[out] output        int8 [out_features]
  * Scratch: none (tml_fully_connected_s8_buffer_size).
+ * tml_fully_connected_s8_ref and _opt: the two kernel sets' versions (see the top of this file).
  */
 void tml_fully_connected_s8(const tml_fc_params* params, const tml_channel_quant* quant, int32_t in_features,
                             const int8_t* input, int32_t out_features, const int8_t* weights, const int32_t* bias,
                             int8_t* output);
+void tml_fully_connected_s8_ref(const tml_fc_params* params, const tml_channel_quant* quant, int32_t in_features,
+                                const int8_t* input, int32_t out_features, const int8_t* weights,
+                                const int32_t* bias, int8_t* output);
+void tml_fully_connected_s8_opt(const tml_fc_params* params, const tml_channel_quant* quant, int32_t in_features,
+                                const int8_t* input, int32_t out_features, const int8_t* weights,
+                                const int32_t* bias, int8_t* output);
 
-/** Scratch bytes tml_fully_connected_s8 needs for these sizes (0 for the reference kernel). */
-int32_t tml_fully_connected_s8_buffer_size(int32_t in_features, int32_t out_features);
+/** Scratch bytes tml_fully_connected_s8 needs for these sizes: none, in both kernel sets. */
+static inline int32_t tml_fully_connected_s8_buffer_size(int32_t in_features, int32_t out_features) {
+  (void)in_features;
+  (void)out_features;
+  return 0;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // 1D convolution, with optional fused max pooling
@@ -100,13 +117,26 @@ typedef struct tml_conv1d_params {
  *                           pool_stride + 1, else T_out = T_conv.
  * @param[out] output        int8 [T_out][C_out]
  * Scratch: none (tml_conv1d_s8_buffer_size).
+ * tml_conv1d_s8_ref and _opt: the two kernel sets' versions (see the top of this file).
  */
 void tml_conv1d_s8(const tml_conv1d_params* params, const tml_channel_quant* quant, const tml_dims* input_dims,
                    const int8_t* input, const int8_t* filter, const int32_t* bias, const tml_dims* output_dims,
                    int8_t* output);
+void tml_conv1d_s8_ref(const tml_conv1d_params* params, const tml_channel_quant* quant, const tml_dims* input_dims,
+                       const int8_t* input, const int8_t* filter, const int32_t* bias, const tml_dims* output_dims,
+                       int8_t* output);
+void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_channel_quant* quant, const tml_dims* input_dims,
+                       const int8_t* input, const int8_t* filter, const int32_t* bias, const tml_dims* output_dims,
+                       int8_t* output);
 
-/** Scratch bytes tml_conv1d_s8 needs (0 for the reference kernel). */
-int32_t tml_conv1d_s8_buffer_size(const tml_dims* input_dims, int32_t kernel_size, const tml_dims* output_dims);
+/** Scratch bytes tml_conv1d_s8 needs: none, in both kernel sets. */
+static inline int32_t tml_conv1d_s8_buffer_size(const tml_dims* input_dims, int32_t kernel_size,
+                                                const tml_dims* output_dims) {
+  (void)input_dims;
+  (void)kernel_size;
+  (void)output_dims;
+  return 0;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Pooling over time (input and output share scale and zero point)
@@ -135,8 +165,12 @@ typedef struct tml_pool_params {
 void tml_max_pool1d_s8(const tml_pool_params* params, const tml_dims* input_dims, const int8_t* input,
                        const tml_dims* output_dims, int8_t* output);
 
-/** Scratch bytes tml_max_pool1d_s8 needs (0 for the reference kernel). */
-int32_t tml_max_pool1d_s8_buffer_size(const tml_dims* input_dims, const tml_dims* output_dims);
+/** Scratch bytes tml_max_pool1d_s8 needs: none. */
+static inline int32_t tml_max_pool1d_s8_buffer_size(const tml_dims* input_dims, const tml_dims* output_dims) {
+  (void)input_dims;
+  (void)output_dims;
+  return 0;
+}
 
 /**
  * @brief int8 average pooling over time, per channel (TFLite's rounding).
@@ -150,8 +184,12 @@ int32_t tml_max_pool1d_s8_buffer_size(const tml_dims* input_dims, const tml_dims
 void tml_avg_pool1d_s8(const tml_pool_params* params, const tml_dims* input_dims, const int8_t* input,
                        const tml_dims* output_dims, int8_t* output);
 
-/** Scratch bytes tml_avg_pool1d_s8 needs (0 for the reference kernel). */
-int32_t tml_avg_pool1d_s8_buffer_size(const tml_dims* input_dims, const tml_dims* output_dims);
+/** Scratch bytes tml_avg_pool1d_s8 needs: none. */
+static inline int32_t tml_avg_pool1d_s8_buffer_size(const tml_dims* input_dims, const tml_dims* output_dims) {
+  (void)input_dims;
+  (void)output_dims;
+  return 0;
+}
 
 /**
  * @brief int8 global average pooling over time: [T][C] -> [1][C], the same rounding as
@@ -166,8 +204,11 @@ int32_t tml_avg_pool1d_s8_buffer_size(const tml_dims* input_dims, const tml_dims
 void tml_global_avg_pool1d_s8(const tml_act_range* activation, const tml_dims* input_dims, const int8_t* input,
                               int8_t* output);
 
-/** Scratch bytes tml_global_avg_pool1d_s8 needs (0 for the reference kernel). */
-int32_t tml_global_avg_pool1d_s8_buffer_size(const tml_dims* input_dims);
+/** Scratch bytes tml_global_avg_pool1d_s8 needs: none. */
+static inline int32_t tml_global_avg_pool1d_s8_buffer_size(const tml_dims* input_dims) {
+  (void)input_dims;
+  return 0;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Softmax
@@ -203,8 +244,11 @@ typedef struct tml_softmax_params {
  */
 void tml_softmax_s8(const tml_softmax_params* params, const tml_dims* dims, const int8_t* input, int8_t* output);
 
-/** Scratch bytes tml_softmax_s8 needs (0 for the reference kernel). */
-int32_t tml_softmax_s8_buffer_size(const tml_dims* dims);
+/** Scratch bytes tml_softmax_s8 needs: none. */
+static inline int32_t tml_softmax_s8_buffer_size(const tml_dims* dims) {
+  (void)dims;
+  return 0;
+}
 
 /**
  * @brief Host helper: the exp_multiplier of tml_softmax_s8, round(beta * input_scale * log2(e) * 2^20)

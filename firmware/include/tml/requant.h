@@ -27,13 +27,12 @@ extern "C" {
 #endif
 
 // floor((a * b + 2^30) / 2^31) computed in 64 bits; (INT32_MIN, INT32_MIN) saturates to INT32_MAX.
+// TFLite writes it as (ab + nudge) / 2^31 with C's truncating division and nudge = 2^30 or 1 - 2^30 by
+// the sign of ab; both branches equal floor(ab / 2^31 + 1/2), which an arithmetic shift gives directly
+// (no 64-bit division: SMLAL and two shifts on a Cortex-M4). |ab + 2^30| < 2^63, so nothing overflows.
 static inline int32_t tml_saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
   if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
-  const int64_t ab = (int64_t)a * (int64_t)b;
-  // (ab + nudge) / 2^31 with C's truncating division, nudge = 2^30 or 1 - 2^30 by the sign of ab:
-  // both branches give floor(ab / 2^31 + 1/2).
-  const int64_t nudge = ab >= 0 ? (int64_t)(1 << 30) : (int64_t)(1 - (1 << 30));
-  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+  return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
 }
 
 // x / 2^exponent rounded to nearest, ties away from zero. exponent: 0 .. 31.

@@ -35,6 +35,7 @@ SimSetup::SimSetup(const SimData& data) {
     for (const auto& source : data.sources) {
       dataset::Meta meta;
       std::vector<std::vector<float>> recordings;
+      std::vector<Segment> timeline;
       auto keep = [&](const std::string& label, const std::string& split) {
         return (data.label.empty() || label == data.label) && (data.split.empty() || split == data.split);
       };
@@ -42,13 +43,18 @@ SimSetup::SimSetup(const SimData& data) {
         const auto ds = dataset::Dataset::open(source);
         meta = ds.meta();
         for (const auto& info : ds.samples())
-          if (keep(info.label, info.split)) recordings.push_back(ds.load(info).values);
+          if (keep(info.label, info.split)) {
+            recordings.push_back(ds.load(info).values);
+            timeline.push_back({info.label, info.rows});
+          }
       } else {  // anything `tml dataset import` reads, read in memory: nothing is written
         auto set = dataset::read_import(source, {});
         meta = set.meta;
         for (auto& p : set.samples) {
           const std::string split = p.split.empty() ? dataset::hash_split(p.id, meta.test_percent) : p.split;
-          if (keep(p.label, split)) recordings.push_back(std::move(p.values));
+          if (!keep(p.label, split)) continue;
+          timeline.push_back({p.label, p.values.size() / meta.axes.size()});
+          recordings.push_back(std::move(p.values));
         }
       }
       const int sensor = replay_sensor_for(meta);
@@ -56,6 +62,7 @@ SimSetup::SimSetup(const SimData& data) {
       used[sensor] = true;
       const std::string file = std::string(sensor == TML_SENSOR_MIC ? "mic" : sensor == TML_SENSOR_LIGHT ? "light" : "accel");
       if (recordings.empty()) continue;  // this sensor has nothing to replay under the filters
+      timelines_[sensor] = std::move(timeline);
       const auto path = dir_ / (file + ".tmlr");
       write_replay(path, meta, recordings);
       options_.firmware_args.push_back("--" + file + "=" + path.string());
@@ -72,6 +79,11 @@ SimSetup::SimSetup(const SimData& data) {
     std::filesystem::remove_all(dir_, ec);
     throw;
   }
+}
+
+const std::vector<SimSetup::Segment>& SimSetup::timeline(int sensor) const {
+  static const std::vector<Segment> none;
+  return sensor > 0 && sensor < TML_SENSOR_COUNT ? timelines_[sensor] : none;
 }
 
 SimSetup::~SimSetup() {

@@ -34,9 +34,18 @@ class SimSetup {
   // Emulator options that make the firmware replay these files.
   Options options() const { return options_; }
 
+  // What a sensor replays, in order: the label and row count of each recording (its stream repeats this
+  // sequence from row 0, the first row streamed after boot). Empty for a sensor with nothing to replay.
+  struct Segment {
+    std::string label;
+    size_t rows = 0;
+  };
+  const std::vector<Segment>& timeline(int sensor) const;
+
  private:
   std::filesystem::path dir_;
   Options options_;
+  std::vector<Segment> timelines_[4];
 };
 
 }  // namespace tml::emulator

@@ -41,7 +41,7 @@ HeaderConstants read_model_header(const std::filesystem::path& header);
 
 struct Options {
   std::filesystem::path model;          // exported model header; empty = firmware without a model
-  std::string kernels = "reference";    // firmware kernel set: reference or optimized
+  std::string kernels = "optimized";    // firmware kernel set: optimized or reference
   bool dry_run = false;
   std::filesystem::path build_dir;      // empty: under the tml state folder
   // Wio Terminal

@@ -4,9 +4,9 @@
 
 namespace tml {
 
-extern "C" void tml_conv1d_s8(const tml_conv1d_params* params, const tml_channel_quant* quant,
-                              const tml_dims* input_dims, const int8_t* input, const int8_t* filter,
-                              const int32_t* bias, const tml_dims* output_dims, int8_t* output) {
+extern "C" void tml_conv1d_s8_ref(const tml_conv1d_params* params, const tml_channel_quant* quant,
+                                  const tml_dims* input_dims, const int8_t* input, const int8_t* filter,
+                                  const int32_t* bias, const tml_dims* output_dims, int8_t* output) {
   const int32_t in_time = input_dims->time;
   const int32_t in_ch = input_dims->channels;
   const int32_t out_ch = output_dims->channels;
@@ -40,14 +40,6 @@ extern "C" void tml_conv1d_s8(const tml_conv1d_params* params, const tml_channel
       output[t * out_ch + o] = static_cast<int8_t>(best);
     }
   }
-}
-
-extern "C" int32_t tml_conv1d_s8_buffer_size(const tml_dims* input_dims, int32_t kernel_size,
-                                             const tml_dims* output_dims) {
-  (void)input_dims;
-  (void)kernel_size;
-  (void)output_dims;
-  return 0;
 }
 
 }  // namespace tml

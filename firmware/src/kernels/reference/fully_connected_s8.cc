@@ -4,9 +4,9 @@
 
 namespace tml {
 
-extern "C" void tml_fully_connected_s8(const tml_fc_params* params, const tml_channel_quant* quant,
-                                       int32_t in_features, const int8_t* input, int32_t out_features,
-                                       const int8_t* weights, const int32_t* bias, int8_t* output) {
+extern "C" void tml_fully_connected_s8_ref(const tml_fc_params* params, const tml_channel_quant* quant,
+                                           int32_t in_features, const int8_t* input, int32_t out_features,
+                                           const int8_t* weights, const int32_t* bias, int8_t* output) {
   TML_ASSERT(in_features >= 1 && out_features >= 1);
   const int32_t in_zp = params->input_zero_point;
   for (int32_t o = 0; o < out_features; ++o) {
@@ -16,12 +16,6 @@ extern "C" void tml_fully_connected_s8(const tml_fc_params* params, const tml_ch
     output[o] = tml_requantize_s8(acc, quant->multiplier[o], quant->shift[o], params->output_zero_point,
                                   params->activation.min, params->activation.max);
   }
-}
-
-extern "C" int32_t tml_fully_connected_s8_buffer_size(int32_t in_features, int32_t out_features) {
-  (void)in_features;
-  (void)out_features;
-  return 0;
 }
 
 }  // namespace tml

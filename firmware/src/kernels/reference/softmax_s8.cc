@@ -4,16 +4,20 @@
 namespace tml {
 namespace {
 
-// 2^-f = 1 + f * h(f) on [0, 1), h of degree 4 fitted at Chebyshev nodes; coefficients in Q30.
-// Maximum error of the polynomial 2.2e-7 (0.015 of the kernel's Q16 unit).
-constexpr int32_t kExp2Poly[5] = {-744260865, 257928559, -59494488, 10033292, -1077640};
+// 2^-f = 1 + f * h(f) on [0, 1), h of degree 4 fitted at Chebyshev nodes; coefficients in Q30, highest
+// degree first, then the constant 1 (2^30). Maximum error of the polynomial 2.2e-7 (0.015 of the
+// kernel's Q16 unit).
+constexpr int32_t kExp2Horner[6] = {-1077640, 10033292, -59494488, 257928559, -744260865, 1 << 30};
 
-// 2^30 * 2^-(f20 / 2^20) for f20 in 0 .. 2^20 - 1, in (2^29, 2^30]; exactly 2^30 at 0.
+// 2^30 * 2^-(f20 / 2^20) for f20 in 0 .. 2^20 - 1, in (2^29, 2^30]; exactly 2^30 at 0. Horner's rule
+// in Q30: every partial sum stays within +-2^30 (checked for every f20), so 32 bits hold it and only
+// the products need 64.
 int32_t exp2_neg_q30(int32_t f20) {
-  const int64_t f = static_cast<int64_t>(f20) << 10;  // Q30
-  int64_t acc = kExp2Poly[4];
-  for (int i = 3; i >= 0; --i) acc = kExp2Poly[i] + ((acc * f) >> 30);
-  return static_cast<int32_t>((int64_t{1} << 30) + ((acc * f) >> 30));
+  const int32_t f = f20 << 10;  // Q30
+  int32_t acc = kExp2Horner[0];
+#pragma GCC unroll 1
+  for (int i = 1; i < 6; ++i) acc = kExp2Horner[i] + static_cast<int32_t>((static_cast<int64_t>(acc) * f) >> 30);
+  return acc;
 }
 
 // 65536 * 2^-(d * multiplier / 2^20), rounded; d in 0..255.
@@ -46,11 +50,6 @@ extern "C" void tml_softmax_s8(const tml_softmax_params* params, const tml_dims*
       y[c] = static_cast<int8_t>(static_cast<int32_t>(q) - 128);
     }
   }
-}
-
-extern "C" int32_t tml_softmax_s8_buffer_size(const tml_dims* dims) {
-  (void)dims;
-  return 0;
 }
 
 }  // namespace tml

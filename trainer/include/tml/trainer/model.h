@@ -21,6 +21,15 @@ struct Axis {
   std::string unit;  // "m/s2" (may be empty)
 };
 
+struct EpochStats {
+  int epoch = 0;                // 1-based
+  double loss = 0;              // mean training loss over the epoch's batches
+  double accuracy = 0;          // on the training batches, as they were trained
+  double val_loss = -1;         // -1 when there is no validation split
+  double val_accuracy = -1;
+  double seconds = 0;           // this epoch's training (without validation)
+};
+
 // How the model was made. Informational: nothing here changes what the model computes.
 struct TrainingInfo {
   std::string dataset;        // as given to `tml train`
@@ -40,6 +49,7 @@ struct TrainingInfo {
   double train_accuracy = 0;  // last epoch's (kept epoch's) training accuracy
   double validation_accuracy = -1;  // -1: no validation split
   double test_accuracy = -1;        // -1: not evaluated
+  std::vector<EpochStats> history;  // per epoch, for the training curves of `tml report`
 };
 
 struct Model {

@@ -38,15 +38,6 @@ struct TrainOptions {
   int threads = 1;                    // examples of a batch split over this many threads
 };
 
-struct EpochStats {
-  int epoch = 0;                // 1-based
-  double loss = 0;              // mean training loss over the epoch's batches
-  double accuracy = 0;          // on the training batches, as they were trained
-  double val_loss = -1;         // -1 when there is no validation split
-  double val_accuracy = -1;
-  double seconds = 0;           // this epoch's training (without validation)
-};
-
 struct TrainResult {
   std::vector<EpochStats> history;
   int best_epoch = 0;           // the epoch whose weights the model keeps

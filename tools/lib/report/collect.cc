@@ -1,0 +1,124 @@
+#include "report/collect.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "dataset/dataset.h"
+#include "report/svg.h"
+#include "train/recordings.h"
+#include "train/report.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/train.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace tml::report {
+namespace {
+
+Evaluation evaluation_of(const std::string& name, const trainer::Metrics& m) {
+  Evaluation e;
+  e.name = name;
+  e.accuracy = m.accuracy;
+  e.windows = static_cast<int>(m.count);
+  for (const auto& row : m.confusion) e.confusion.emplace_back(row.begin(), row.end());
+  for (const auto& c : m.per_class)
+    e.per_class.push_back({c.label, c.precision, c.recall, c.f1, static_cast<int>(c.support)});
+  return e;
+}
+
+void add_dataset(ReportData& d, const dataset::Dataset& ds) {
+  d.dataset = ds.dir().string();
+  d.sensor = ds.meta().sensor;
+  d.rate_hz = ds.meta().rate_hz;
+  for (const auto& a : ds.meta().axes) {
+    d.axes.push_back(a.name);
+    d.units.push_back(a.unit);
+  }
+  d.labels = ds.labels();
+  for (const auto& s : ds.samples()) (s.split == "test" ? d.counts[s.label].second : d.counts[s.label].first)++;
+  for (const auto& label : d.labels) {  // the first training sample of each label, else any
+    const dataset::SampleInfo* pick = nullptr;
+    for (const auto& s : ds.samples())
+      if (s.label == label && (!pick || (pick->split != "train" && s.split == "train"))) pick = &s;
+    if (!pick) continue;
+    const auto sample = ds.load(*pick);
+    Trace t;
+    t.label = label;
+    t.sample_id = pick->id;
+    const size_t axes = ds.meta().axes.size();
+    t.axes.resize(axes);
+    for (size_t r = 0; r < sample.info.rows; ++r)
+      for (size_t a = 0; a < axes; ++a) t.axes[a].push_back(sample.values[r * axes + a]);
+    d.traces.push_back(std::move(t));
+  }
+}
+
+void add_float_model(ReportData& d, trainer::Model& m, const std::filesystem::path& dataset) {
+  d.architecture = m.training.architecture;
+  for (const auto& e : m.training.history) {
+    Epoch ep;
+    ep.epoch = e.epoch;
+    ep.loss = e.loss;
+    ep.accuracy = e.accuracy;
+    if (e.val_loss >= 0) ep.val_loss = e.val_loss;
+    if (e.val_accuracy >= 0) ep.val_accuracy = e.val_accuracy;
+    d.history.push_back(ep);
+  }
+  d.facts.push_back({"architecture", m.training.architecture.empty() ? "?" : m.training.architecture});
+  d.facts.push_back({"window", std::to_string(m.window) + " rows (" +
+                                   std::to_string(m.rate_hz > 0 ? m.window / m.rate_hz : 0.0).substr(0, 5) + " s), stride " +
+                                   std::to_string(m.stride) + " rows"});
+  d.facts.push_back({"parameters", thousands(static_cast<long>(m.net.param_count()))});
+  if (!m.training.optimizer.empty())
+    d.facts.push_back({"training", m.training.optimizer + ", batch " + std::to_string(m.training.batch) + ", " +
+                                       std::to_string(m.training.epochs_run) + " epochs, seed " + std::to_string(m.training.seed)});
+  const trainer::RecordingSet set = train::read_recordings(dataset, m.labels);
+  std::vector<int> test;
+  for (size_t i = 0; i < set.recordings.size(); ++i)
+    if (std::string(trainer::split_name(set.recordings[i].split)) == "test") test.push_back(static_cast<int>(i));
+  if (test.empty()) return;
+  try {
+    const auto metrics = trainer::evaluate(m, set, trainer::make_windows(set, test, trainer::WindowSpec{m.window, m.stride}));
+    d.evaluations.push_back(evaluation_of("float32", metrics));
+  } catch (const trainer::Error& e) {
+    throw Error(e.what());
+  }
+}
+
+void add_board(ReportData& d, const std::filesystem::path& path) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(read_file(path));
+    Board b;
+    b.device = j.at("device").get<std::string>();
+    b.cost_unit = j.at("cost_unit").get<std::string>();
+    const auto& s = j.at("summary");
+    b.predictions = s.at("predictions").get<int>();
+    b.checked = s.value("checked", 0);
+    b.identical = s.value("identical", 0);
+    b.mean_cost = s.value("mean_cost", 0.0);
+    b.min_cost = s.value("min_cost", 0.0);
+    b.max_cost = s.value("max_cost", 0.0);
+    if (s.value("with_truth", 0) > 0) b.accuracy = static_cast<double>(s.value("correct", 0)) / s.value("with_truth", 1);
+    d.board = b;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path.string() + " is not the JSON of tml run --json: " + e.what());
+  }
+}
+
+}  // namespace
+
+ReportData collect(const Sources& src) {
+  ReportData d;
+  d.title = "tml report: " + src.model.stem().string();
+  d.generated = train::utc_now();
+  d.model = src.model.string();
+  const auto ds = dataset::Dataset::open(src.dataset);
+  add_dataset(d, ds);
+  trainer::Model model = train::load_model(src.model);
+  add_float_model(d, model, src.dataset);
+  if (src.run) add_board(d, *src.run);
+  return d;
+}
+
+}  // namespace tml::report

@@ -1,0 +1,85 @@
+// `tml report`: one self-contained HTML file (inline SVG and CSS, no script, no external assets) showing a
+// dataset, how a model was trained, how its float and int8 versions classify the test split, what each
+// layer costs, and what the board measured.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tml::report {
+
+struct Trace {
+  std::string label;
+  std::string sample_id;
+  std::vector<std::vector<float>> axes;  // [axis][row]
+};
+
+struct Epoch {
+  int epoch = 0;
+  double loss = 0, accuracy = 0;
+  std::optional<double> val_loss, val_accuracy;
+};
+
+struct ClassMetrics {
+  std::string label;
+  double precision = 0, recall = 0, f1 = 0;
+  int support = 0;
+};
+
+struct Evaluation {
+  std::string name;                     // "float32", "int8 (firmware kernels)"
+  double accuracy = 0;
+  int windows = 0;
+  std::vector<std::vector<int>> confusion;  // [true][predicted]
+  std::vector<ClassMetrics> per_class;
+};
+
+struct LayerRow {
+  std::string name;   // "conv1d 8x5 + relu + maxpool 2"
+  std::string shape;  // "[102][8]"
+  long params = 0;
+  long macs = 0;
+  long flash = 0;     // bytes of weights, bias and requantization arrays
+  long ram = 0;       // bytes live while the layer runs (input + output + scratch)
+};
+
+struct Board {
+  std::string device;     // "mps2-an386 0.1.0"
+  std::string cost_unit;  // "instructions" or "us"
+  int predictions = 0;
+  int checked = 0;        // predictions compared with the host
+  int identical = 0;
+  double mean_cost = 0, min_cost = 0, max_cost = 0;
+  std::optional<double> accuracy;  // on-board accuracy when the true labels are known
+};
+
+struct ReportData {
+  std::string title = "tml report";
+  std::string generated;  // UTC time
+  // Dataset
+  std::string dataset;
+  std::string sensor;
+  double rate_hz = 0;
+  std::vector<std::string> axes, units;
+  std::vector<std::string> labels;
+  std::map<std::string, std::pair<int, int>> counts;  // label -> (train, test)
+  std::vector<Trace> traces;                          // one example per label
+  // Model and training
+  std::string model;
+  std::string architecture;
+  std::vector<Epoch> history;
+  std::vector<std::pair<std::string, std::string>> facts;  // (name, value) lines about the model
+  // Evaluation
+  std::vector<Evaluation> evaluations;
+  // Layers and memory
+  std::vector<LayerRow> layers;
+  long flash_total = 0, ram_total = 0;
+  std::optional<Board> board;
+};
+
+// The whole report as an HTML document.
+std::string render_html(const ReportData& data);
+
+}  // namespace tml::report

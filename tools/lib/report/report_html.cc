@@ -1,0 +1,176 @@
+#include <cmath>
+#include <cstdio>
+
+#include "report/report.h"
+#include "report/svg.h"
+
+namespace tml::report {
+namespace {
+
+const char* kStyle = R"(
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#f6f7f9;margin:0}
+main{max-width:1120px;margin:0 auto;padding:24px 28px 60px}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:34px 0 10px;padding-top:8px;border-top:1px solid #d8dce2}
+.sub{color:#5b6470;margin:0 0 14px}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:14px 0}
+.card{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:10px 14px;min-width:150px}
+.card b{display:block;font-size:21px}.card span{color:#5b6470;font-size:13px}
+.grid{display:flex;flex-wrap:wrap;gap:14px}
+.chart{background:#fff;border:1px solid #dde1e6;border-radius:8px}
+.chart .ct{font-weight:600;font-size:13px;text-anchor:middle}
+.chart .al{font-size:12px;text-anchor:middle;fill:#39414b}
+.chart .tx{font-size:11px;text-anchor:middle;fill:#39414b}
+.chart .ty{font-size:11px;text-anchor:end;fill:#39414b}
+.chart .lg{font-size:11px;fill:#39414b}
+.chart .axis{stroke:#39414b;stroke-width:1}.chart .grid{stroke:#e4e7eb;stroke-width:1}
+.chart .cv{font-size:13px;text-anchor:middle;fill:#1b1f24}.chart .cv.light{fill:#fff}
+table{border-collapse:collapse;background:#fff;border:1px solid #dde1e6;margin:8px 0}
+th,td{padding:5px 10px;border-bottom:1px solid #eceef1;text-align:right}th{background:#f0f2f5}
+td:first-child,th:first-child{text-align:left}
+.note{color:#5b6470;font-size:13px}
+)";
+
+std::string fixed(double v, int decimals) {
+  char b[48];
+  std::snprintf(b, sizeof b, "%.*f", decimals, v);
+  return b;
+}
+
+std::string card(const std::string& value, const std::string& what) {
+  return "<div class=\"card\"><b>" + escape(value) + "</b><span>" + escape(what) + "</span></div>";
+}
+
+std::string dataset_section(const ReportData& d) {
+  std::string s = "<section id=\"dataset\"><h2>Dataset</h2>";
+  int train = 0, test = 0;
+  for (const auto& [l, c] : d.counts) train += c.first, test += c.second;
+  std::string axes;
+  for (size_t i = 0; i < d.axes.size(); ++i)
+    axes += (i ? ", " : "") + d.axes[i] + (i < d.units.size() && !d.units[i].empty() ? " (" + d.units[i] + ")" : "");
+  s += "<p class=\"sub\">" + escape(d.dataset) + ": " + escape(d.sensor) + ", " + fixed(d.rate_hz, d.rate_hz == std::floor(d.rate_hz) ? 0 : 3) +
+       " Hz, axes " + escape(axes) + "</p>";
+  s += "<div class=\"cards\">" + card(std::to_string(d.labels.size()), "labels") + card(std::to_string(train), "training samples") +
+       card(std::to_string(test), "test samples") + "</div>";
+  std::vector<std::vector<double>> values;
+  std::vector<std::string> cats;
+  for (const auto& l : d.labels) {
+    cats.push_back(l);
+    auto it = d.counts.find(l);
+    values.push_back({it == d.counts.end() ? 0.0 : it->second.first, it == d.counts.end() ? 0.0 : it->second.second});
+  }
+  s += "<div class=\"grid\">" + stacked_bars("Samples per label and split", cats, {"train", "test"}, values, "samples");
+  for (const auto& t : d.traces) {
+    std::vector<Series> series;
+    for (size_t a = 0; a < t.axes.size(); ++a) {
+      Series ser;
+      ser.name = a < d.axes.size() ? d.axes[a] : "axis " + std::to_string(a);
+      for (size_t r = 0; r < t.axes[a].size(); ++r) {
+        ser.x.push_back(d.rate_hz > 0 ? r / d.rate_hz : static_cast<double>(r));
+        ser.y.push_back(t.axes[a][r]);
+      }
+      series.push_back(std::move(ser));
+    }
+    const std::string unit = !d.units.empty() && !d.units[0].empty() ? d.units[0] : "value";
+    s += line_chart("Example '" + t.label + "' (" + t.sample_id + ")", series, {"time (s)"}, {unit}, 540, 240);
+  }
+  return s + "</div></section>";
+}
+
+std::string training_section(const ReportData& d) {
+  std::string s = "<section id=\"training\"><h2>Training</h2>";
+  if (!d.facts.empty()) {
+    s += "<table class=\"facts\">";
+    for (const auto& [k, v] : d.facts) s += "<tr><td>" + escape(k) + "</td><td>" + escape(v) + "</td></tr>";
+    s += "</table>";
+  }
+  if (d.history.empty()) return s + "<p class=\"note\">No training history in this model file.</p></section>";
+  Series loss{"training", {}, {}}, vloss{"validation", {}, {}}, acc{"training", {}, {}}, vacc{"validation", {}, {}};
+  bool has_val = false;
+  for (const auto& e : d.history) {
+    loss.x.push_back(e.epoch), loss.y.push_back(e.loss);
+    acc.x.push_back(e.epoch), acc.y.push_back(e.accuracy);
+    vloss.x.push_back(e.epoch), vloss.y.push_back(e.val_loss ? *e.val_loss : NAN);
+    vacc.x.push_back(e.epoch), vacc.y.push_back(e.val_accuracy ? *e.val_accuracy : NAN);
+    has_val |= e.val_loss.has_value();
+  }
+  std::vector<Series> ls{loss}, as{acc};
+  if (has_val) ls.push_back(vloss), as.push_back(vacc);
+  Axis acc_axis{"accuracy", true, 0, 1};
+  s += "<div class=\"grid\">" + line_chart("Loss per epoch", ls, {"epoch"}, {"cross-entropy loss"}) +
+       line_chart("Accuracy per epoch", as, {"epoch"}, acc_axis) + "</div>";
+  return s + "</section>";
+}
+
+std::string evaluation_section(const ReportData& d) {
+  std::string s = "<section id=\"evaluation\"><h2>Test split: float and int8</h2>";
+  if (d.evaluations.empty()) return s + "<p class=\"note\">Not evaluated.</p></section>";
+  s += "<div class=\"cards\">";
+  for (const auto& e : d.evaluations) s += card(fixed(100 * e.accuracy, 1) + " %", e.name + " accuracy, " + std::to_string(e.windows) + " windows");
+  s += "</div><div class=\"grid\">";
+  for (const auto& e : d.evaluations) s += confusion_heatmap("Confusion matrix, " + e.name, d.labels, e.confusion);
+  s += "</div><table class=\"per-class\"><tr><th>label</th>";
+  for (const auto& e : d.evaluations) s += "<th>" + escape(e.name) + " precision</th><th>recall</th><th>F1</th>";
+  s += "<th>test windows</th></tr>";
+  for (size_t c = 0; c < d.labels.size(); ++c) {
+    s += "<tr><td>" + escape(d.labels[c]) + "</td>";
+    int support = 0;
+    for (const auto& e : d.evaluations) {
+      if (c < e.per_class.size()) {
+        const auto& m = e.per_class[c];
+        s += "<td>" + fixed(m.precision, 3) + "</td><td>" + fixed(m.recall, 3) + "</td><td>" + fixed(m.f1, 3) + "</td>";
+        support = m.support;
+      } else {
+        s += "<td></td><td></td><td></td>";
+      }
+    }
+    s += "<td>" + std::to_string(support) + "</td></tr>";
+  }
+  return s + "</table></section>";
+}
+
+std::string layers_section(const ReportData& d) {
+  std::string s = "<section id=\"layers\"><h2>Layers, flash and RAM</h2>";
+  if (d.layers.empty()) return s + "<p class=\"note\">No quantized model.</p></section>";
+  s += "<table class=\"layers\"><tr><th>layer</th><th>output</th><th>parameters</th><th>MACs</th><th>flash (bytes)</th>"
+       "<th>RAM while running (bytes)</th></tr>";
+  long params = 0, macs = 0;
+  for (const auto& l : d.layers) {
+    params += l.params, macs += l.macs;
+    s += "<tr><td>" + escape(l.name) + "</td><td>" + escape(l.shape) + "</td><td>" + thousands(l.params) + "</td><td>" +
+         thousands(l.macs) + "</td><td>" + thousands(l.flash) + "</td><td>" + thousands(l.ram) + "</td></tr>";
+  }
+  s += "<tr><th>model</th><th></th><th>" + thousands(params) + "</th><th>" + thousands(macs) + "</th><th>" +
+       thousands(d.flash_total) + "</th><th>" + thousands(d.ram_total) + "</th></tr></table>";
+  s += "<p class=\"note\">Flash: the whole model blob (weights, bias, requantization, descriptor). RAM: the arena the "
+       "runner needs, exact (activations and kernel scratch, planned statically); the model needs nothing else.</p>";
+  return s + "</section>";
+}
+
+std::string board_section(const ReportData& d) {
+  std::string s = "<section id=\"board\"><h2>On the board</h2>";
+  if (!d.board) return s + "<p class=\"note\">No board run (tml run --json) given.</p></section>";
+  const Board& b = *d.board;
+  s += "<p class=\"sub\">" + escape(b.device) + "</p><div class=\"cards\">";
+  s += card(std::to_string(b.predictions), "predictions on the board");
+  if (b.checked) s += card(std::to_string(b.identical) + " / " + std::to_string(b.checked), "identical to the host, bit for bit");
+  if (b.accuracy) s += card(fixed(100 * *b.accuracy, 1) + " %", "on-board accuracy");
+  s += card(thousands(std::lround(b.mean_cost)), b.cost_unit + " per inference (mean)");
+  s += card(thousands(std::lround(b.min_cost)) + " – " + thousands(std::lround(b.max_cost)), b.cost_unit + " (min – max)");
+  return s + "</div></section>";
+}
+
+}  // namespace
+
+std::string render_html(const ReportData& d) {
+  std::string s = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                  "content=\"width=device-width, initial-scale=1\"><title>" +
+                  escape(d.title) + "</title><style>" + kStyle + "</style></head><body><main>";
+  s += "<h1>" + escape(d.title) + "</h1><p class=\"sub\">" + escape(d.model) + (d.generated.empty() ? "" : " · " + d.generated) +
+       "</p>";
+  s += "<nav class=\"sub\"><a href=\"#dataset\">dataset</a> · <a href=\"#training\">training</a> · <a "
+       "href=\"#evaluation\">float and int8</a> · <a href=\"#layers\">layers</a> · <a href=\"#board\">board</a></nav>";
+  s += dataset_section(d) + training_section(d) + evaluation_section(d) + layers_section(d) + board_section(d);
+  return s + "<p class=\"note\">Made by tml report; this file needs nothing else to open.</p></main></body></html>\n";
+}
+
+}  // namespace tml::report
