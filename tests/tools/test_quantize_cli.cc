@@ -67,6 +67,7 @@ TEST_CASE("quantize then export then eval the int8 model", "[quantize_cli]") {
   CHECK(qm["input"]["sensor"] == "accelerometer");
   CHECK(qm["input"]["stride"] == 52);
   CHECK(qm["accuracy"]["int8"] == q["int8"]["accuracy"]);
+  CHECK(qm["float_model"]["format"] == "tml-model");  // the float source travels with it
 
   r = run_tml({"export", "--model", qmodel, "--out", header, "--json", (dir / "e.json").string()});
   INFO(r.err);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reference_models.h"
+#include "tml/trainer/architecture.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/qmodel.h"
 
@@ -38,6 +39,18 @@ QModel sample() {
   l.range = {0, 6.5};
   l.output = {0.025f, -128};
   m.layers = {l};
+  Model f;  // a float source of the same shape
+  f.net = make_preset("dense", 4);
+  f.net.build({208, 3});
+  f.net.init(1);
+  f.labels = m.labels;
+  f.window = 208;
+  f.stride = 52;
+  f.rate_hz = 104;
+  f.axes = m.axes;
+  f.normalization.mean = {0.1f, -9.7f, 0.4f};
+  f.normalization.std = {1.0f / 1.9f, 1.0f / 0.8f, 1.0f / 1.3f};
+  m.float_model = model_to_json(f);
   m.eval_split = "test";
   m.eval_windows = 408;
   m.float_accuracy = 0.975;
@@ -82,6 +95,7 @@ TEST_CASE("a quantized model file reads back as written", "[qmodel]") {
   CHECK(r.eval_split == "test");
   CHECK(r.float_accuracy == 0.975);
   CHECK(r.int8_accuracy == 0.9725);
+  CHECK(model_to_json(model_from_json(r.float_model, "f")) == m.float_model);  // the float source, intact
   CHECK(qmodel_to_json(r) == text);  // stable
 
   const auto j = nlohmann::json::parse(text);
@@ -100,6 +114,7 @@ TEST_CASE("blobs of every length survive base64", "[qmodel]") {
     m.blob = write_model_blob(tml::test::dense_model(seed));
     m.labels = {"a", "b", "c", "d"};
     m.layers.clear();
+    m.float_model.clear();
     CHECK(qmodel_from_json(qmodel_to_json(m), "x").blob == m.blob);
   }
 }
@@ -131,6 +146,9 @@ TEST_CASE("a bad quantized model file is refused with the reason", "[qmodel]") {
   CHECK_THAT(error_of(edit([](auto& j) { j["input"]["axes"].erase(0); })), Catch::Contains("2 axes but the blob takes 3"));
   CHECK_THAT(error_of(edit([](auto& j) { j["input"]["stride"] = 300; })), Catch::Contains("stride must be 1 to 208"));
   CHECK_THAT(error_of(edit([](auto& j) { j["input"]["rate_hz"] = 0; })), Catch::Contains("sample rate must be positive"));
+  CHECK_THAT(error_of(edit([](auto& j) { j["float_model"]["labels"][0] = "other"; })),
+             Catch::Contains("float_model: its labels, window or axes are not the quantized model's"));
+  CHECK_THAT(error_of(edit([](auto& j) { j["float_model"]["version"] = 9; })), Catch::Contains("g.q.model: float_model: "));
 }
 
 TEST_CASE("sensor names map to the firmware's sensor numbers", "[qmodel]") {

@@ -109,6 +109,11 @@ void QModel::validate() const {
     throw Error("there are " + std::to_string(axes.size()) + " axes but the blob takes " + std::to_string(h.input_channels));
   if (stride < 1 || stride > window) throw Error("the stride must be 1 to " + std::to_string(window) + " rows");
   if (!(rate_hz > 0) || !std::isfinite(rate_hz)) throw Error("the sample rate must be positive");
+  if (!float_model.empty()) {
+    const Model f = model_from_json(float_model, "float_model");
+    if (f.labels != labels || f.window != window || f.axes.size() != axes.size())
+      throw Error("float_model: its labels, window or axes are not the quantized model's");
+  }
 }
 
 std::string qmodel_to_json(const QModel& m) {
@@ -164,6 +169,7 @@ std::string qmodel_to_json(const QModel& m) {
                       {"hash", hex32(tm.header.hash)},
                       {"arena", tm.header.arena_size},
                       {"base64", base64(m.blob)}};
+  if (!m.float_model.empty()) j["float_model"] = ordered::parse(m.float_model);
   std::string out;
   detail::pretty(j, 0, out);
   return out + "\n";
@@ -253,6 +259,8 @@ QModel qmodel_from_json(const std::string& src, const std::string& origin) {
         l.output.zero_point = static_cast<int>(num(lj, "zero_point", 0));
         m.layers.push_back(l);
       }
+    if (j.contains("float_model"))  // in its own key order, so it is written back as it was
+      m.float_model = ordered::parse(src).at("float_model").dump();
     const json& acc = j.contains("accuracy") ? j.at("accuracy") : none;
     m.eval_split = str(acc, "split");
     m.eval_windows = static_cast<int64_t>(num(acc, "windows", 0));

@@ -101,6 +101,7 @@ QuantizeRun run_quantize(trainer::Model& model, const trainer::RecordingSet& set
   q.rate_hz = model.rate_hz;
   q.axes = model.axes;
   q.sensor = set.sensor;
+  q.float_model = trainer::model_to_json(model);
   q.source_model = source_model;
   q.architecture = model.training.architecture;
   q.dataset = dataset;

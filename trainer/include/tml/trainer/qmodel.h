@@ -35,8 +35,12 @@ struct QModel {
   std::vector<Axis> axes;             // input channels (= the blob's input channels)
   std::string sensor;                 // the dataset's sensor: "accelerometer", "microphone", "light", ...
 
+  // The float model it was quantized from, as a float model file's text (model_to_json), or empty. The
+  // file embeds it, so a quantized model alone can be compared with its float source (tml report).
+  std::string float_model;
+
   // How it was made (informational).
-  std::string source_model;           // the float model file
+  std::string source_model;           // the float model file's path
   std::string architecture;
   std::string dataset;                // calibration and evaluation data
   std::string created, tool;
@@ -50,7 +54,8 @@ struct QModel {
   double int8_accuracy = -1;
 
   // Throws Error for the first inconsistency: the blob invalid (tml_model_init's status), labels not the
-  // blob's, window or axis count not the blob's input, stride outside 1..window, rate not positive.
+  // blob's, window or axis count not the blob's input, stride outside 1..window, rate not positive, an
+  // embedded float model that is not valid or has other labels, window or axes.
   void validate() const;
 };
 
