@@ -123,6 +123,10 @@ TEST_CASE("batch norm folds exactly wherever it can go", "[fold]") {
        R"([{"type":"batchnorm"},{"type":"batchnorm"},{"type":"conv1d","filters":4,"kernel":2,"stride":2},
            {"type":"relu"},{"type":"globalavgpool1d"},{"type":"relu"},{"type":"dense","units":"classes"}])",
        {16, 3}, {"batchnorm+batchnorm+conv1d+relu", "globalavgpool1d+relu", "dense"}, false},
+      {"before and after a flatten, into a dense layer",
+       R"([{"type":"conv1d","filters":3,"kernel":3,"activation":"relu"},{"type":"batchnorm"},{"type":"flatten"},
+           {"type":"dropout","rate":0.5},{"type":"batchnorm"},{"type":"dense","units":"classes"}])",
+       {8, 2}, {"conv1d+relu", "batchnorm+batchnorm+dense"}, false},
   };
   for (const Case& c : cases) {
     INFO(c.what);

@@ -123,11 +123,15 @@ std::vector<Op> fold_batch_norm(const Sequential& net) {
         op.sources.push_back(src);
         continue;
       }
-      if (have_pending && pending.s.size() == s.size()) {  // two in a row: one affine map
+      if (have_pending) {  // two on the way: one affine map (channel c of the first is c % C of the second)
+        const size_t C = pending.s.size();
+        std::vector<double> s2(s.size()), t2(s.size());
         for (size_t c = 0; c < s.size(); ++c) {
-          pending.t[c] = pending.t[c] * s[c] + t[c];
-          pending.s[c] *= s[c];
+          s2[c] = pending.s[c % C] * s[c];
+          t2[c] = pending.t[c % C] * s[c] + t[c];
         }
+        pending.s = std::move(s2);
+        pending.t = std::move(t2);
       } else {
         pending.s = s;
         pending.t = t;
