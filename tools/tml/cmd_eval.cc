@@ -1,4 +1,5 @@
-// tml eval: a float model's accuracy on a dataset, with per-class precision/recall/F1 and a confusion matrix.
+// tml eval: a model's accuracy on a dataset, with per-class precision/recall/F1 and a confusion matrix. A float
+// model runs in the trainer; a quantized one on the firmware's int8 kernels, as the board runs it.
 #include <spdlog/spdlog.h>
 
 #include <cmath>
@@ -6,9 +7,11 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "train/quantize_report.h"
 #include "train/recordings.h"
 #include "train/report.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/int8_model.h"
 #include "tml/trainer/train.h"
 #include "util/error.h"
 
@@ -16,13 +19,16 @@ namespace tml::cli {
 
 int cmd_eval(int argc, char** argv) {
   Parser p("eval",
-           "Evaluate a float model on a dataset: accuracy, per-class precision/recall/F1 and the confusion matrix, "
-           "over the windows (the model's window and stride) of every recording of the chosen split.",
+           "Evaluate a model on a dataset: accuracy, per-class precision/recall/F1 and the confusion matrix, over the "
+           "windows (the model's window and stride) of every recording of the chosen split. A float model (from tml "
+           "train) runs in the trainer; a quantized model (from tml quantize) runs on the firmware's own int8 kernels, "
+           "compiled for this computer: the predictions are the board's, bit for bit, and the same on every run.",
            "tml eval --model gestures.model --dataset gestures/\n"
+           "tml eval --model gestures.q.model --dataset gestures/\n"
            "tml eval --model gestures.model --dataset gestures/ --split train --json eval.json");
   // clang-format off
   p.options().add_options()
-    ("model", "Model file (from tml train)", cxxopts::value<std::string>())
+    ("model", "Model file: float (from tml train) or quantized (from tml quantize)", cxxopts::value<std::string>())
     ("dataset", "Dataset folder (or anything 'tml dataset import' reads)", cxxopts::value<std::string>())
     ("split", "Which recordings: test, train or all", cxxopts::value<std::string>()->default_value("test"))
     ("stride", "Distance between window starts in rows (default: the model's training stride)", cxxopts::value<int>())
@@ -36,24 +42,24 @@ int cmd_eval(int argc, char** argv) {
   if (split != "test" && split != "train" && split != "all") throw UsageError("--split must be test, train or all");
   const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
 
+  if (r.count("stride") && r["stride"].as<int>() < 1) throw UsageError("--stride must be at least 1 row");
   const std::filesystem::path model_path = r["model"].as<std::string>();
-  trainer::Model model = train::load_model(model_path);
-  if (r.count("stride")) {
-    if (r["stride"].as<int>() < 1) throw UsageError("--stride must be at least 1 row");
-    model.stride = r["stride"].as<int>();
-  }
+  const bool quantized = train::model_file_format(model_path) == "tml-quantized-model";
+  // The float model, or the quantized model's blob on the firmware's kernels.
+  trainer::Model model;
+  trainer::QModel qmodel;
+  if (quantized)
+    qmodel = train::load_qmodel(model_path);
+  else
+    model = train::load_model(model_path);
+  const std::vector<std::string>& labels = quantized ? qmodel.labels : model.labels;
+  const int window = quantized ? qmodel.window : model.window;
+  const int stride = r.count("stride") ? r["stride"].as<int>() : quantized ? qmodel.stride : model.stride;
 
   const std::filesystem::path dataset_arg = r["dataset"].as<std::string>();
-  const trainer::RecordingSet set = train::read_recordings(dataset_arg, model.labels);
-  if (set.axes.size() != model.axes.size())
-    throw Error("the model takes " + std::to_string(model.axes.size()) + " axes but dataset " + dataset_arg.string() +
-                " has " + std::to_string(set.axes.size()));
-  for (size_t a = 0; a < set.axes.size(); ++a)
-    if (set.axes[a] != model.axes[a].name)
-      spdlog::warn("axis {} is '{}' in the dataset but '{}' in the model", a + 1, set.axes[a], model.axes[a].name);
-  if (std::fabs(set.rate_hz - model.rate_hz) > 1e-3 * model.rate_hz)
-    throw Error("the model was trained at " + std::to_string(model.rate_hz) + " Hz but dataset " + dataset_arg.string() +
-                " is sampled at " + std::to_string(set.rate_hz) + " Hz");
+  const trainer::RecordingSet set = train::read_recordings(dataset_arg, labels);
+  train::check_data_fits(set, quantized ? qmodel.axes : model.axes, quantized ? qmodel.rate_hz : model.rate_hz,
+                         dataset_arg.string());
 
   std::vector<int> recs;
   for (size_t i = 0; i < set.recordings.size(); ++i)
@@ -61,20 +67,31 @@ int cmd_eval(int argc, char** argv) {
   if (recs.empty())
     throw Error("dataset " + dataset_arg.string() + " has no " + split + " recordings" +
                 (split == "test" ? "; use --split train or --split all" : ""));
+  const auto windows = trainer::make_windows(set, recs, trainer::WindowSpec{window, stride});
   trainer::Metrics m;
   try {
-    m = trainer::evaluate(model, set, trainer::make_windows(set, recs, trainer::WindowSpec{model.window, model.stride}));
+    if (quantized) {
+      trainer::Int8Model int8(qmodel.blob);
+      m = trainer::evaluate(int8, set, windows);
+    } else {
+      m = trainer::evaluate(model, set, windows);
+    }
   } catch (const trainer::Error& e) {
     throw Error(e.what());
   }
 
   std::ostream& human = json_path == "-" ? std::cerr : std::cout;
-  human << "Model " << model_path.string() << " on " << dataset_arg.string() << " (" << split << ", " << recs.size()
-        << " recordings, window " << model.window << " rows, stride " << model.stride << "): "
-        << trainer::format_report(m);
+  human << (quantized ? "Int8 model " : "Model ") << model_path.string() << (quantized ? " (firmware kernels)" : "")
+        << " on " << dataset_arg.string() << " (" << split << ", " << recs.size() << " recordings, window " << window
+        << " rows, stride " << stride << "): " << trainer::format_report(m);
   if (!json_path.empty()) {
-    nlohmann::json j = {{"model", model_path.string()}, {"dataset", dataset_arg.string()}, {"split", split},
-                        {"window", model.window},      {"stride", model.stride},          {"metrics", train::metrics_json(m)}};
+    nlohmann::json j = {{"model", model_path.string()},
+                        {"kind", quantized ? "int8" : "float"},
+                        {"dataset", dataset_arg.string()},
+                        {"split", split},
+                        {"window", window},
+                        {"stride", stride},
+                        {"metrics", train::metrics_json(m)}};
     train::write_json(json_path, j);
   }
   return 0;

@@ -1,6 +1,7 @@
 // tml train: train a float model on a dataset's training split, report it on the test split, save it.
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -10,8 +11,11 @@
 
 #include "cli/command.h"
 #include "cli/progress.h"
+#include "cli/quant_options.h"
+#include "train/quantize_report.h"
 #include "train/recordings.h"
 #include "train/report.h"
+#include "tml/model_format.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/train.h"
@@ -57,15 +61,20 @@ int cmd_train(int argc, char** argv) {
   Parser p("train",
            "Train a float model (dense or 1D-convolution network) on a dataset's training split: windows are cut "
            "from every recording, each axis is standardised with the training windows' mean and deviation (saved "
-           "in the model), and the result is reported on the test split.",
+           "in the model), and the result is reported on the test split. With --header it goes on to quantize the model "
+           "to int8 (calibrated on the training windows), compare float and int8 on the test split and export the C "
+           "header for the board, printing its flash and RAM.",
            "tml train --dataset gestures/ --model conv1d --window 2s --stride 0.5s --epochs 30 --out gestures.model\n"
            "tml train --dataset gestures/ --model my-net.json --window 208 --stride 52 --out my.model --json train.json\n"
-           "tml train --dataset gestures/ --model dense --validation 0.2 --patience 5 --epochs 100 --out g.model");
+           "tml train --dataset gestures/ --model dense --validation 0.2 --patience 5 --epochs 100 --out g.model\n"
+           "tml train --dataset gestures/ --model conv1d --header gestures_model.h   # train, quantize, export in one go");
   // clang-format off
   p.options().add_options()
     ("dataset", "Dataset folder (or anything 'tml dataset import' reads)", cxxopts::value<std::string>())
     ("model", "Architecture: a preset (conv1d, dense) or an architecture file (.json, see docs/training.md)", cxxopts::value<std::string>()->default_value("conv1d"))
-    ("out", "Model file to write", cxxopts::value<std::string>())
+    ("out", "Float model file to write (optional with --header)", cxxopts::value<std::string>())
+    ("header", "Also quantize to int8 and export this C header (tml quantize + tml export in one go)", cxxopts::value<std::string>())
+    ("prefix", "With --header: prefix of the header's names (tml flash and the board firmware need the default)", cxxopts::value<std::string>()->default_value("tml_model"))
     ("window", "Window length: seconds (2s, 500ms) or rows (208)", cxxopts::value<std::string>()->default_value("2s"))
     ("stride", "Distance between window starts: seconds or rows (default: a quarter of the window)", cxxopts::value<std::string>())
     ("epochs", "Passes over the training windows", cxxopts::value<int>()->default_value("30"))
@@ -81,12 +90,16 @@ int cmd_train(int argc, char** argv) {
     ("json", "Write all metrics and the per-epoch history as JSON to this file ('-' for stdout)", cxxopts::value<std::string>())
     ("q,quiet", "No progress bars");
   // clang-format on
+  add_calibration_options(p.options());
   cxxopts::ParseResult r;
   if (!p.parse(argc, argv, r)) return 0;
   Parser::require(r, "dataset");
-  Parser::require(r, "out");
+  if (!r.count("out") && !r.count("header")) throw UsageError("--out is required (or --header, or both)");
   const std::string arch = r["model"].as<std::string>();
-  const std::filesystem::path out = r["out"].as<std::string>();
+  const std::filesystem::path out = r.count("out") ? r["out"].as<std::string>() : "";
+  const std::filesystem::path header = r.count("header") ? r["header"].as<std::string>() : "";
+  const trainer::CalibrationOptions calibration = calibration_options(r);
+
   const bool quiet = r.count("quiet") > 0;
   const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
 
@@ -120,6 +133,13 @@ int cmd_train(int argc, char** argv) {
   if (opt.patience < 0) throw UsageError("--patience must be 0 (off) or more");
   if (opt.patience > 0 && opt.validation <= 0.0f) throw UsageError("--patience needs --validation (e.g. --validation 0.2)");
 
+  if (!header.empty()) {  // a header prefix that cannot be exported should not cost a training run
+    const std::string prefix = r["prefix"].as<std::string>();
+    bool ok = !prefix.empty() && !std::isdigit(static_cast<unsigned char>(prefix[0]));
+    for (char c : prefix) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    if (!ok) throw UsageError("--prefix must be a C identifier (letters, digits, underscores), got '" + prefix + "'");
+  }
+
   // The architecture first: a typo there should not cost a dataset load.
   std::string arch_text;
   if (!trainer::is_preset(arch)) {
@@ -134,6 +154,11 @@ int cmd_train(int argc, char** argv) {
   opt.window.length = trainer::parse_rows(r["window"].as<std::string>(), set.rate_hz, "--window");
   opt.window.stride = r.count("stride") ? trainer::parse_rows(r["stride"].as<std::string>(), set.rate_hz, "--stride")
                                         : std::max(1, opt.window.length / 4);
+  if (!header.empty())
+    for (const auto& label : set.labels)
+      if (label.size() >= TML_MODEL_LABEL_SIZE)
+        throw Error("label '" + label + "' is longer than the " + std::to_string(TML_MODEL_LABEL_SIZE - 1) +
+                    " bytes a model blob holds for a label; rename it to export a header");
   if (r.count("class-weights")) opt.class_weights = parse_class_weights(r["class-weights"].as<std::string>(), set, opt.window);
 
   trainer::Model model;
@@ -237,8 +262,22 @@ int cmd_train(int argc, char** argv) {
   } else {
     human << "The dataset has no test recordings; nothing to report on held-out data.\n";
   }
-  train::save_model(model, out);
-  human << "Saved " << out.string() << "\n";
+  if (!out.empty()) {
+    train::save_model(model, out);
+    human << "Saved " << out.string() << "\n";
+  }
+  if (!header.empty()) {
+    human << "\nQuantizing to int8\n";
+    const train::QuantizeRun run = train::run_quantize(model, set, calibration, out.string(), dataset_arg.string());
+    human << train::format_quantize_report(run);
+    const std::string source = out.empty() ? "tml train" : out.filename().string();
+    write_file_atomic(header, train::export_header(run.qmodel, source, r["prefix"].as<std::string>()));
+    human << "\nExported " << header.string() << ": " << train::describe_export(run.qmodel) << "\n"
+          << train::format_size_report(run.size, train::layer_names(run.qmodel, run.size));
+    nlohmann::json int8 = train::quantize_json(run);
+    int8["header"] = header.string();
+    report["int8"] = int8;
+  }
   if (!json_path.empty()) train::write_json(json_path, report);
   return 0;
 }

@@ -1,7 +1,11 @@
 #include "tml/trainer/int8_model.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
+
+#include "tml/trainer/error.h"
 
 namespace tml::trainer {
 
@@ -35,6 +39,33 @@ std::vector<int8_t> Int8Model::run(const float* raw) {
   return std::vector<int8_t>(out, out + tml_model_output_size(&model_));
 }
 
+std::vector<std::vector<int8_t>> Int8Model::run_layers(const float* raw) {
+  void* arena = arena_.data();
+  const size_t n = static_cast<size_t>(window_rows()) * axes();
+  int s = tml_model_prepare_input(&model_, raw, n, tml_model_input(&model_, arena));
+  std::vector<std::vector<int8_t>> out;
+  for (uint32_t i = 0; s == TML_OK && i < model_.header.layer_count; ++i) {
+    tml_layer_record r;
+    s = tml_model_layer(&model_, i, &r);
+    if (s == TML_OK) s = tml_model_run_layer(&model_, arena, arena_.size() * 4, i);
+    if (s != TML_OK) break;
+    const int8_t* o = reinterpret_cast<const int8_t*>(arena_.data()) + r.output_arena_offset;
+    out.emplace_back(o, o + size_t{r.out_time} * r.out_channels);
+  }
+  if (s != TML_OK) throw std::runtime_error(std::string("int8 model run failed: ") + tml_status_str(s));
+  return out;
+}
+
+double Int8Model::loss(int label) const {
+  const std::vector<int8_t> l = logits();
+  std::vector<double> z(l.size());
+  for (size_t i = 0; i < l.size(); ++i) z[i] = double{model_.logits_scale} * (l[i] - model_.logits_zero_point);
+  const double m = *std::max_element(z.begin(), z.end());
+  double sum = 0;
+  for (double v : z) sum += std::exp(v - m);
+  return std::log(sum) - (z[static_cast<size_t>(label)] - m);
+}
+
 std::vector<int8_t> Int8Model::logits() const {
   const int8_t* l = tml_model_logits(&model_, arena_.data());
   return std::vector<int8_t>(l, l + classes());
@@ -45,6 +76,37 @@ int Int8Model::top(const std::vector<int8_t>& scores) {
   for (size_t i = 1; i < scores.size(); ++i)
     if (scores[i] > scores[static_cast<size_t>(best)]) best = static_cast<int>(i);
   return best;
+}
+
+void gather_raw(const RecordingSet& set, const Window* windows, int count, int length, float* x) {
+  Normalization identity;  // (x - 0) * (1 / 1): every value unchanged
+  identity.mean.assign(static_cast<size_t>(set.axis_count()), 0.0f);
+  identity.std.assign(static_cast<size_t>(set.axis_count()), 1.0f);
+  gather(set, windows, nullptr, count, length, identity, x, nullptr);
+}
+
+Metrics evaluate(Int8Model& model, const RecordingSet& set, const std::vector<Window>& windows,
+                 std::vector<int>* predictions) {
+  if (set.axis_count() != model.axes())
+    throw Error("the data has " + std::to_string(set.axis_count()) + " axes but the int8 model takes " +
+                std::to_string(model.axes()));
+  if (static_cast<int>(set.labels.size()) != model.classes())
+    throw Error("the data has " + std::to_string(set.labels.size()) + " labels but the int8 model has " +
+                std::to_string(model.classes()) + " outputs");
+  const int length = model.window_rows();
+  std::vector<float> x(static_cast<size_t>(length) * model.axes());
+  std::vector<int> truth, predicted;
+  double loss = 0;
+  for (const Window& w : windows) {
+    gather_raw(set, &w, 1, length, x.data());
+    predicted.push_back(Int8Model::top(model.run(x.data())));
+    truth.push_back(w.label);
+    loss += model.loss(w.label);
+  }
+  Metrics m = compute_metrics(truth, predicted, set.labels);
+  if (!windows.empty()) m.loss = loss / static_cast<double>(windows.size());
+  if (predictions) *predictions = std::move(predicted);
+  return m;
 }
 
 }  // namespace tml::trainer

@@ -351,7 +351,8 @@ TrainResult train(Model& model, const RecordingSet& set, const TrainOptions& opt
   return result;
 }
 
-Metrics evaluate(Model& model, const RecordingSet& set, const std::vector<Window>& windows) {
+Metrics evaluate(Model& model, const RecordingSet& set, const std::vector<Window>& windows,
+                 std::vector<int>* predictions) {
   if (set.labels != model.labels) throw Error("the data's labels are not the model's labels (same names, same order)");
   if (set.axis_count() != static_cast<int>(model.axes.size()))
     throw Error("the data has " + std::to_string(set.axis_count()) + " axes but the model takes " +
@@ -362,6 +363,7 @@ Metrics evaluate(Model& model, const RecordingSet& set, const std::vector<Window
   for (const auto& w : windows) truth.push_back(w.label);
   Metrics m = compute_metrics(truth, predicted, model.labels);
   m.loss = p.loss;
+  if (predictions) *predictions = std::move(predicted);
   return m;
 }
 

@@ -15,6 +15,7 @@ trainer::RecordingSet start(const dataset::Meta& meta, std::vector<std::string> 
   trainer::RecordingSet set;
   set.labels = std::move(labels);
   set.rate_hz = meta.rate_hz;
+  set.sensor = meta.sensor;
   for (const auto& a : meta.axes) {
     set.axes.push_back(a.name);
     set.units.push_back(a.unit);
@@ -96,6 +97,35 @@ trainer::Model load_model(const std::filesystem::path& path) {
   } catch (const trainer::Error& e) {
     throw Error(e.what());
   }
+}
+
+void save_qmodel(const trainer::QModel& model, const std::filesystem::path& path) {
+  std::string text;
+  try {
+    text = trainer::qmodel_to_json(model);
+  } catch (const trainer::Error& e) {
+    throw Error("cannot save " + path.string() + ": " + e.what());
+  }
+  write_file_atomic(path, text);
+}
+
+trainer::QModel load_qmodel(const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) throw Error("model file " + path.string() + " does not exist");
+  const std::string text = read_file(path);
+  try {
+    return trainer::qmodel_from_json(text, path.string());
+  } catch (const trainer::Error& e) {
+    throw Error(e.what());
+  }
+}
+
+std::string model_file_format(const std::filesystem::path& path) {
+  if (!std::filesystem::is_regular_file(path)) throw Error("model file " + path.string() + " does not exist");
+  const std::string format = trainer::model_file_format(read_file(path));
+  if (format != "tml-model" && format != "tml-quantized-model")
+    throw Error(path.string() + " is not a tml model file (neither a float model from tml train nor a quantized "
+                "model from tml quantize)");
+  return format;
 }
 
 }  // namespace tml::train

@@ -9,6 +9,7 @@
 #include "dataset/dataset.h"
 #include "tml/trainer/data.h"
 #include "tml/trainer/model.h"
+#include "tml/trainer/qmodel.h"
 
 namespace tml::train {
 
@@ -27,5 +28,13 @@ void save_model(const trainer::Model& model, const std::filesystem::path& path);
 
 // Reads and validates a model file. Throws tml::Error naming the path and what is wrong.
 trainer::Model load_model(const std::filesystem::path& path);
+
+// The same for quantized model files (.q.model).
+void save_qmodel(const trainer::QModel& model, const std::filesystem::path& path);
+trainer::QModel load_qmodel(const std::filesystem::path& path);
+
+// Which kind of model file `path` is: "tml-model" (float, from tml train) or "tml-quantized-model" (from
+// tml quantize). Throws tml::Error if the file is missing or is neither.
+std::string model_file_format(const std::filesystem::path& path);
 
 }  // namespace tml::train

@@ -31,6 +31,7 @@ struct RecordingSet {
   std::vector<std::string> axes;    // axis names, e.g. {"accx", "accy", "accz"}
   std::vector<std::string> units;   // one per axis ("m/s2"), may be empty strings
   double rate_hz = 0;               // rows per second
+  std::string sensor;               // the dataset's sensor ("accelerometer", ...), may be empty
   std::vector<Recording> recordings;
 
   int axis_count() const { return static_cast<int>(axes.size()); }

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "tml/model.h"
+#include "tml/trainer/data.h"
+#include "tml/trainer/metrics.h"
 
 namespace tml::trainer {
 
@@ -28,8 +30,13 @@ class Int8Model {
   // Runs one window of raw sensor values ([window_rows][axes], row-major, physical units) exactly as the
   // board does: normalise and quantize, then every layer. Returns the int8 output scores.
   std::vector<int8_t> run(const float* raw);
+  // The same run layer by layer (tml_model_run_layer): every layer's int8 output, in order; the last one
+  // is what run() returns.
+  std::vector<std::vector<int8_t>> run_layers(const float* raw);
   // The logits of the last run (the input of a final softmax, else the output), and their quantization.
   std::vector<int8_t> logits() const;
+  // Cross-entropy of the last run for true class `label`: softmax of the dequantized logits, in double.
+  double loss(int label) const;
   // Index of the highest score (the first on ties), as the board picks its top class.
   static int top(const std::vector<int8_t>& scores);
 
@@ -38,5 +45,15 @@ class Int8Model {
   std::vector<uint32_t> arena_;
   tml_model model_{};
 };
+
+// Runs the model on `windows` of `set` (raw values: the model normalises them itself) and compares the
+// top classes with the windows' labels; set.labels name the classes (as many as the model's outputs).
+// The loss is loss() above. `predictions`, if given, receives each window's top class. Deterministic:
+// the same blob and windows give the same predictions, on every machine.
+Metrics evaluate(Int8Model& model, const RecordingSet& set, const std::vector<Window>& windows,
+                 std::vector<int>* predictions = nullptr);
+
+// The raw (not normalised) values of the `count` windows at `windows`: count * length * axes floats into x.
+void gather_raw(const RecordingSet& set, const Window* windows, int count, int length, float* x);
 
 }  // namespace tml::trainer

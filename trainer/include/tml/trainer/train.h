@@ -81,8 +81,10 @@ TrainResult train(Model& model, const RecordingSet& set, const TrainOptions& opt
                   const TrainCallbacks& callbacks = {});
 
 // Accuracy, loss, per-class metrics and confusion matrix of the model on `windows` of `set`, whose labels
-// must be the model's (same order). Inference mode, in batches of up to 256 windows.
-Metrics evaluate(Model& model, const RecordingSet& set, const std::vector<Window>& windows);
+// must be the model's (same order). Inference mode, in batches of up to 256 windows. `predictions`, if
+// given, receives each window's top class (the first of equal logits).
+Metrics evaluate(Model& model, const RecordingSet& set, const std::vector<Window>& windows,
+                 std::vector<int>* predictions = nullptr);
 
 // The same on every window (model.window, model.stride) of a split's recordings.
 Metrics evaluate(Model& model, const RecordingSet& set, Split split);

@@ -1,0 +1,42 @@
+// Synthetic recordings for trainer tests: three classes of two-axis signals (sines of different
+// frequencies on axis 0, a class-dependent phase on axis 1, plus noise), `per_class` training and
+// per_class / 2 test recordings per class, each `rows` long, at 50 Hz.
+#pragma once
+
+#include <cmath>
+#include <string>
+
+#include "tml/trainer/data.h"
+#include "tml/trainer/random.h"
+
+namespace tml::test {
+
+inline trainer::RecordingSet synthetic_recordings(int per_class, int rows, uint64_t seed, float noise = 0.3f) {
+  trainer::RecordingSet s;
+  s.labels = {"slow", "mid", "fast"};
+  s.axes = {"x", "y"};
+  s.units = {"g", "g"};
+  s.rate_hz = 50;
+  s.sensor = "accelerometer";
+  trainer::Rng rng(seed);
+  const float freq[] = {1.0f, 2.5f, 5.0f};
+  for (int split = 0; split < 2; ++split)
+    for (int k = 0; k < 3; ++k)
+      for (int i = 0; i < (split == 0 ? per_class : per_class / 2); ++i) {
+        trainer::Recording r;
+        r.id = s.labels[static_cast<size_t>(k)] + std::to_string(split) + "." + std::to_string(i);
+        r.label = k;
+        r.split = split == 0 ? trainer::Split::Train : trainer::Split::Test;
+        r.rows = rows;
+        const float phase = rng.uniform(0.0f, 6.28f);
+        for (int t = 0; t < rows; ++t) {
+          const float a = 6.2832f * freq[k] * static_cast<float>(t) / 50.0f + phase;
+          r.values.push_back(std::sin(a) + noise * rng.uniform(-1.0f, 1.0f) + 3.0f);
+          r.values.push_back(std::cos(a + 0.5f * static_cast<float>(k)) + noise * rng.uniform(-1.0f, 1.0f));
+        }
+        s.recordings.push_back(std::move(r));
+      }
+  return s;
+}
+
+}  // namespace tml::test

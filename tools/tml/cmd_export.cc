@@ -1,0 +1,61 @@
+// tml export: a quantized model as one C header (blob in flash, constants a sketch needs), and what it
+// costs: flash and RAM per layer and in total.
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/command.h"
+#include "train/quantize_report.h"
+#include "train/recordings.h"
+#include "train/report.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace tml::cli {
+
+int cmd_export(int argc, char** argv) {
+  Parser p("export",
+           "Write a quantized model as one C/C++ header for the board: the model blob as an aligned const array "
+           "(weights and descriptor, in flash) and the constants a sketch needs (labels, sensor, sample rate, window, "
+           "stride, axes and units, normalisation, input scale and zero point, the exact arena size, the model hash). "
+           "The header compiles warning-free as C and C++ (host compilers and arm-none-eabi-gcc). Prints flash and RAM "
+           "per layer and in total.",
+           "tml export --model gestures.q.model --out gestures_model.h\n"
+           "tml export --model gestures.q.model --out gestures_model.h --prefix gestures --json size.json");
+  // clang-format off
+  p.options().add_options()
+    ("model", "Quantized model file (from tml quantize)", cxxopts::value<std::string>())
+    ("out", "Header file to write", cxxopts::value<std::string>())
+    ("prefix", "Prefix of the header's names: TML_MODEL_ARENA_SIZE, tml_model_blob, ... (tml flash and the board firmware need the default)", cxxopts::value<std::string>()->default_value("tml_model"))
+    ("json", "Write flash and RAM per layer as JSON to this file ('-' for stdout)", cxxopts::value<std::string>());
+  // clang-format on
+  cxxopts::ParseResult r;
+  if (!p.parse(argc, argv, r)) return 0;
+  Parser::require(r, "model");
+  Parser::require(r, "out");
+  const std::filesystem::path model_path = r["model"].as<std::string>();
+  const std::filesystem::path out = r["out"].as<std::string>();
+  const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
+  if (train::model_file_format(model_path) == "tml-model")
+    throw Error(model_path.string() + " is a float model; quantize it first: tml quantize --model " + model_path.string() +
+                " --dataset DATASET --out " + model_path.stem().string() + ".q.model");
+  const trainer::QModel model = train::load_qmodel(model_path);
+  const std::string text = train::export_header(model, model_path.filename().string(), r["prefix"].as<std::string>());
+  write_file_atomic(out, text);
+
+  const trainer::ModelSize size = trainer::model_size(model.blob);
+  const std::vector<std::string> names = train::layer_names(model, size);
+  std::ostream& human = json_path == "-" ? std::cerr : std::cout;
+  human << "Exported " << model_path.string() << " to " << out.string() << ": " << train::describe_export(model) << "\n"
+        << train::format_size_report(size, names);
+  if (!json_path.empty()) {
+    nlohmann::json j = train::size_json(size, names);
+    j["model"] = model_path.string();
+    j["header"] = out.string();
+    train::write_json(json_path, j);
+  }
+  return 0;
+}
+
+}  // namespace tml::cli

@@ -1,0 +1,66 @@
+// tml quantize: a float model to an int8 model (TFLite's scheme) that the firmware's kernels run, with
+// what it changes: float vs int8 accuracy, per layer and per class.
+#include <filesystem>
+#include <iostream>
+
+#include "cli/command.h"
+#include "cli/quant_options.h"
+#include "train/quantize_report.h"
+#include "train/recordings.h"
+#include "train/report.h"
+#include "util/error.h"
+
+namespace tml::cli {
+
+int cmd_quantize(int argc, char** argv) {
+  Parser p("quantize",
+           "Quantize a float model to int8 (TFLite's scheme: per-channel symmetric int8 weights, asymmetric int8 "
+           "activations, int32 bias; batch norm folded, ReLU and max pooling fused). The activation ranges are "
+           "calibrated on the dataset's training windows; float and int8 are then compared on its test windows, "
+           "the int8 model running on the firmware's own kernels: accuracy, error per layer, precision and recall per "
+           "class, confusion matrices. Writes a quantized model file for tml export and tml eval.",
+           "tml quantize --model gestures.model --dataset gestures/ --out gestures.q.model\n"
+           "tml quantize --model gestures.model --dataset gestures/ --out gestures.q.model --calibration percentile "
+           "--percentile 99.99 --json quantize.json");
+  // clang-format off
+  p.options().add_options()
+    ("model", "Float model file (from tml train)", cxxopts::value<std::string>())
+    ("dataset", "Dataset folder (or anything 'tml dataset import' reads): training split to calibrate, test split to compare", cxxopts::value<std::string>())
+    ("out", "Quantized model file to write (.q.model)", cxxopts::value<std::string>())
+    ("json", "Write the report as JSON to this file ('-' for stdout)", cxxopts::value<std::string>());
+  // clang-format on
+  add_calibration_options(p.options());
+  cxxopts::ParseResult r;
+  if (!p.parse(argc, argv, r)) return 0;
+  Parser::require(r, "model");
+  Parser::require(r, "dataset");
+  Parser::require(r, "out");
+  const trainer::CalibrationOptions calibration = calibration_options(r);
+  const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
+  const std::filesystem::path model_path = r["model"].as<std::string>();
+  const std::filesystem::path out = r["out"].as<std::string>();
+
+  if (train::model_file_format(model_path) == "tml-quantized-model")
+    throw Error(model_path.string() + " is already quantized; give the float model from tml train");
+  trainer::Model model = train::load_model(model_path);
+  const std::filesystem::path dataset_arg = r["dataset"].as<std::string>();
+  const trainer::RecordingSet set = train::read_recordings(dataset_arg, model.labels);
+  train::check_data_fits(set, model.axes, model.rate_hz, dataset_arg.string());
+
+  const train::QuantizeRun run =
+      train::run_quantize(model, set, calibration, model_path.string(), dataset_arg.string());
+  std::ostream& human = json_path == "-" ? std::cerr : std::cout;
+  human << "Quantized " << model_path.string() << " to int8 (" << run.size.layers.size() << " layers, "
+        << run.size.flash_bytes << " bytes of flash, " << run.size.arena_bytes << " bytes of RAM)\n"
+        << train::format_quantize_report(run);
+  train::save_qmodel(run.qmodel, out);
+  human << "Saved " << out.string() << " (tml export --model " << out.string() << " --out model.h)\n";
+  if (!json_path.empty()) {
+    nlohmann::json j = train::quantize_json(run);
+    j["out"] = out.string();
+    train::write_json(json_path, j);
+  }
+  return 0;
+}
+
+}  // namespace tml::cli
