@@ -28,6 +28,7 @@ dataset="$out/gestures"
 
 train_count=18 test_count=6 epochs=30
 [ "$quick" = 1 ] && train_count=6 test_count=2 epochs=10
+test_seconds=$(( 4 * test_count * 10 ))   # every held-out recording once
 start=$(date +%s)
 
 echo "== 1. capturing from the emulated board into $dataset"
@@ -55,7 +56,7 @@ echo "== 5. flashing the emulated board"
 
 echo "== 6. running live on the held-out recordings"
 "$tml" run --port sim --model "$out/gestures_model.h" --verify --sim-data "$dataset" --sim-split test --sim-fast \
-  --quiet --json "$out/run.json"
+  --seconds "$test_seconds" --quiet --json "$out/run.json"
 
 echo "== 7. writing the report"
 "$tml" report --dataset "$dataset" --model "$out/gestures.q.model" --run "$out/run.json" --out "$out/report.html"

@@ -15,13 +15,15 @@ int cmd_report(int argc, char** argv) {
            "figures on the test split, the per-layer table (shape, parameters, MACs, flash, RAM) and the board's "
            "figures from a tml run --json file.",
            "tml report --dataset gestures/ --model gestures.q.model --out report.html\n"
-           "tml report --dataset gestures/ --model gestures.q.model --run run.json --out report.html");
+           "tml report --dataset gestures/ --model gestures.q.model --run run.json --out report.html\n"
+           "tml report --dataset gestures/ --model gestures.q.model --run run.json --summary");
   // clang-format off
   p.options().add_options()
     ("dataset", "Dataset folder", cxxopts::value<std::string>())
     ("model", "Model file: quantized (tml quantize) or float (tml train)", cxxopts::value<std::string>())
     ("run", "JSON written by tml run --json (the board's figures)", cxxopts::value<std::string>())
-    ("out", "HTML file to write", cxxopts::value<std::string>()->default_value("report.html"));
+    ("out", "HTML file to write", cxxopts::value<std::string>()->default_value("report.html"))
+    ("summary", "Print the headline figures instead of writing the HTML file");
   // clang-format on
   cxxopts::ParseResult r;
   if (!p.parse(argc, argv, r)) return 0;
@@ -31,7 +33,12 @@ int cmd_report(int argc, char** argv) {
   s.dataset = r["dataset"].as<std::string>();
   s.model = r["model"].as<std::string>();
   if (r.count("run")) s.run = std::filesystem::path(r["run"].as<std::string>());
-  const std::string html = report::render_html(report::collect(s));
+  const report::ReportData data = report::collect(s);
+  if (r.count("summary")) {
+    std::cout << report::render_summary(data);
+    return 0;
+  }
+  const std::string html = report::render_html(data);
   const std::filesystem::path out = r["out"].as<std::string>();
   write_file_atomic(out, html);
   std::cout << "Wrote " << out.string() << " (" << html.size() / 1024 << " KB)\n";

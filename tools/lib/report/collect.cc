@@ -5,9 +5,13 @@
 
 #include "dataset/dataset.h"
 #include "report/svg.h"
+#include "train/quantize_report.h"
 #include "train/recordings.h"
 #include "train/report.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/int8_model.h"
+#include "tml/trainer/model_size.h"
+#include "tml/trainer/qmodel.h"
 #include "tml/trainer/train.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -53,7 +57,49 @@ void add_dataset(ReportData& d, const dataset::Dataset& ds) {
   }
 }
 
-void add_float_model(ReportData& d, trainer::Model& m, const std::filesystem::path& dataset) {
+// The test split's windows of a model's geometry.
+struct TestWindows {
+  trainer::RecordingSet set;
+  std::vector<trainer::Window> windows;
+};
+
+TestWindows test_windows(const std::filesystem::path& dataset, const trainer::Model& m) {
+  TestWindows t{train::read_recordings(dataset, m.labels), {}};
+  std::vector<int> test;
+  for (size_t i = 0; i < t.set.recordings.size(); ++i)
+    if (std::string(trainer::split_name(t.set.recordings[i].split)) == "test") test.push_back(static_cast<int>(i));
+  if (!test.empty()) t.windows = trainer::make_windows(t.set, test, trainer::WindowSpec{m.window, m.stride});
+  return t;
+}
+
+void add_quantized(ReportData& d, const trainer::QModel& q, const TestWindows& t) {
+  const trainer::ModelSize size = trainer::model_size(q.blob);
+  const std::vector<std::string> names = train::layer_names(q, size);
+  for (size_t i = 0; i < size.layers.size(); ++i) {
+    const auto& l = size.layers[i];
+    LayerRow row;
+    row.name = i < names.size() ? names[i] : "layer " + std::to_string(i + 1);
+    row.shape = "[" + std::to_string(l.record.out_time) + "][" + std::to_string(l.record.out_channels) + "]";
+    row.params = static_cast<long>(l.params);
+    row.macs = static_cast<long>(l.macs);
+    row.flash = static_cast<long>(l.flash_bytes());
+    row.ram = static_cast<long>(l.ram_bytes());
+    d.layers.push_back(row);
+  }
+  d.flash_total = static_cast<long>(size.flash_bytes);
+  d.ram_total = static_cast<long>(size.arena_bytes);
+  d.facts.push_back({"int8 model", "flash " + thousands(d.flash_total) + " bytes, RAM " + thousands(d.ram_total) +
+                                       " bytes, calibrated on " + std::to_string(q.calibration_windows) + " windows"});
+  if (t.windows.empty()) return;
+  trainer::Int8Model int8(q.blob);
+  try {
+    d.evaluations.push_back(evaluation_of("int8 (firmware kernels)", trainer::evaluate(int8, t.set, t.windows)));
+  } catch (const trainer::Error& e) {
+    throw Error(e.what());
+  }
+}
+
+void add_float_model(ReportData& d, trainer::Model& m, const TestWindows& t) {
   d.architecture = m.training.architecture;
   for (const auto& e : m.training.history) {
     Epoch ep;
@@ -72,14 +118,9 @@ void add_float_model(ReportData& d, trainer::Model& m, const std::filesystem::pa
   if (!m.training.optimizer.empty())
     d.facts.push_back({"training", m.training.optimizer + ", batch " + std::to_string(m.training.batch) + ", " +
                                        std::to_string(m.training.epochs_run) + " epochs, seed " + std::to_string(m.training.seed)});
-  const trainer::RecordingSet set = train::read_recordings(dataset, m.labels);
-  std::vector<int> test;
-  for (size_t i = 0; i < set.recordings.size(); ++i)
-    if (std::string(trainer::split_name(set.recordings[i].split)) == "test") test.push_back(static_cast<int>(i));
-  if (test.empty()) return;
+  if (t.windows.empty()) return;
   try {
-    const auto metrics = trainer::evaluate(m, set, trainer::make_windows(set, test, trainer::WindowSpec{m.window, m.stride}));
-    d.evaluations.push_back(evaluation_of("float32", metrics));
+    d.evaluations.push_back(evaluation_of("float32", trainer::evaluate(m, t.set, t.windows)));
   } catch (const trainer::Error& e) {
     throw Error(e.what());
   }
@@ -115,8 +156,17 @@ ReportData collect(const Sources& src) {
   d.model = src.model.string();
   const auto ds = dataset::Dataset::open(src.dataset);
   add_dataset(d, ds);
-  trainer::Model model = train::load_model(src.model);
-  add_float_model(d, model, src.dataset);
+  if (train::model_file_format(src.model) == "tml-quantized-model") {
+    const trainer::QModel q = train::load_qmodel(src.model);
+    if (q.float_model.empty()) throw Error(src.model.string() + " does not carry its float model; quantize it again");
+    trainer::Model model = trainer::model_from_json(q.float_model, src.model.string());
+    const TestWindows t = test_windows(src.dataset, model);
+    add_float_model(d, model, t);
+    add_quantized(d, q, t);
+  } else {
+    trainer::Model model = train::load_model(src.model);
+    add_float_model(d, model, test_windows(src.dataset, model));
+  }
   if (src.run) add_board(d, *src.run);
   return d;
 }

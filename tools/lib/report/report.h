@@ -83,3 +83,10 @@ struct ReportData {
 std::string render_html(const ReportData& data);
 
 }  // namespace tml::report
+
+namespace tml::report {
+
+// The headline figures as a few lines of text (what `tml report --summary` prints).
+std::string render_summary(const ReportData& data);
+
+}  // namespace tml::report
