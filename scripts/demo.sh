@@ -34,9 +34,9 @@ start=$(date +%s)
 echo "== 1. capturing from the emulated board into $dataset"
 for label in circle flick idle updown; do
   "$tml" capture --port sim --sim-label "$label" --sim-split train --sim-fast \
-    --label "$label" --seconds 10 --count "$train_count" --split train --dataset "$dataset" --quiet | head -2
+    --label "$label" --seconds 10 --count "$train_count" --split train --dataset "$dataset" --quiet | grep -E "^(Saved|Frames)"
   "$tml" capture --port sim --sim-label "$label" --sim-split test --sim-fast \
-    --label "$label" --seconds 10 --count "$test_count" --split test --dataset "$dataset" --quiet | head -2
+    --label "$label" --seconds 10 --count "$test_count" --split test --dataset "$dataset" --quiet | grep -E "^(Saved|Frames)"
 done
 "$tml" dataset info "$dataset"
 
