@@ -87,6 +87,22 @@ int ack(tml_device* d, const tml_frame& cmd, int status) {
   return tml_device_send(d, TML_MSG_ACK, &part, 1);
 }
 
+// SET_SENSOR (the sensor's default rate) or SET_RATE (the current sensor): a 4-byte payload, only while
+// not streaming.
+int set_config(tml_device* d, const tml_frame& f) {
+  static_assert(sizeof(tml_msg_set_sensor) == 4 && sizeof(tml_msg_set_rate) == 4, "both configure with 4 bytes");
+  if (f.payload_len != 4) return TML_ERR_FORMAT;
+  if (d->streaming) return TML_ERR_STATE;
+  if (f.type == TML_MSG_SET_SENSOR) {
+    tml_msg_set_sensor m;
+    memcpy(&m, f.payload, sizeof m);
+    return configure(d, m.sensor, 0);
+  }
+  tml_msg_set_rate m;
+  memcpy(&m, f.payload, sizeof m);
+  return configure(d, d->config.sensor, m.rate_millihz);
+}
+
 int handle_command(tml_device* d, const tml_frame& f) {
   int status = TML_OK;
   bool announce = false;
@@ -94,36 +110,11 @@ int handle_command(tml_device* d, const tml_frame& f) {
     case TML_MSG_HELLO:
       announce = true;
       break;
-    case TML_MSG_SET_SENSOR: {
-      tml_msg_set_sensor m;
-      if (f.payload_len != sizeof m) {
-        status = TML_ERR_FORMAT;
-        break;
-      }
-      memcpy(&m, f.payload, sizeof m);
-      if (d->streaming) {
-        status = TML_ERR_STATE;
-        break;
-      }
-      status = configure(d, m.sensor, 0);
+    case TML_MSG_SET_SENSOR:
+    case TML_MSG_SET_RATE:
+      status = set_config(d, f);
       announce = status == TML_OK;
       break;
-    }
-    case TML_MSG_SET_RATE: {
-      tml_msg_set_rate m;
-      if (f.payload_len != sizeof m) {
-        status = TML_ERR_FORMAT;
-        break;
-      }
-      memcpy(&m, f.payload, sizeof m);
-      if (d->streaming) {
-        status = TML_ERR_STATE;
-        break;
-      }
-      status = configure(d, d->config.sensor, m.rate_millihz);
-      announce = status == TML_OK;
-      break;
-    }
     case TML_MSG_START: {
       tml_msg_start m{0, TML_START_SAMPLES};
       if (f.payload_len != 0 && f.payload_len != 4 && f.payload_len != sizeof m) {

@@ -113,14 +113,9 @@ int main() {
   insn_timer_start();
   if (semihost_cmdline(g_cmdline, sizeof g_cmdline) != 0) return 2;
   bool ok = true;
-  char* p = g_cmdline;
-  while (*p) {
-    while (*p == ' ') ++p;
-    char* word = p;
-    while (*p && *p != ' ') ++p;
-    if (*p) *p++ = '\0';
+  char* cursor = g_cmdline;
+  while (char* word = semihost_next_word(&cursor))
     if (!strncmp(word, "--model=", 8)) ok = bench_model(word + 8) && ok;
-  }
   const uint32_t t0 = insn_timer_read();
   const uint32_t overhead = insn_timer_ticks(t0, insn_timer_read());
   print("overhead ticks ");

@@ -61,13 +61,8 @@ int apply_cmdline(uint32_t* flags) {
     const char* prefix;
     uint8_t sensor;
   } kReplay[] = {{"--accel=", TML_SENSOR_ACCEL}, {"--mic=", TML_SENSOR_MIC}, {"--light=", TML_SENSOR_LIGHT}};
-  char* p = g_cmdline;
-  while (*p) {
-    while (*p == ' ') ++p;
-    char* word = p;
-    while (*p && *p != ' ') ++p;
-    if (*p) *p++ = '\0';
-    if (!*word) break;
+  char* cursor = g_cmdline;
+  while (char* word = semihost_next_word(&cursor)) {
     if (!strcmp(word, "--unpaced")) {
       *flags |= TML_SESSION_FLAG_UNPACED;
       g_sensors.set_unpaced(true);

@@ -66,4 +66,18 @@ int semihost_cmdline(char* buf, size_t cap) {
   return call(SYS_GET_CMDLINE, block) == 0 ? 0 : -1;
 }
 
+char* semihost_next_word(char** cursor) {
+  char* p = *cursor;
+  while (*p == ' ') ++p;
+  if (!*p) {
+    *cursor = p;
+    return nullptr;
+  }
+  char* word = p;
+  while (*p && *p != ' ') ++p;
+  if (*p) *p++ = '\0';
+  *cursor = p;
+  return word;
+}
+
 }  // namespace tml::mps2

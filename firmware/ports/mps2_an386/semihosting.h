@@ -16,5 +16,8 @@ int semihost_seek(int fd, size_t pos);                      // 0 on success
 long semihost_flen(int fd);                                 // file length, -1 on failure
 int semihost_close(int fd);
 int semihost_cmdline(char* buf, size_t cap);                // 0 on success, NUL-terminated
+// The next space-separated word of a command line, cut out in place (NUL-terminated); *cursor moves past
+// it. Null when no word is left. Usage: char* c = buf; while (char* w = semihost_next_word(&c)) ...
+char* semihost_next_word(char** cursor);
 
 }  // namespace tml::mps2
