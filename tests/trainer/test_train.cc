@@ -1,11 +1,11 @@
 // The training loop on synthetic data: it learns, it is deterministic, it stops early when asked, and
 // it refuses bad data and options with messages that say what to do.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <limits>
 #include <thread>
 
+#include "synthetic_data.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/random.h"
@@ -14,36 +14,6 @@
 using namespace tml::trainer;
 
 namespace {
-
-// Three classes of two-axis signals: sines of different frequencies on axis 0 with a class-dependent
-// phase on axis 1, plus noise. Each recording `rows` long; `per_class` train and per_class / 2 test
-// recordings per class.
-RecordingSet synthetic(int per_class, int rows, uint64_t seed, float noise = 0.3f) {
-  RecordingSet s;
-  s.labels = {"slow", "mid", "fast"};
-  s.axes = {"x", "y"};
-  s.units = {"g", "g"};
-  s.rate_hz = 50;
-  Rng rng(seed);
-  const float freq[] = {1.0f, 2.5f, 5.0f};
-  for (int split = 0; split < 2; ++split)
-    for (int k = 0; k < 3; ++k)
-      for (int i = 0; i < (split == 0 ? per_class : per_class / 2); ++i) {
-        Recording r;
-        r.id = s.labels[static_cast<size_t>(k)] + std::to_string(split) + "." + std::to_string(i);
-        r.label = k;
-        r.split = split == 0 ? Split::Train : Split::Test;
-        r.rows = rows;
-        const float phase = rng.uniform(0.0f, 6.28f);
-        for (int t = 0; t < rows; ++t) {
-          const float a = 6.2832f * freq[k] * static_cast<float>(t) / 50.0f + phase;
-          r.values.push_back(std::sin(a) + noise * rng.uniform(-1.0f, 1.0f) + 3.0f);
-          r.values.push_back(std::cos(a + 0.5f * static_cast<float>(k)) + noise * rng.uniform(-1.0f, 1.0f));
-        }
-        s.recordings.push_back(std::move(r));
-      }
-  return s;
-}
 
 std::vector<float> all_weights(const Model& m) {
   std::vector<float> out;
@@ -63,7 +33,7 @@ TrainOptions quick(int epochs) {
 }  // namespace
 
 TEST_CASE("both presets learn separable synthetic data", "[train]") {
-  const RecordingSet data = synthetic(8, 300, 1);
+  const RecordingSet data = tml::test::synthetic_recordings(8, 300, 1);
   for (const char* preset : {"conv1d", "dense"}) {
     Model m;
     m.net = make_preset(preset, 3);
@@ -89,7 +59,7 @@ TEST_CASE("both presets learn separable synthetic data", "[train]") {
 }
 
 TEST_CASE("the same seed gives bit-identical weights and metrics and another seed does not", "[train]") {
-  const RecordingSet data = synthetic(4, 200, 2);
+  const RecordingSet data = tml::test::synthetic_recordings(4, 200, 2);
   auto run = [&](uint64_t seed) {
     Model m;
     m.net = parse_architecture(R"([{"type": "conv1d", "filters": 4, "kernel": 3, "activation": "relu"},
@@ -113,7 +83,7 @@ TEST_CASE("the same seed gives bit-identical weights and metrics and another see
 }
 
 TEST_CASE("training on several threads is deterministic for a given thread count and still learns", "[train]") {
-  const RecordingSet data = synthetic(6, 300, 12);
+  const RecordingSet data = tml::test::synthetic_recordings(6, 300, 12);
   auto run = [&](int threads) {
     Model m;
     m.net = parse_architecture(R"([{"type": "conv1d", "filters": 8, "kernel": 5, "activation": "relu"},
@@ -153,7 +123,7 @@ TEST_CASE("the recommended thread count grows with the work in a batch and stops
 
 TEST_CASE("early stopping keeps the weights of the best validation epoch", "[train]") {
   // Labels drawn at random: nothing generalises, so the validation loss soon rises.
-  RecordingSet data = synthetic(6, 200, 3, 0.0f);
+  RecordingSet data = tml::test::synthetic_recordings(6, 200, 3, 0.0f);
   Rng rng(5);
   for (auto& r : data.recordings) r.label = static_cast<int>(rng.below(3));
   for (int k = 0; k < 3; ++k) data.recordings[static_cast<size_t>(k)].label = k;  // every label present
@@ -179,7 +149,7 @@ TEST_CASE("early stopping keeps the weights of the best validation epoch", "[tra
 }
 
 TEST_CASE("sgd with momentum and class weights also train", "[train]") {
-  const RecordingSet data = synthetic(8, 300, 4);
+  const RecordingSet data = tml::test::synthetic_recordings(8, 300, 4);
   Model m;
   m.net = make_preset("dense", 3);
   TrainOptions o = quick(15);
@@ -194,7 +164,7 @@ TEST_CASE("sgd with momentum and class weights also train", "[train]") {
 }
 
 TEST_CASE("bad data is refused with a message that says what to do", "[train]") {
-  const RecordingSet good = synthetic(2, 120, 6);
+  const RecordingSet good = tml::test::synthetic_recordings(2, 120, 6);
   auto fails = [](RecordingSet data, TrainOptions o, const std::string& message) {
     Model m;
     m.net = make_preset("dense", static_cast<int>(data.labels.size()));
@@ -230,7 +200,7 @@ TEST_CASE("bad data is refused with a message that says what to do", "[train]") 
   fails(good, bad, "3 labels but 2 class weights");
   bad = quick(1);
   bad.validation = 0.3f;
-  RecordingSet one_each = synthetic(1, 120, 7);
+  RecordingSet one_each = tml::test::synthetic_recordings(1, 120, 7);
   fails(one_each, bad, "each label needs at least two training recordings");
   bad = quick(3);
   bad.learning_rate = 1e30f;
@@ -239,14 +209,14 @@ TEST_CASE("bad data is refused with a message that says what to do", "[train]") 
 }
 
 TEST_CASE("an architecture whose output is not one value per label is refused", "[train]") {
-  const RecordingSet data = synthetic(2, 120, 8);
+  const RecordingSet data = tml::test::synthetic_recordings(2, 120, 8);
   Model m;
   m.net = parse_architecture(R"([{"type": "flatten"}, {"type": "dense", "units": 7}])", 3);
   CHECK_THROWS_WITH(train(m, data, quick(1)), Catch::Contains("end the network with a dense layer of \"classes\" units"));
 }
 
 TEST_CASE("evaluation needs the model's labels and axes", "[train]") {
-  const RecordingSet data = synthetic(2, 120, 9);
+  const RecordingSet data = tml::test::synthetic_recordings(2, 120, 9);
   Model m;
   m.net = make_preset("dense", 3);
   train(m, data, quick(1));
