@@ -1,7 +1,7 @@
 // The board's command loop and sample streaming (see tml/device.h).
 #include "tml/device.h"
 
-#include <string.h>
+#include <cstring>
 
 namespace tml {
 namespace {

@@ -1,7 +1,7 @@
 // Sliding-window inference over a sensor stream (see tml/inference.h).
 #include "tml/inference.h"
 
-#include <string.h>
+#include <cstring>
 
 #include "tml/protocol/messages.h"
 

@@ -2,7 +2,7 @@
 // Layout and rules: tml/model_format.h and docs/model_format.md.
 #include "tml/model.h"
 
-#include <string.h>
+#include <cstring>
 
 #include "tml/kernels.h"
 

@@ -2,7 +2,7 @@
 // Only IEEE double arithmetic and integer code: the result is the same on every compiler and libc.
 #include "tml/requant.h"
 
-#include <string.h>
+#include <cstring>
 
 #include "tml/kernels.h"
 #include "tml/status.h"

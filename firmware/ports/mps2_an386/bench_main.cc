@@ -12,7 +12,7 @@
 //
 // The input is the same pseudo-random window for every model and kernel set, so the outputs of the two
 // images must be equal byte for byte; the benchmark checks that too.
-#include <string.h>
+#include <cstring>
 
 #include "insn_timer.h"
 #include "semihost_print.h"

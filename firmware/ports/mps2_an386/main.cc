@@ -9,7 +9,7 @@
 // carries that model and, when a stream is started with TML_START_PREDICT, classifies every window of the
 // live sensor stream and sends a prediction with its cost in instructions (exact under QEMU's
 // -icount shift=0).
-#include <string.h>
+#include <cstring>
 
 #include "board.h"
 #include "replay_sensor.h"

@@ -1,6 +1,6 @@
 #include "replay_sensor.h"
 
-#include <string.h>
+#include <cstring>
 
 #include "board.h"
 #include "semihosting.h"

@@ -1,6 +1,6 @@
 // C++ side of reset: RAM set-up, static constructors, main; and what a fault does.
 #include <stdint.h>
-#include <string.h>
+#include <cstring>
 
 #include "semihosting.h"
 

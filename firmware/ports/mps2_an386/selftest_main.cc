@@ -4,7 +4,7 @@
 //
 // Exit status (semihosting): 0 when everything matched, 1 on the first mismatch (described on QEMU's
 // stderr), 2 if the image was not built for the DSP extension. Prints `selftest: <n> cases passed`.
-#include <string.h>
+#include <cstring>
 
 #include "semihost_print.h"
 #include "tml/dsp.h"

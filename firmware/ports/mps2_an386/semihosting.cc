@@ -1,6 +1,6 @@
 #include "semihosting.h"
 
-#include <string.h>
+#include <cstring>
 
 namespace tml::mps2 {
 namespace {

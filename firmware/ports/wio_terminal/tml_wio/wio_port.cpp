@@ -2,7 +2,7 @@
 // through wio_hw.h, so this file builds without the Arduino core (CI compiles it for Cortex-M4).
 #include "wio_port.h"
 
-#include <string.h>
+#include <cstring>
 
 #include "wio_hw.h"
 
