@@ -10,6 +10,8 @@ namespace tml::test {
 inline std::filesystem::path source_dir() { return TML_SOURCE_DIR; }
 inline std::filesystem::path binary_dir() { return TML_BINARY_DIR; }
 inline std::filesystem::path tml_exe() { return TML_EXE; }
+// The firmware core as a static library, for tests that link a user's program against it.
+inline std::filesystem::path core_library() { return TML_CORE_LIBRARY; }
 inline std::filesystem::path firmware_image() { return TML_FIRMWARE_IMAGE; }
 // The example recordings in ../shared (read only); the project's own copies live in datasets/.
 inline std::filesystem::path example_gestures() { return source_dir() / "datasets" / "gestures-ei"; }

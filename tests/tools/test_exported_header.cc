@@ -89,7 +89,7 @@ TEST_CASE("the exported header runs in exactly its stated arena and no larger on
     r = run({"gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", inc, "-c", src, "-o", (dir / "sketch.o").string()}, 120);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    r = run({"g++", (dir / "sketch.o").string(), (tml::test::binary_dir() / "firmware" / "libtml_core.a").string(), "-o",
+    r = run({"g++", (dir / "sketch.o").string(), tml::test::core_library().string(), "-o",
              (dir / "sketch").string()});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);

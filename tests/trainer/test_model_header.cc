@@ -103,7 +103,7 @@ TEST_CASE("the header compiles warning-free and runs as C and C++ on host and Co
 
   // And the host program links against the firmware core and reads the blob back.
   auto link = tml::test::run({"g++", (dir / "use.c.gcc.o").string(),
-                              (tml::test::binary_dir() / "firmware" / "libtml_core.a").string(), "-o",
+                              tml::test::core_library().string(), "-o",
                               (dir / "use").string()});
   INFO(link.err);
   REQUIRE(link.exit_code == 0);
