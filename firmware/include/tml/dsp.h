@@ -14,7 +14,6 @@
 #define TML_DSP_H
 
 #include <stdint.h>
-#include <string.h>
 
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
 #include <arm_acle.h>
@@ -28,10 +27,11 @@ extern "C" {
 #endif
 
 // Four bytes at any address, as a little-endian word (one LDR on Cortex-M3/M4, which load unaligned
-// words; never LDRD/LDM, which would fault).
+// words; never LDRD/LDM, which would fault). The compiler's own memcpy, which GCC and Clang turn into
+// that single load, so this header needs no C library header.
 static inline uint32_t tml_read_u32(const void* p) {
   uint32_t v;
-  memcpy(&v, p, sizeof v);
+  __builtin_memcpy(&v, p, sizeof v);
   return v;
 }
 
