@@ -1,5 +1,6 @@
 #include "dataset/csv_codec.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -8,6 +9,12 @@
 #include "util/error.h"
 
 namespace tml::dataset {
+
+std::string lowercase(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 namespace {
 
 std::string_view trim(std::string_view s) {

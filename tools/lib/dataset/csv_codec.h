@@ -28,6 +28,9 @@ std::string format_double(double v);
 std::optional<float> parse_float(std::string_view text);
 std::optional<double> parse_double(std::string_view text);
 
+// ASCII letters of s in lower case (file extensions, column and axis names compare case-blind).
+std::string lowercase(std::string s);
+
 // A delimited text table split into cells (views into the source text, trimmed of spaces and of one
 // pair of surrounding double quotes; a delimiter inside quotes does not split). The delimiter is taken from the header row: ',' if it has one,
 // else TAB, else ';'. Blank lines are skipped; a UTF-8 byte-order mark and CR line ends are accepted.

@@ -11,11 +11,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string trimmed(const std::string& s) {
   const size_t a = s.find_first_not_of(' ');
   if (a == std::string::npos) return "";
@@ -34,7 +29,7 @@ bool close_rates(double a, double b) { return std::fabs(a - b) <= 1e-3 * std::ma
 }  // namespace
 
 std::optional<double> time_column_scale(const std::string& header) {
-  const std::string h = lower(trimmed(header));
+  const std::string h = lowercase(trimmed(header));
   for (const char* base : {"timestamp", "time", "t"}) {
     const std::string b = base;
     if (h.rfind(b, 0) != 0) continue;

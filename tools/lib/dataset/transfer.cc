@@ -17,11 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool hidden(const fs::path& p) {
   const std::string n = p.filename().string();
   return !n.empty() && n[0] == '.';
@@ -31,7 +26,7 @@ bool hidden(const fs::path& p) {
 Format detect_format(const fs::path& input) {
   std::error_code ec;
   if (fs::is_regular_file(input, ec)) {
-    const std::string ext = lower(input.extension().string());
+    const std::string ext = lowercase(input.extension().string());
     if (ext == ".json") return Format::ei;
     if (ext == ".csv") return Format::csv;
     if (ext == ".wav") return Format::wav;
@@ -40,7 +35,7 @@ Format detect_format(const fs::path& input) {
   if (fs::exists(input / "info.labels", ec)) return Format::ei;
   std::set<std::string> kinds;
   for (const auto& f : input_files(input, "", {kManifestCsv})) {
-    const std::string ext = lower(f.path.extension().string());
+    const std::string ext = lowercase(f.path.extension().string());
     if (ext == ".json" || ext == ".csv" || ext == ".wav") kinds.insert(ext);
   }
   if (kinds.empty()) throw Error(input.string() + " holds no .json, .csv or .wav files to import");
@@ -195,7 +190,7 @@ std::vector<InputFile> input_files(const fs::path& input, const std::string& ext
     if (!it->is_regular_file(e2)) continue;
     const std::string name = it->path().filename().string();
     if (std::find(skip.begin(), skip.end(), name) != skip.end() && it->path().parent_path() == root) continue;
-    if (!extension.empty() && lower(it->path().extension().string()) != extension) continue;
+    if (!extension.empty() && lowercase(it->path().extension().string()) != extension) continue;
     out.push_back(InputFile{it->path(), root, false});
   }
   if (ec) throw Error("cannot list " + input.string() + ": " + ec.message());
@@ -206,7 +201,7 @@ std::vector<InputFile> input_files(const fs::path& input, const std::string& ext
 namespace {
 
 std::string split_of_folder(const std::string& name) {
-  const std::string n = lower(name);
+  const std::string n = lowercase(name);
   if (n == "training" || n == "train") return "train";
   if (n == "testing" || n == "test") return "test";
   return "";
@@ -263,12 +258,12 @@ std::string id_from_stem(const std::string& label, const std::string& stem) {
 std::string guess_sensor(const std::vector<Axis>& axes) {
   auto all_start = [&](const char* prefix) {
     for (const auto& a : axes)
-      if (lower(a.name).rfind(prefix, 0) != 0) return false;
+      if (lowercase(a.name).rfind(prefix, 0) != 0) return false;
     return !axes.empty();
   };
   if (all_start("acc")) return "accelerometer";
   if (all_start("gyr")) return "gyroscope";
-  if (axes.size() == 1 && lower(axes[0].name) == "audio") return "microphone";
+  if (axes.size() == 1 && lowercase(axes[0].name) == "audio") return "microphone";
   return "imported";
 }
 
@@ -309,7 +304,7 @@ std::vector<ManifestRow> read_manifest_csv(const fs::path& file) {
   const CsvText t = split_csv(text, file.string());
   auto column = [&](const char* name) -> size_t {
     for (size_t c = 0; c < t.header.size(); ++c)
-      if (lower(t.header[c]) == name) return c;
+      if (lowercase(t.header[c]) == name) return c;
     throw Error(file.string() + " has no '" + name + "' column (it needs file,label,split)");
   };
   const size_t cf = column("file"), cl = column("label"), cs = column("split");
