@@ -220,7 +220,7 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   if (h.header_size != TML_MODEL_HEADER_SIZE || h.layer_size != TML_MODEL_LAYER_SIZE) return TML_ERR_FORMAT;
 
   if (h.layer_count < 1 || h.layer_count > TML_MODEL_MAX_LAYERS) return TML_ERR_FORMAT;
-  if (h.reserved0 || h.reserved1[0] || h.reserved1[1] || h.reserved1[2]) return TML_ERR_FORMAT;
+  if (h.reserved0 || h.features_offset || h.heads_offset || h.anomaly_offset) return TML_ERR_FORMAT;
   if (!h.input_time || !h.input_channels || !positive_finite(h.input_scale) || !positive_finite(h.output_scale))
     return TML_ERR_FORMAT;
   const Validator v(blob, h);

@@ -384,7 +384,7 @@ TEST_CASE("model: header damage gives the documented status", "[model]") {
   CHECK(with([](tml_model_header& h) { h.layer_count = 5; }) == TML_ERR_FORMAT);
   CHECK(with([](tml_model_header& h) { h.layer_count = 0xFFFF; }) == TML_ERR_FORMAT);
   CHECK(with([](tml_model_header& h) { h.reserved0 = 1; }) == TML_ERR_FORMAT);
-  CHECK(with([](tml_model_header& h) { h.reserved1[2] = 1; }) == TML_ERR_FORMAT);
+  CHECK(with([](tml_model_header& h) { h.anomaly_offset = 1; }) == TML_ERR_FORMAT);
   CHECK(with([](tml_model_header& h) { h.input_time = 11; }) == TML_ERR_FORMAT);
   CHECK(with([](tml_model_header& h) { h.input_channels = 0; }) == TML_ERR_FORMAT);
   CHECK(with([](tml_model_header& h) { h.input_zero_point = 4; }) == TML_ERR_FORMAT);

@@ -32,7 +32,11 @@
 //                                NUL-terminated and NUL-padded
 //    48  u32  norm_offset        0, or f32 mean[input_channels] then f32 inv_std[input_channels]: how raw
 //                                sensor values become the model's real input (tml_model_prepare_input)
-//    52  u32  reserved[3]        0
+//    52  u32  features_offset    0 (the window goes to the network as it is), or the front end that turns
+//                                raw sensor samples into the network's input (docs/model_format.md)
+//    56  u32  heads_offset       0 (one classification head over all outputs), or the output heads table
+//    60  u32  anomaly_offset     0 (no anomaly score), or the anomaly block
+//                                (all three are 0 in this version: the runner rejects anything else)
 //
 //   tml_layer_record (64 bytes; fields a kind does not use must be 0)
 //     0  u8   kind               tml_layer_kind
@@ -113,7 +117,9 @@ typedef struct tml_model_header {
   uint16_t reserved0;
   uint32_t labels_offset;
   uint32_t norm_offset;
-  uint32_t reserved1[3];
+  uint32_t features_offset;
+  uint32_t heads_offset;
+  uint32_t anomaly_offset;
 } tml_model_header;
 
 typedef struct tml_layer_record {
@@ -162,7 +168,9 @@ static_assert(offsetof(tml_model_header, output_scale) == 36, "model header layo
 static_assert(offsetof(tml_model_header, input_zero_point) == 40, "model header layout");
 static_assert(offsetof(tml_model_header, labels_offset) == 44, "model header layout");
 static_assert(offsetof(tml_model_header, norm_offset) == 48, "model header layout");
-static_assert(offsetof(tml_model_header, reserved1) == 52, "model header layout");
+static_assert(offsetof(tml_model_header, features_offset) == 52, "model header layout");
+static_assert(offsetof(tml_model_header, heads_offset) == 56, "model header layout");
+static_assert(offsetof(tml_model_header, anomaly_offset) == 60, "model header layout");
 static_assert(sizeof(tml_layer_record) == TML_MODEL_LAYER_SIZE, "layer record layout");
 static_assert(offsetof(tml_layer_record, in_time) == 4, "layer record layout");
 static_assert(offsetof(tml_layer_record, out_time) == 8, "layer record layout");
