@@ -8,12 +8,17 @@
 #include <string>
 #include <vector>
 
+#include "test_support.h"
 #include "util/error.h"
 
 namespace tml::test {
 
 // The upstream copy of the example gestures (outside the repository; may be absent on other machines).
-inline std::filesystem::path shared_gestures() { return "/work/shared/datasets/xiao-nrf54-gestures-ei"; }
+inline std::filesystem::path shared_gestures() {
+  const auto shared = shared_dir();
+  return shared.empty() ? std::filesystem::path("/nonexistent/shared/datasets/xiao-nrf54-gestures-ei")
+                        : shared / "datasets" / "xiao-nrf54-gestures-ei";
+}
 inline std::filesystem::path example_kws() { return std::filesystem::path(TML_SOURCE_DIR) / "datasets" / "kws-mini"; }
 
 inline void write_text(const std::filesystem::path& p, const std::string& text) {

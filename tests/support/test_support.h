@@ -1,6 +1,7 @@
 // Helpers shared by the tests: paths into the source and build trees, and scratch folders.
 #pragma once
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -13,8 +14,21 @@ inline std::filesystem::path tml_exe() { return TML_EXE; }
 // The firmware core as a static library, for tests that link a user's program against it.
 inline std::filesystem::path core_library() { return TML_CORE_LIBRARY; }
 inline std::filesystem::path firmware_image() { return TML_FIRMWARE_IMAGE; }
-// The example recordings in ../shared (read only); the project's own copies live in datasets/.
+// The project's own copy of the example gestures (datasets/gestures-ei).
 inline std::filesystem::path example_gestures() { return source_dir() / "datasets" / "gestures-ei"; }
+
+// The build machines' shared folder (public datasets, the vendored Wio Terminal core, peer benchmarks), read
+// only: $TML_SHARED_DIR, else ../shared beside the checkout, else /work/shared. Empty when none exists (a
+// user's clone): tests that need it say they were skipped.
+inline std::filesystem::path shared_dir() {
+  std::vector<std::filesystem::path> candidates;
+  if (const char* env = std::getenv("TML_SHARED_DIR")) candidates.emplace_back(env);
+  candidates.push_back(source_dir().parent_path() / "shared");
+  candidates.emplace_back("/work/shared");
+  for (const auto& c : candidates)
+    if (!c.empty() && std::filesystem::is_directory(c / "datasets")) return c;
+  return {};
+}
 
 // A fresh, empty folder under the system temp dir, removed (with its contents) on destruction.
 class TempDir {
