@@ -18,6 +18,7 @@
 #include "tml/model_format.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/resample.h"
 #include "tml/trainer/train.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -67,7 +68,8 @@ int cmd_train(int argc, char** argv) {
            "tml train --dataset gestures/ --model conv1d --window 2s --stride 0.5s --epochs 30 --out gestures.model\n"
            "tml train --dataset gestures/ --model my-net.json --window 208 --stride 52 --out my.model --json train.json\n"
            "tml train --dataset gestures/ --model dense --validation 0.2 --patience 5 --epochs 100 --out g.model\n"
-           "tml train --dataset gestures/ --model conv1d --header gestures_model.h   # train, quantize, export in one go");
+           "tml train --dataset gestures/ --model conv1d --header gestures_model.h   # train, quantize, export in one go\n"
+           "tml train --dataset datasets/gestures-ei --resample 100 --header gestures_model.h   # 104 Hz data, for a 100 Hz board");
   // clang-format off
   p.options().add_options()
     ("dataset", "Dataset folder (or anything 'tml dataset import' reads)", cxxopts::value<std::string>())
@@ -75,6 +77,7 @@ int cmd_train(int argc, char** argv) {
     ("out", "Float model file to write (optional with --header)", cxxopts::value<std::string>())
     ("header", "Also quantize to int8 and export this C header (tml quantize + tml export in one go)", cxxopts::value<std::string>())
     ("prefix", "With --header: prefix of the header's names (tml flash and the board firmware need the default)", cxxopts::value<std::string>()->default_value("tml_model"))
+    ("resample", "Resample the recordings to this rate in Hz before windowing (windowed-sinc low-pass, no aliasing; the model is then for this rate): N rows become floor((N - 1) * new / old) + 1", cxxopts::value<double>())
     ("window", "Window length: seconds (2s, 500ms) or rows (208)", cxxopts::value<std::string>()->default_value("2s"))
     ("stride", "Distance between window starts: seconds or rows (default: a quarter of the window)", cxxopts::value<std::string>())
     ("epochs", "Passes over the training windows", cxxopts::value<int>()->default_value("30"))
@@ -149,7 +152,15 @@ int cmd_train(int argc, char** argv) {
   }
 
   const std::filesystem::path dataset_arg = r["dataset"].as<std::string>();
-  const trainer::RecordingSet set = train::read_recordings(dataset_arg);
+  const trainer::RecordingSet set = [&] {
+    trainer::RecordingSet s = train::read_recordings(dataset_arg);
+    if (!r.count("resample")) return s;
+    const double hz = r["resample"].as<double>(), from = s.rate_hz;
+    if (!(hz > 0) || !std::isfinite(hz)) throw UsageError("--resample must be a positive number of Hz");
+    trainer::resample_recordings(s, hz);
+    std::cerr << "Resampled " << s.recordings.size() << " recordings from " << from << " Hz to " << hz << " Hz\n";
+    return s;
+  }();
 
   opt.window.length = trainer::parse_rows(r["window"].as<std::string>(), set.rate_hz, "--window");
   opt.window.stride = r.count("stride") ? trainer::parse_rows(r["stride"].as<std::string>(), set.rate_hz, "--stride")
