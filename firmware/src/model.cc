@@ -214,19 +214,30 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   tml_model_header h;
   memcpy(&h, blob, sizeof h);
   if (h.magic != TML_MODEL_MAGIC) return TML_ERR_FORMAT;
-  if (h.version != TML_MODEL_VERSION) return TML_ERR_VERSION;
+  if (h.version < TML_MODEL_VERSION_MIN || h.version > TML_MODEL_VERSION) return TML_ERR_VERSION;
   if (h.total_size < TML_MODEL_HEADER_SIZE || h.total_size > len) return TML_ERR_FORMAT;
   if (full && tml_model_hash(blob, h.total_size) != h.hash) return TML_ERR_CRC;
   if (h.header_size != TML_MODEL_HEADER_SIZE || h.layer_size != TML_MODEL_LAYER_SIZE) return TML_ERR_FORMAT;
 
   if (h.layer_count < 1 || h.layer_count > TML_MODEL_MAX_LAYERS) return TML_ERR_FORMAT;
-  if (h.reserved0 || h.features_offset || h.heads_offset || h.anomaly_offset) return TML_ERR_FORMAT;
+  if (h.reserved0 || h.heads_offset || h.anomaly_offset || (h.version < 2 && h.features_offset))
+    return TML_ERR_FORMAT;
   if (!h.input_time || !h.input_channels || !positive_finite(h.input_scale) || !positive_finite(h.output_scale))
     return TML_ERR_FORMAT;
   const Validator v(blob, h);
   if (!v.data_start_ok()) return TML_ERR_FORMAT;
   int rc = v.check_header_extras();
   if (rc != TML_OK) return rc;
+  tml_features features;
+  memset(&features, 0, sizeof features);
+  if (h.features_offset) {
+    // The section lies in the data region; it writes exactly the network input.
+    if (!v.array_ok(h.features_offset, TML_FEATURES_RECORD_SIZE) ||
+        tml_features_init(&features, blob + h.features_offset, h.total_size - h.features_offset) != TML_OK)
+      return TML_ERR_FORMAT;
+    const tml_audio_features_record& common = features.record.audio;
+    if (common.out_time != h.input_time || common.out_channels != h.input_channels) return TML_ERR_FORMAT;
+  }
 
   Link link = {h.input_time, h.input_channels, h.input_zero_point, h.input_scale, 0};
   tml_layer_record r = {};
@@ -253,6 +264,7 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   if (model) {
     model->blob = blob;
     model->header = h;
+    model->features = features;
     model->input_arena_offset = read_layer(blob, 0).input_arena_offset;
     model->output_arena_offset = r.output_arena_offset;
     if (r.kind != TML_LAYER_SOFTMAX) {
@@ -451,6 +463,24 @@ extern "C" int tml_model_prepare_input(const tml_model* model, const float* raw,
     out[i] = quantize_value(v / h.input_scale, h.input_zero_point);
   }
   return TML_OK;
+}
+
+extern "C" uint32_t tml_model_features_buffer_size(const tml_model* model) {
+  if (!model || !model->features.section) return 0;
+  return 4u * tml_model_input_size(model) + tml_features_buffer_size(&model->features);
+}
+
+extern "C" int tml_model_prepare_features(const tml_model* model, const float* raw, size_t count, void* scratch,
+                                          size_t scratch_len, int8_t* out) {
+  if (!model || !model->blob) return TML_ERR_ARG;
+  if (!model->features.section) return tml_model_prepare_input(model, raw, count, out);
+  if (!scratch || reinterpret_cast<uintptr_t>(scratch) % 4 || !raw || !out) return TML_ERR_ARG;
+  if (scratch_len < tml_model_features_buffer_size(model)) return TML_ERR_BUFFER;
+  const uint32_t inputs = tml_model_input_size(model);
+  float* values = static_cast<float*>(scratch);
+  const int rc = tml_features_run(&model->features, raw, count, values, values + inputs, scratch_len - 4u * inputs);
+  if (rc != TML_OK) return rc;
+  return tml_model_prepare_input(model, values, inputs, out);
 }
 
 extern "C" int tml_model_run_layer(const tml_model* model, void* arena, size_t arena_len, uint32_t index) {
