@@ -2,7 +2,8 @@
 # Installs every Debian package tml needs to build, test and run the emulated board.
 # Idempotent: when everything is present it only checks and returns (about a second).
 # Usage: scripts/install-deps.sh [--bench] [--report]
-#   --bench   also the benchmark peers (PyTorch from Python and LibTorch)
+#   --bench   also the benchmark peers (PyTorch from Python and LibTorch; torchaudio for the audio front end's
+#             reference features, tests/golden/gen_torchaudio_features.py)
 #   --report  also Chromium, for the HTML report test
 set -euo pipefail
 
@@ -14,7 +15,7 @@ packages=(
 )
 for arg in "$@"; do
   case "$arg" in
-    --bench) packages+=(python3-torch python3-numpy libtorch-dev) ;;
+    --bench) packages+=(python3-torch python3-torchaudio python3-numpy libtorch-dev) ;;
     --report) packages+=(chromium) ;;
     *) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac

@@ -72,7 +72,7 @@ TEST_CASE("fft: every size matches a double-precision DFT", "[fft]") {
   }
 }
 
-TEST_CASE("fft: known spectra (impulse, constant, cosine on a bin)", "[fft]") {
+TEST_CASE("fft: known spectra of an impulse and a constant and a cosine on a bin", "[fft]") {
   const uint32_t n = 64;
   const std::vector<float> table = twiddles(n);
   std::vector<float> buf(n, 0.0f);

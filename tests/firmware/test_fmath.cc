@@ -116,7 +116,7 @@ TEST_CASE("fmath: exact results and special values", "[fmath]") {
         0.83);
 }
 
-TEST_CASE("fmath: the square root is the IEEE operation, bit for bit", "[fmath]") {
+TEST_CASE("fmath: the square root is the IEEE operation bit for bit", "[fmath]") {
   long mismatches = 0;
   sweep_binades([&](float x) { mismatches += bits_of(tml_sqrtf(x)) != bits_of(std::sqrt(x)); });
   // Every significand of two binades (an even and an odd exponent) exhaustively.
