@@ -6,6 +6,12 @@
 
 #include "tml/kernels.h"
 
+// The front-end validation (features.cc) is linked only into applications that compute features: any
+// call of a tml_features_* or tml_audio_* function, or of tml_model_prepare_features, brings it in.
+// Here it is a weak reference, null when nothing else links it -- then a blob with a front end is
+// refused with TML_ERR_UNSUPPORTED -- so the runner of models without a front end stays as small as it was.
+extern "C" int tml_features_init(tml_features* fe, const void* section, size_t len) __attribute__((weak));
+
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the model blob is little-endian and read in place: a big-endian target needs byte swapping"
 #endif
@@ -232,6 +238,7 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   memset(&features, 0, sizeof features);
   if (h.features_offset) {
     // The section lies in the data region; it writes exactly the network input.
+    if (!tml_features_init) return TML_ERR_UNSUPPORTED;
     if (!v.array_ok(h.features_offset, TML_FEATURES_RECORD_SIZE) ||
         tml_features_init(&features, blob + h.features_offset, h.total_size - h.features_offset) != TML_OK)
       return TML_ERR_FORMAT;
@@ -463,24 +470,6 @@ extern "C" int tml_model_prepare_input(const tml_model* model, const float* raw,
     out[i] = quantize_value(v / h.input_scale, h.input_zero_point);
   }
   return TML_OK;
-}
-
-extern "C" uint32_t tml_model_features_buffer_size(const tml_model* model) {
-  if (!model || !model->features.section) return 0;
-  return 4u * tml_model_input_size(model) + tml_features_buffer_size(&model->features);
-}
-
-extern "C" int tml_model_prepare_features(const tml_model* model, const float* raw, size_t count, void* scratch,
-                                          size_t scratch_len, int8_t* out) {
-  if (!model || !model->blob) return TML_ERR_ARG;
-  if (!model->features.section) return tml_model_prepare_input(model, raw, count, out);
-  if (!scratch || reinterpret_cast<uintptr_t>(scratch) % 4 || !raw || !out) return TML_ERR_ARG;
-  if (scratch_len < tml_model_features_buffer_size(model)) return TML_ERR_BUFFER;
-  const uint32_t inputs = tml_model_input_size(model);
-  float* values = static_cast<float*>(scratch);
-  const int rc = tml_features_run(&model->features, raw, count, values, values + inputs, scratch_len - 4u * inputs);
-  if (rc != TML_OK) return rc;
-  return tml_model_prepare_input(model, values, inputs, out);
 }
 
 extern "C" int tml_model_run_layer(const tml_model* model, void* arena, size_t arena_len, uint32_t index) {

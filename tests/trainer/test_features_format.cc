@@ -6,12 +6,14 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <random>
 #include <vector>
 
 #include "reference_models.h"
+#include "test_support.h"
 #include "tml/features.h"
 #include "tml/model.h"
 #include "tml/trainer/error.h"
@@ -474,4 +476,44 @@ TEST_CASE("features format: the runner checks the section's place and shape in t
           std::memcpy(b.data() + h.features_offset + 10, &axes, 2);
           std::memcpy(b.data() + h.features_offset + 14, &channels, 2);
         }) == TML_ERR_FORMAT);
+}
+
+TEST_CASE("features format: an application without front-end code refuses a front end as unsupported",
+          "[features][format]") {
+  // tml_model_init refers to the front-end validation weakly: a program that calls no front-end function
+  // links none of it and gets TML_ERR_UNSUPPORTED for a blob with a front end; one that does gets TML_OK.
+  tml::test::TempDir dir;
+  const std::vector<uint8_t> blob = write_model_blob(
+      tml::test::front_end_model(5, FrontEnd::spectral(SpectralConfig{}).section(), 1, 75));
+  {
+    std::ofstream out(dir / "model.bin", std::ios::binary);
+    out.write(reinterpret_cast<const char*>(blob.data()), std::streamsize(blob.size()));
+  }
+  const std::string program =
+      "#include \"tml/model.h\"\n#include <stdio.h>\n#include <string.h>\n"
+      "static uint32_t words[65536];\n"
+      "int main(int argc, char** argv) {\n"
+      "  FILE* f = fopen(argv[1], \"rb\"); size_t n = fread(words, 1, sizeof words, f); fclose(f);\n"
+      "  tml_model m;\n"
+      "#ifdef USE_FEATURES\n"
+      "  if (tml_features_buffer_size(NULL) != 0) return 99;\n"
+      "#endif\n"
+      "  printf(\"%d\\n\", tml_model_init(&m, (const uint8_t*)words, n)); return 0; }\n";
+  {
+    std::ofstream out(dir / "load.c");
+    out << program;
+  }
+  const std::string inc = "-I" + (tml::test::source_dir() / "firmware" / "include").string();
+  for (bool features : {false, true}) {
+    const std::string exe = (dir / (features ? "with" : "without")).string();
+    std::vector<std::string> argv = {"gcc", "-std=c11", "-Wall", "-Werror", inc};
+    if (features) argv.push_back("-DUSE_FEATURES");
+    argv.insert(argv.end(), {(dir / "load.c").string(), tml::test::core_library().string(), "-o", exe});
+    const auto built = tml::test::run(argv, 120);
+    INFO(built.err);
+    REQUIRE(built.exit_code == 0);
+    const auto ran = tml::test::run({exe, (dir / "model.bin").string()});
+    REQUIRE(ran.exit_code == 0);
+    CHECK(ran.out == std::to_string(features ? TML_OK : TML_ERR_UNSUPPORTED) + "\n");
+  }
 }

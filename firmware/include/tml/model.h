@@ -48,7 +48,9 @@ typedef struct tml_model {
  * Checks, in this order: the header's magic (TML_ERR_FORMAT), version (1 or 2, else TML_ERR_VERSION), total size
  * against `len` (TML_ERR_FORMAT; `len` may be larger), the hash (TML_ERR_CRC), then every structural
  * rule of docs/model_format.md (TML_ERR_FORMAT). A blob planned for kernels that need more scratch than
- * it reserves gives TML_ERR_UNSUPPORTED.
+ * it reserves gives TML_ERR_UNSUPPORTED, and so does a blob with a front end in an application that
+ * links no front-end code (it calls none of tml/features.h nor tml_model_prepare_features: the
+ * validation of front ends is then left out of the image, see docs/features.md).
  * @param[out] model  filled on success only
  * @param[in]  blob   the model blob, at a 4-aligned address (else TML_ERR_ARG)
  * @param[in]  len    bytes available at `blob`

@@ -22,5 +22,8 @@ int main() {
   if (tml_features_run(&fe, g_raw, g_count, out, scratch, sizeof scratch) != TML_OK) return 2;
   if (tml_features_run_i16(&fe, g_pcm, g_count, 1.0f / 32768, out, scratch, sizeof scratch) != TML_OK) return 3;
   if (tml_audio_frame_i16(&fe, g_pcm, 1.0f / 32768, out, scratch, sizeof scratch) != TML_OK) return 4;
+  static tml_model model;  // the model-level entry point: front end, normalisation, quantization
+  static int8_t input[1024];
+  if (tml_model_prepare_features(&model, g_raw, g_count, scratch, sizeof scratch, input) != TML_OK) return 5;
   return static_cast<int>(out[0]);
 }
