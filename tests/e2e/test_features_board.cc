@@ -192,3 +192,40 @@ TEST_CASE("front ends on the emulated board: features and model inputs and score
     CHECK(jobs[i].out == expected[i]);
   }
 }
+
+TEST_CASE("front-end sources never fuse a multiply and an add even when the build allows it", "[e2e][features]") {
+  // Arduino builds use -std=gnu++, where GCC contracts a*b + c into one VFMA (one rounding instead of
+  // two) unless told otherwise; src/features/fp_strict.h tells it in the sources themselves.
+  tml::test::TempDir dir;
+  const auto features = tml::test::source_dir() / "firmware" / "src" / "features";
+  const auto compile = [&](const std::filesystem::path& src) {
+    const std::string obj = (dir / (src.stem().string() + ".o")).string();
+    const auto r = tml::test::run({"arm-none-eabi-g++", "-std=gnu++17", "-O2", "-ffp-contract=fast", "-mcpu=cortex-m4",
+                                   "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16", "-fno-exceptions", "-fno-rtti",
+                                   "-I" + (tml::test::source_dir() / "firmware" / "include").string(), "-c",
+                                   src.string(), "-o", obj});
+    INFO(src << ": " << r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto d = tml::test::run({"arm-none-eabi-objdump", "-d", obj});
+    REQUIRE(d.exit_code == 0);
+    return d.out;
+  };
+  const auto fused = [](const std::string& disassembly) {
+    for (const char* op : {"vfma.", "vfms.", "vfnma.", "vfnms."})
+      if (disassembly.find(op) != std::string::npos) return true;
+    return false;
+  };
+  // The check can fail: a plain a*b + c under these flags is fused.
+  {
+    std::ofstream(dir / "control.cc") << "float f(float a, float b, float c) { return a * b + c; }\n";
+    CHECK(fused(compile(dir / "control.cc")));
+  }
+  int sources = 0;
+  for (const auto& e : std::filesystem::directory_iterator(features)) {
+    if (e.path().extension() != ".cc") continue;
+    ++sources;
+    INFO(e.path().filename());
+    CHECK_FALSE(fused(compile(e.path())));
+  }
+  CHECK(sources >= 6);
+}

@@ -144,7 +144,7 @@ std::vector<Golden> read_golden() {
 
 }  // namespace
 
-TEST_CASE("audio features: the MLPerf front end gives 49 x 10 MFCC within 2e-4 of the double reference",
+TEST_CASE("audio features: the MLPerf front end gives 49 x 10 MFCC within 5e-5 of the double reference",
           "[features][audio]") {
   const AudioFrontEndConfig config;  // 16 kHz, 480/320, FFT 512, 40 mel, 10 MFCC
   const FrontEnd fe = FrontEnd::audio(config);
@@ -156,7 +156,7 @@ TEST_CASE("audio features: the MLPerf front end gives 49 x 10 MFCC within 2e-4 o
     const std::vector<float> x = test_signal(16000, seed);
     const double worst = max_abs_diff(fe.compute(x.data(), x.size()), reference(config, x));
     INFO("largest difference " << worst);
-    CHECK(worst < 2e-4);
+    CHECK(worst < 5e-5);  // measured 7.3e-6
   }
 }
 
@@ -170,7 +170,7 @@ TEST_CASE("audio features: MFE with decibels and noise floor and pre-emphasis an
   std::vector<Case> cases;
   AudioFrontEndConfig mfe;
   mfe.kind = AudioFeatureKind::mfe;
-  cases.push_back({"MFE, natural log", mfe, 2e-4});
+  cases.push_back({"MFE, natural log", mfe, 1e-4});  // measured 1.2e-5
   AudioFrontEndConfig ei = mfe;  // Edge Impulse-like: decibels with a noise floor, pre-emphasis
   ei.decibels = true;
   ei.noise_floor_db = -52.0;
@@ -181,7 +181,7 @@ TEST_CASE("audio features: MFE with decibels and noise floor and pre-emphasis an
   ei.frame_offset = 0;
   ei.mel_bands = 32;
   ei.window = WindowFunction::hamming;
-  cases.push_back({"MFE, dB, floor -52, pre-emphasis 0.97, Hamming", ei, 1e-3});
+  cases.push_back({"MFE, dB, floor -52, pre-emphasis 0.97, Hamming", ei, 1e-3});  // 2.3e-4 (dB = 4.3 ln)
   AudioFrontEndConfig small;  // 13 MFCC of 25 ms frames in an FFT of 1024, 8 kHz band limit
   small.frame_length = 400;
   small.frame_step = 160;
@@ -191,7 +191,7 @@ TEST_CASE("audio features: MFE with decibels and noise floor and pre-emphasis an
   small.f_min = 20;
   small.f_max = 7600;
   small.window_samples = 8000;
-  cases.push_back({"MFCC 13 of 26 bands, FFT 1024, 20..7600 Hz", small, 2e-4});
+  cases.push_back({"MFCC 13 of 26 bands, FFT 1024, 20..7600 Hz", small, 5e-5});  // 3.3e-6
   AudioFrontEndConfig tiny;  // the smallest FFT, no window
   tiny.window = WindowFunction::none;
   tiny.fft_size = 16;
@@ -201,7 +201,7 @@ TEST_CASE("audio features: MFE with decibels and noise floor and pre-emphasis an
   tiny.coefficients = 4;
   tiny.window_samples = 600;
   tiny.sample_rate = 8000;
-  cases.push_back({"FFT 16, rectangular window", tiny, 2e-4});
+  cases.push_back({"FFT 16, rectangular window", tiny, 5e-5});  // 1.1e-6
   for (const Case& k : cases) {
     const FrontEnd fe = FrontEnd::audio(k.c);
     const std::vector<float> x = test_signal(k.c.window_samples, 9);

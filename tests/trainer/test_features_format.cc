@@ -361,7 +361,7 @@ TEST_CASE("features format: random corruption never reads or writes out of bound
   int accepted = 0, total = 0;
   for (const std::vector<uint8_t>& good :
        {audio_front_end_section(small_mfcc()), spectral_front_end_section(small_spectral())}) {
-    for (int trial = 0; trial < 1500; ++trial, ++total) {
+    for (int trial = 0; trial < 4000; ++trial, ++total) {
       std::vector<uint8_t> bytes = good;
       const int changes = 1 + int(rng() % 4);
       for (int c = 0; c < changes; ++c) {

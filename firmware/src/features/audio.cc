@@ -1,5 +1,6 @@
 // The audio front end, one frame: samples -> pre-emphasis -> window -> zero-padded real FFT -> power
 // spectrum -> mel filterbank -> log (floored) -> DCT-II (MFCC). docs/features.md has the formulas.
+#include "fp_strict.h"  // first: see there
 #include "front_end.h"
 #include "tml/fft.h"
 #include "tml/fmath.h"

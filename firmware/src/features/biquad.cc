@@ -1,4 +1,5 @@
 // Cascaded biquads in transposed direct form II (tml/biquad.h).
+#include "fp_strict.h"  // first: see there
 #include "tml/biquad.h"
 
 #include "tml/types.h"

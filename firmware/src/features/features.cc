@@ -1,5 +1,6 @@
 // The front-end section: validation at load, buffer sizes, and the entry points of tml/features.h,
 // which check their arguments and hand over to the audio and spectral computations.
+#include "fp_strict.h"  // first: see there
 #include "tml/features.h"
 
 #include <cstring>

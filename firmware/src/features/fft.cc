@@ -1,5 +1,6 @@
 // Real FFT and power spectrum (tml/fft.h): an n/2-point complex radix-2 FFT of the samples taken in
 // pairs, then the split step. Arithmetic in a fixed order so every target gives the same bits.
+#include "fp_strict.h"  // first: see there
 #include "tml/fft.h"
 
 #include "tml/types.h"

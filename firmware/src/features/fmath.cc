@@ -8,6 +8,7 @@
 // s*f = f^2/2 - s*f^2/2, log(1 + f) = f - (h - s*(h + R)) with h = f^2/2: the large terms f and h carry
 // most of the value with at most one rounding each, the rounding error of s only enters the small
 // correction s*(h + R). ln 2 is split into a 15-bit head (k * head is exact for every k) and a tail.
+#include "fp_strict.h"  // first: see there
 #include "tml/fmath.h"
 
 #include <cstdint>

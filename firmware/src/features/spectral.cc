@@ -1,6 +1,7 @@
 // The spectral-analysis front end, one window: per axis, statistics of the raw values, the filter,
 // statistics of the filtered values, the Welch power spectral density, band powers and peaks.
 // docs/features.md has the formulas; the output order is in model_format.h.
+#include "fp_strict.h"  // first: see there
 #include "front_end.h"
 #include "tml/biquad.h"
 #include "tml/fft.h"

@@ -55,13 +55,14 @@ void stage(const std::filesystem::path& dir, const std::filesystem::path& model)
   fs::copy_file(port / "tml_core.h", lib / "src" / "tml_core.h");
   fs::copy(src / "include" / "tml", lib / "src" / "tml", fs::copy_options::recursive);
   // Arduino builds .cpp files: the core's .cc sources are copied under that name, with the kernel set's
-  // files only.
+  // files only, and the internal headers beside them as they are.
   for (const auto& e : fs::recursive_directory_iterator(src / "src")) {
-    if (!e.is_regular_file() || e.path().extension() != ".cc") continue;
+    const auto ext = e.path().extension();
+    if (!e.is_regular_file() || (ext != ".cc" && ext != ".h")) continue;
     const auto rel = fs::relative(e.path(), src / "src");
     if (rel.string().rfind("kernels/", 0) == 0 && rel.string().rfind("kernels/reference/", 0) != 0) continue;
     auto to = lib / "src" / "core" / rel;
-    to.replace_extension(".cpp");
+    if (ext == ".cc") to.replace_extension(".cpp");
     fs::create_directories(to.parent_path());
     fs::copy_file(e.path(), to, fs::copy_options::overwrite_existing);
   }
