@@ -508,6 +508,9 @@ TEST_CASE("features format: an application without front-end code refuses a fron
     const std::string exe = (dir / (features ? "with" : "without")).string();
     std::vector<std::string> argv = {"gcc", "-std=c11", "-Wall", "-Werror", inc};
     if (features) argv.push_back("-DUSE_FEATURES");
+#ifdef __SANITIZE_ADDRESS__
+    argv.push_back("-fsanitize=address,undefined");  // the sanitizer build's core library needs its runtime
+#endif
     argv.insert(argv.end(), {(dir / "load.c").string(), tml::test::core_library().string(), "-o", exe});
     const auto built = tml::test::run(argv, 120);
     INFO(built.err);

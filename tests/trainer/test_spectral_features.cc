@@ -157,12 +157,12 @@ TEST_CASE("spectral features: every feature matches the double reference", "[fea
     const auto names = fe.channel_names({"x", "y", "z"});
     for (size_t i = 0; i < ours.size(); ++i) {
       const bool height = names[i].find("height") != std::string::npos, band = names[i].find("band") != std::string::npos;
-      // Log levels: 2e-4 decades (0.05 %) unless the power is far below the axis's largest; frequencies
-      // exact; statistics 1e-4 relative (skewness and kurtosis 1e-3 absolute, near-zero central moments).
-      double tol = 1e-4 * std::max(1.0, std::fabs(ref[i]));
-      if ((height || band) && v.log) tol = 2e-4 + (ref[i] < -5 ? 0.05 : 0.0);
-      if ((height || band) && !v.log) tol = 1e-4 * std::fabs(ref[i]) + 1e-7;
-      if (names[i].find("skew") != std::string::npos || names[i].find("kurt") != std::string::npos) tol = 1e-3;
+      // Measured: statistics 7e-7 relative, skewness 8.4e-5 and kurtosis 6.9e-5 absolute, log levels 5.2e-6
+      // decades (8e-4 below 1e-5), linear ones 5.7e-7 relative, frequencies exact. Bounds with margin:
+      double tol = 1e-5 * std::max(1.0, std::fabs(ref[i]));
+      if ((height || band) && v.log) tol = ref[i] < -5 ? 5e-3 : 5e-5;
+      if ((height || band) && !v.log) tol = 1e-5 * std::fabs(ref[i]) + 1e-9;
+      if (names[i].find("skew") != std::string::npos || names[i].find("kurt") != std::string::npos) tol = 5e-4;
       INFO("variant " << variant << ", " << names[i] << ": ours " << ours[i] << ", reference " << ref[i]);
       CHECK(std::fabs(double(ours[i]) - ref[i]) <= tol);
     }
