@@ -1,6 +1,8 @@
 // Board benchmark of the int8 kernels: instructions per inference of the two reference models on the
 // emulated Cortex-M4, layer by layer, with the reference and the optimized kernel set, beside CMSIS-NN's
-// figures for the same shapes; and the code size of the runner plus kernels of each set.
+// figures for the same shapes; and the code size of the runner plus kernels of each set. Then the front
+// ends (firmware/include/tml/features.h): instructions per audio feature frame, per second of audio and
+// per spectral window, their flash (tables and code) and RAM (scratch and output).
 //
 //   build/bench/bench_kernels [--images DIR] [--keep]
 //
@@ -15,6 +17,9 @@
 // dispatch included); the total is one tml_model_run. The two images must produce the same outputs.
 // Code size: the linker maps of the size probes (size_main.cc: an application's use of the runner, no
 // model), every .text/.rodata byte taken from the tml core library, per source file.
+// Front ends: the front-end image (features_main.cc) runs jobs under -icount shift=0 (a kws-mini clip
+// through the MFCC and MFE front ends, a 3-axis window through the spectral one); code size from the
+// probe size_features_main.cc's map.
 #include <unistd.h>
 
 #include <cstdio>
@@ -27,9 +32,12 @@
 #include <string>
 #include <vector>
 
+#include "dataset/wav_codec.h"
 #include "emulator/emulator.h"
+#include "features_jobs.h"
 #include "link/transport.h"
 #include "reference_models.h"
+#include "tml/trainer/front_end.h"
 #include "tml/model.h"
 #include "util/error.h"
 
@@ -144,7 +152,7 @@ void print_model(const char* title, const std::vector<Peer>& peers, long cmsis_t
 std::map<std::string, long> core_bytes(const fs::path& map_path, const std::string& set) {
   std::ifstream in(map_path);
   if (!in) throw tml::Error("no linker map at " + map_path.string() + "; build the firmware first");
-  const std::string lib = "libtml_core_" + set + ".a(";
+  const std::string lib = set.empty() ? std::string() : "libtml_core_" + set + ".a(";
   std::map<std::string, long> bytes;
   std::string line, section;
   bool started = false;
@@ -163,10 +171,12 @@ std::map<std::string, long> core_bytes(const fs::path& map_path, const std::stri
     if (first.rfind("0x", 0) != 0) continue;
     std::string size, file;
     if (!(words >> size >> file) || size.rfind("0x", 0) != 0) continue;
-    const size_t at = file.find(lib);
+    // The library of this set, or (set empty) of any set: libtml_core_<set>.a(<object>).
+    const size_t lib_at = lib.empty() ? file.find("libtml_core_") : file.find(lib);
+    const size_t at = lib_at == std::string::npos ? lib_at : file.find(".a(", lib_at);
     if (at == std::string::npos) continue;
     if (section.rfind(".text", 0) != 0 && section.rfind(".rodata", 0) != 0) continue;
-    const std::string object = file.substr(at + lib.size(), file.size() - at - lib.size() - 1);
+    const std::string object = file.substr(at + 3, file.size() - at - 4);
     bytes[object] += std::strtol(size.c_str(), nullptr, 16);
   }
   return bytes;
@@ -200,6 +210,134 @@ void print_sizes(const fs::path& dir) {
               "bytes; TFLM's interpreter alone about 10 KB.\n",
               total[0] <= 4096 ? "met" : "NOT met", total[1] <= 4096 ? "met" : "NOT met",
               with_commas(kCmsisCodeBytes).c_str());
+}
+
+// Front ends: the jobs, their instruction counts, flash and RAM.
+struct FrontEndJob {
+  std::string name;
+  tml::trainer::FrontEnd fe;
+  tml::test::JobMode mode;
+  fs::path path;
+};
+
+long code_bytes(const std::map<std::string, long>& objects, const std::vector<std::string>& names) {
+  long total = 0;
+  for (const auto& n : names) {
+    const auto it = objects.find(n + ".cc.obj");
+    if (it != objects.end()) total += it->second;
+  }
+  return total;
+}
+
+void bench_front_ends(const fs::path& images, bool keep) {
+  using namespace tml::trainer;
+  char tmpl[] = "/tmp/tml-bench-features-XXXXXX";
+  if (!::mkdtemp(tmpl)) throw tml::Error("cannot create a temporary folder");
+  const fs::path dir = tmpl;
+  struct Cleanup {
+    fs::path dir;
+    bool keep;
+    ~Cleanup() {
+      if (keep)
+        std::printf("front-end jobs kept in %s\n", dir.c_str());
+      else
+        fs::remove_all(dir);
+    }
+  } cleanup{dir, keep};
+  const std::string clip = "yes/439c84f4_nohash_1.wav";
+  std::ifstream wav_in(fs::path(TML_SOURCE_DIR) / "datasets" / "kws-mini" / clip, std::ios::binary);
+  std::stringstream wav;
+  wav << wav_in.rdbuf();
+  std::vector<int16_t> pcm = tml::dataset::decode_wav(wav.str(), clip).samples;
+  pcm.resize(16000, 0);
+  AudioFrontEndConfig mfe;  // Edge Impulse's MFE defaults: 20 ms / 10 ms frames, FFT 256 (here 32 bands)
+  mfe.kind = AudioFeatureKind::mfe;
+  mfe.decibels = true;
+  mfe.noise_floor_db = -52.0;
+  mfe.frame_length = 320;
+  mfe.frame_step = 160;
+  mfe.fft_size = 512;
+  mfe.mel_bands = 40;
+  std::vector<FrontEndJob> jobs = {
+      {"MFCC (MLPerf KWS: 480/320, FFT 512, 40 mel, 10 MFCC)", FrontEnd::audio(AudioFrontEndConfig{}),
+       tml::test::JobMode::features_i16, dir / "mfcc.job"},
+      {"MFE (320/160, FFT 512, 40 mel, dB, floor -52 dB)", FrontEnd::audio(mfe), tml::test::JobMode::features_i16,
+       dir / "mfe.job"},
+      {"spectral (3 axes x 208 rows at 104 Hz, defaults)", FrontEnd::spectral(SpectralConfig{}),
+       tml::test::JobMode::features_f32, dir / "spectral.job"}};
+  SpectralConfig filtered;
+  filtered.filter = FilterType::low_pass;
+  filtered.cutoff_hz = 10;
+  filtered.filter_order = 4;
+  filtered.stats |= kFlattenStats;
+  jobs.push_back({"spectral + 4th-order low-pass + flatten statistics", FrontEnd::spectral(filtered),
+                  tml::test::JobMode::features_f32, dir / "spectral_filtered.job"});
+  std::vector<float> motion(208 * 3);
+  for (size_t i = 0; i < motion.size(); ++i) motion[i] = float(std::sin(0.37 * double(i)) + (i % 3 == 2 ? 9.81 : 0));
+  for (const auto& j : jobs) {
+    if (j.mode == tml::test::JobMode::features_i16)
+      tml::test::write_job(j.path, j.mode, j.fe.section(), pcm, 1.0f / 32768, 4);
+    else
+      tml::test::write_job(j.path, j.mode, j.fe.section(), motion, 1.0f, 4);
+  }
+  tml::emulator::Options options;
+  options.image = images / "tml-features.elf";
+  options.count_instructions = true;
+  for (const auto& j : jobs) options.firmware_args.push_back("--job=" + j.path.string());
+  tml::emulator::Emulator emu(options);
+  auto link = tml::link::open_tcp("127.0.0.1", emu.port());
+  const int status = emu.wait(300000);
+  const std::string log = emu.log();
+  if (status != 0) throw tml::Error("tml-features.elf ended with status " + std::to_string(status) + ":\n" + log);
+  const auto results = tml::test::parse_jobs(log);
+  if (results.size() != jobs.size()) throw tml::Error("unexpected front-end benchmark output:\n" + log);
+
+  const auto code = core_bytes(images / "tml-size-features.elf.map", "");
+  // Both kinds link together (tml_features_init and tml_features_run dispatch on the kind).
+  const long all_code =
+      code_bytes(code, {"features", "model_features", "audio", "spectral", "fft", "fmath", "biquad"});
+  const long audio_code = all_code, spectral_code = all_code;
+  std::printf("\nFront ends on the emulated Cortex-M4 (QEMU -icount shift=0; instructions, not cycles; "
+              "arm-none-eabi-gcc -Os). Share of a 120 MHz M4 at one instruction per cycle.\n\n");
+  std::printf("| front end | per frame | per window | per second | share of 120 MHz | tables | code | RAM "
+              "(scratch + output) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const auto& r = results[i];
+    if (r.status != 0) throw tml::Error("front-end job failed: " + jobs[i].name);
+    const tml_features& f = jobs[i].fe.features();
+    const bool audio = f.kind != TML_FEATURES_SPECTRAL;
+    const double window = double(r.ticks) * 40.0 / double(r.reps);
+    const long ram = long(tml_features_buffer_size(&f)) + long(4 * (audio ? f.record.audio.out_channels
+                                                                         : tml_features_output_size(&f)));
+    const long tables = long(jobs[i].fe.section().size());
+    if (audio) {
+      const double frame = double(r.frame_ticks) * 40.0 / double(r.frame_reps);
+      const double per_second = frame * f.record.audio.sample_rate / f.record.audio.frame_step;
+      std::printf("| %s | %s | %s (%d frames) | %s | %.2f %% | %s | %s | %s |\n", jobs[i].name.c_str(),
+                  with_commas(std::lround(frame)).c_str(), with_commas(std::lround(window)).c_str(),
+                  f.record.audio.out_time, with_commas(std::lround(per_second)).c_str(), 100.0 * per_second / 120e6,
+                  with_commas(tables).c_str(), with_commas(audio_code).c_str(), with_commas(ram).c_str());
+    } else {
+      const double per_second = window * 2;  // a window every 0.5 s
+      std::printf("| %s | - | %s | %s (2 windows) | %.3f %% | %s | %s | %s |\n", jobs[i].name.c_str(),
+                  with_commas(std::lround(window)).c_str(), with_commas(std::lround(per_second)).c_str(),
+                  100.0 * per_second / 120e6, with_commas(tables).c_str(), with_commas(spectral_code).c_str(),
+                  with_commas(ram).c_str());
+    }
+  }
+  std::printf("\nPer second of audio: one frame per hop (continuous mode computes each frame once). Spectral: a "
+              "window every 0.5 s. Tables: the blob's front-end section (record, window, twiddles, mel weights, "
+              "DCT, filter, band edges). RAM: tml_features_buffer_size plus one frame's (audio) or the window's "
+              "(spectral) float output; audio's window of features ([49][10] floats, 1,960 B for MFCC) is the "
+              "application's ring buffer.\n\nFront-end code (size_features_main.cc; .text + .rodata by source):\n\n");
+  std::printf("| source | bytes |\n|---|---:|\n");
+  for (const char* n : {"features", "model_features", "audio", "spectral", "fft", "fmath", "biquad"}) {
+    const auto it = code.find(std::string(n) + ".cc.obj");
+    std::printf("| %s.cc | %s |\n", n, it == code.end() ? "-" : with_commas(it->second).c_str());
+  }
+  std::printf("| **total** (both kinds: the validation and the whole-window entry points dispatch on the kind) "
+              "| **%s** |\n",
+              with_commas(all_code).c_str());
 }
 
 }  // namespace
@@ -246,6 +384,7 @@ int main(int argc, char** argv) {
     print_model("conv1d reference model", kConv1dPeers, kCmsisConv1dTotal, 0.8, runs[0][0], runs[1][0]);
     print_model("dense reference model", kDensePeers, kCmsisDenseTotal, 1.0, runs[0][1], runs[1][1]);
     print_sizes(images);
+    bench_front_ends(images, keep);
     const bool same = runs[0][0].output == runs[1][0].output && runs[0][1].output == runs[1][1].output;
     return same ? 0 : 1;
   } catch (const std::exception& e) {

@@ -6,6 +6,12 @@
 
 #include "tml/kernels.h"
 
+// The front-end validation (features.cc) is linked only into applications that compute features: any
+// call of a tml_features_* or tml_audio_* function, or of tml_model_prepare_features, brings it in.
+// Here it is a weak reference, null when nothing else links it -- then a blob with a front end is
+// refused with TML_ERR_UNSUPPORTED -- so the runner of models without a front end stays as small as it was.
+extern "C" int tml_features_init(tml_features* fe, const void* section, size_t len) __attribute__((weak));
+
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the model blob is little-endian and read in place: a big-endian target needs byte swapping"
 #endif
@@ -214,19 +220,31 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   tml_model_header h;
   memcpy(&h, blob, sizeof h);
   if (h.magic != TML_MODEL_MAGIC) return TML_ERR_FORMAT;
-  if (h.version != TML_MODEL_VERSION) return TML_ERR_VERSION;
+  if (h.version < TML_MODEL_VERSION_MIN || h.version > TML_MODEL_VERSION) return TML_ERR_VERSION;
   if (h.total_size < TML_MODEL_HEADER_SIZE || h.total_size > len) return TML_ERR_FORMAT;
   if (full && tml_model_hash(blob, h.total_size) != h.hash) return TML_ERR_CRC;
   if (h.header_size != TML_MODEL_HEADER_SIZE || h.layer_size != TML_MODEL_LAYER_SIZE) return TML_ERR_FORMAT;
 
   if (h.layer_count < 1 || h.layer_count > TML_MODEL_MAX_LAYERS) return TML_ERR_FORMAT;
-  if (h.reserved0 || h.features_offset || h.heads_offset || h.anomaly_offset) return TML_ERR_FORMAT;
+  if (h.reserved0 || h.heads_offset || h.anomaly_offset || (h.version < 2 && h.features_offset))
+    return TML_ERR_FORMAT;
   if (!h.input_time || !h.input_channels || !positive_finite(h.input_scale) || !positive_finite(h.output_scale))
     return TML_ERR_FORMAT;
   const Validator v(blob, h);
   if (!v.data_start_ok()) return TML_ERR_FORMAT;
   int rc = v.check_header_extras();
   if (rc != TML_OK) return rc;
+  tml_features features;
+  memset(&features, 0, sizeof features);
+  if (h.features_offset) {
+    // The section lies in the data region; it writes exactly the network input.
+    if (!tml_features_init) return TML_ERR_UNSUPPORTED;
+    if (!v.array_ok(h.features_offset, TML_FEATURES_RECORD_SIZE) ||
+        tml_features_init(&features, blob + h.features_offset, h.total_size - h.features_offset) != TML_OK)
+      return TML_ERR_FORMAT;
+    const tml_audio_features_record& common = features.record.audio;
+    if (common.out_time != h.input_time || common.out_channels != h.input_channels) return TML_ERR_FORMAT;
+  }
 
   Link link = {h.input_time, h.input_channels, h.input_zero_point, h.input_scale, 0};
   tml_layer_record r = {};
@@ -253,6 +271,7 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   if (model) {
     model->blob = blob;
     model->header = h;
+    model->features = features;
     model->input_arena_offset = read_layer(blob, 0).input_arena_offset;
     model->output_arena_offset = r.output_arena_offset;
     if (r.kind != TML_LAYER_SOFTMAX) {

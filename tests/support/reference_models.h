@@ -80,4 +80,33 @@ inline QuantizedModel dense_model(uint32_t seed) {
   return m;
 }
 
+// A model behind a front end (front_end.h section bytes), random parameters: [T][C] features ->
+// conv 16 k3 stride 2 ReLU -> dense -> softmax over `classes`, normalisation per feature channel.
+// For the MFCC front end [49][10], a KWS-shaped toy; for spectral [1][F], the conv has kernel 1.
+inline QuantizedModel front_end_model(uint32_t seed, const std::vector<uint8_t>& features, int time, int channels,
+                                      int classes = 4) {
+  std::mt19937 rng(seed);
+  QuantizedModel m;
+  m.input_time = time;
+  m.input_channels = channels;
+  m.input_scale = 0.04f;
+  m.input_zero_point = 0;
+  m.features = features;
+  std::uniform_real_distribution<float> mean(-3.0f, 3.0f), inv_std(0.2f, 2.0f);
+  for (int c = 0; c < channels; ++c) {
+    m.mean.push_back(mean(rng));
+    m.inv_std.push_back(inv_std(rng));
+  }
+  const int kernel = time >= 3 ? 3 : 1;
+  QuantizedLayer conv = random_layer(rng, TML_LAYER_CONV1D, 16, size_t(kernel) * channels, 0.04, 0.03, -128, true);
+  conv.kernel_size = kernel;
+  conv.stride = time >= 3 ? 2 : 1;
+  m.layers.push_back(conv);
+  const int conv_time = (time - kernel) / conv.stride + 1;
+  m.layers.push_back(
+      random_layer(rng, TML_LAYER_FULLY_CONNECTED, classes, size_t(conv_time) * 16, 0.03, 0.1, 5, false));
+  m.layers.push_back(softmax_layer(0.1));
+  return m;
+}
+
 }  // namespace tml::test

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "tml/features.h"
 #include "tml/kernels.h"
 #include "tml/model.h"
 #include "tml/requant.h"
@@ -262,6 +263,19 @@ std::vector<uint8_t> write_model_blob(const QuantizedModel& model) {
     std::vector<float> norm(model.mean);
     norm.insert(norm.end(), model.inv_std.begin(), model.inv_std.end());
     h.norm_offset = w.append(norm);
+  }
+  if (!model.features.empty()) {
+    tml_features fe;
+    std::vector<uint32_t> aligned((model.features.size() + 3) / 4);
+    std::memcpy(aligned.data(), model.features.data(), model.features.size());
+    if (tml_features_init(&fe, aligned.data(), model.features.size()) != TML_OK)
+      fail("the front-end section is not valid (build it with audio_front_end_section or spectral_front_end_section)");
+    const tml_audio_features_record& common = fe.record.audio;
+    if (common.out_time != h.input_time || common.out_channels != h.input_channels)
+      fail("the front end computes [" + std::to_string(common.out_time) + "][" + std::to_string(common.out_channels) +
+           "] but the model input is [" + std::to_string(model.input_time) + "][" +
+           std::to_string(model.input_channels) + "]");
+    h.features_offset = w.append(model.features);
   }
   for (size_t i = 0; i < records.size(); ++i) {
     const QuantizedLayer& layer = model.layers[i];

@@ -70,6 +70,10 @@ struct QuantizedModel {
   // Normalisation of raw sensor values (tml_model_prepare_input): empty, or one per input channel each.
   std::vector<float> mean;
   std::vector<float> inv_std;
+  // The front end (front_end.h: audio_front_end_section, spectral_front_end_section), or empty: its
+  // output [out_time][out_channels] must be the input [input_time][input_channels]; mean and inv_std
+  // then normalise its output channels.
+  std::vector<uint8_t> features;
 };
 
 // Fills layer.multiplier and layer.shift from real scales: for each output channel o,
