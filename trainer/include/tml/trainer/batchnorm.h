@@ -3,6 +3,8 @@
 // Training uses the batch's mean and (biased) variance and updates the moving statistics:
 //   moving = (1 - momentum) * moving + momentum * batch   (the variance term unbiased, n / (n - 1)).
 // Inference uses the moving statistics; quantization folds the layer into the preceding Dense/Conv1D.
+// The per-channel loops are the channel kernels (channel_kernels.h): one pass for the batch's statistics
+// (sums around the batch's first row, in double), one for the output.
 // Parameters: gamma, beta (trainable), moving_mean, moving_var (not trainable), each [channels].
 #pragma once
 
@@ -33,16 +35,26 @@ class BatchNorm : public Layer {
   void forward(const float* x, float* y, int batch, Mode mode) override;
   void backward(const float* x, const float* y, const float* dy, float* dx, int batch) override;
 
+  // This layer and a ReLU after it in one pass: y = max(batch_norm(x), 0), the same values as forward()
+  // then ReLU::forward(); backward_relu takes that y and dL/dy and gives the gradients the two layers'
+  // backward() would give (Sequential fuses the pair; the ReLU's own output buffer is never written).
+  void forward_relu(const float* x, float* y, int batch, Mode mode);
+  void backward_relu(const float* y, const float* dy, float* dx, int batch);
+
  protected:
   Shape compute_output(Shape input) const override { return input; }
   void allocate() override;
 
  private:
+  void run(const float* x, float* y, int batch, Mode mode, bool relu);
+  void gradients(const float* dy, const float* mask, float* dx, int batch);
+
   float momentum_, epsilon_;
   std::vector<float> xhat_;     // normalised input of the last training batch
   std::vector<float> inv_std_;  // per channel, of the last training batch
   std::vector<float> scale_, shift_;     // per channel, inference
   std::vector<double> sum_a_, sum_b_;    // per channel, sums of a pass
+  std::vector<float> coef_;              // per channel, a coefficient of the input gradient
 };
 
 }  // namespace tml::trainer

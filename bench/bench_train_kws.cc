@@ -1,0 +1,172 @@
+// Training speed of the keyword-spotting model (the dscnn preset, MODELS.md) on [49][10] inputs, 12
+// classes, batch 64, Adam 1e-3, one thread by default -- the peer's shape and schedule (peer_kws.py,
+// 1,500-2,300 clips/s measured on these machines). The inputs are random (labels random too), as many as
+// kws-gsc-v2-12's training split (1,436 clips): until the audio front end lands this measures the trainer
+// alone, through the same train() that `tml train` runs (window gathering and normalisation included).
+//
+//   build/bench/bench_train_kws [--clips N] [--epochs N] [--threads N] [--seeds N] [--profile]
+//
+// Prints clips/s (epochs x clips / seconds of the training loop) per seed and the median; with
+// --profile, the time of each layer's forward and backward pass on one batch (mean of 50 batches).
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "tml/trainer/architecture.h"
+#include "tml/trainer/kernels.h"
+#include "tml/trainer/loss.h"
+#include "tml/trainer/random.h"
+#include "tml/trainer/sequential.h"
+#include "tml/trainer/train.h"
+
+using namespace tml;
+
+namespace {
+
+constexpr int kFrames = 49, kCoefficients = 10, kClasses = 12, kBatch = 64;
+
+trainer::RecordingSet random_clips(int clips, uint64_t seed) {
+  trainer::RecordingSet set;
+  for (int k = 0; k < kClasses; ++k) set.labels.push_back("word" + std::to_string(k));
+  for (int a = 0; a < kCoefficients; ++a) {
+    set.axes.push_back("mfcc" + std::to_string(a));
+    set.units.push_back("");
+  }
+  set.rate_hz = 50;  // one feature frame every 20 ms
+  trainer::Rng rng(seed);
+  for (int i = 0; i < clips; ++i) {
+    trainer::Recording r;
+    r.id = "clip" + std::to_string(i);
+    r.label = i % kClasses;
+    r.rows = kFrames;
+    r.values.resize(static_cast<size_t>(kFrames) * kCoefficients);
+    for (auto& v : r.values) v = rng.uniform(-2.0f, 2.0f);
+    set.recordings.push_back(std::move(r));
+  }
+  return set;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// CPU seconds of this thread: on a shared machine a pass's own cost, not the other jobs'.
+double cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+// Forward and backward CPU time of every layer on one batch, as Sequential runs them.
+void profile(int reps) {
+  trainer::Sequential net = trainer::make_preset("dscnn", kClasses);
+  net.build({kFrames, kCoefficients});
+  net.init(1);
+  net.reserve(kBatch);
+  trainer::Rng rng(2);
+  std::vector<float> x(static_cast<size_t>(kBatch) * kFrames * kCoefficients);
+  for (auto& v : x) v = rng.uniform(-2.0f, 2.0f);
+  const size_t n = net.size();
+  std::vector<std::vector<float>> acts(n), grads(n);
+  for (size_t i = 0; i < n; ++i) {
+    acts[i].resize(static_cast<size_t>(net.layer(i).output_shape().size()) * kBatch);
+    grads[i].resize(acts[i].size());
+    for (auto& v : grads[i]) v = rng.uniform(-1.0f, 1.0f) * 1e-3f;
+  }
+  std::vector<double> fwd(n, 0), bwd(n, 0);
+  for (int r = 0; r < reps + 5; ++r) {
+    const float* in = x.data();
+    for (size_t i = 0; i < n; ++i) {
+      const double t0 = cpu_seconds();
+      net.layer(i).forward(in, acts[i].data(), kBatch, trainer::Mode::Train);
+      if (r >= 5) fwd[i] += cpu_seconds() - t0;
+      in = acts[i].data();
+    }
+    for (size_t i = n; i-- > 0;) {
+      const float* xi = i == 0 ? x.data() : acts[i - 1].data();
+      std::vector<float> dxi(i == 0 ? 0 : acts[i - 1].size());
+      const double t0 = cpu_seconds();
+      net.layer(i).backward(xi, acts[i].data(), grads[i].data(), i == 0 ? nullptr : dxi.data(), kBatch);
+      if (r >= 5) bwd[i] += cpu_seconds() - t0;
+    }
+  }
+  double total = 0;
+  for (size_t i = 0; i < n; ++i) total += fwd[i] + bwd[i];
+  std::printf("\nper layer, one batch of %d (mean of %d, CPU time of this thread):\n  %-3s %-44s %10s %10s %7s\n", kBatch, reps, "#", "layer",
+              "fwd us", "bwd us", "share");
+  for (size_t i = 0; i < n; ++i)
+    std::printf("  %-3zu %-44s %10.1f %10.1f %6.1f%%\n", i + 1, trainer::describe(net.layer(i)).c_str(),
+                1e6 * fwd[i] / reps, 1e6 * bwd[i] / reps, 100.0 * (fwd[i] + bwd[i]) / total);
+  std::printf("  total %.3f ms per batch: %.0f clips/s in the layers alone\n", 1e3 * total / reps,
+              kBatch * reps / total);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int clips = 1436, epochs = 30, threads = 1, seeds = 3;
+  bool do_profile = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const auto value = [&]() {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "bench_train_kws: %s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return std::max(1, std::atoi(argv[++i]));
+    };
+    if (a == "--clips")
+      clips = value();
+    else if (a == "--epochs")
+      epochs = value();
+    else if (a == "--threads")
+      threads = value();
+    else if (a == "--seeds")
+      seeds = value();
+    else if (a == "--profile")
+      do_profile = true;
+    else {
+      std::fprintf(stderr, "usage: bench_train_kws [--clips N] [--epochs N] [--threads N] [--seeds N] [--profile]\n");
+      return 2;
+    }
+  }
+  try {
+    const trainer::RecordingSet set = random_clips(clips, 1);
+    std::printf("dscnn training: %d random [%d][%d] clips, %d classes, batch %d, Adam 1e-3, %d epochs, %d thread(s), "
+                "%s kernels\n",
+                clips, kFrames, kCoefficients, kClasses, kBatch, epochs, threads, trainer::kernels::kernels().isa);
+    std::vector<double> speeds;
+    for (int seed = 1; seed <= seeds; ++seed) {
+      trainer::Model m;
+      m.net = trainer::make_preset("dscnn", kClasses);
+      trainer::TrainOptions t;
+      t.window = {kFrames, kFrames};
+      t.epochs = epochs;
+      t.batch = kBatch;
+      t.learning_rate = 1e-3f;
+      t.seed = static_cast<uint64_t>(seed);
+      t.threads = threads;
+      const double c0 = cpu_seconds();
+      const auto r = trainer::train(m, set, t);
+      const double cpu = cpu_seconds() - c0;
+      speeds.push_back(r.windows_per_second);
+      std::printf("  seed %d: %.0f clips/s (%.2f s for %d epochs; this thread's CPU time over the whole train() "
+                  "call %.2f s: %.0f clips/s)\n",
+                  seed, r.windows_per_second, r.train_seconds, epochs, cpu, double(epochs) * clips / cpu);
+    }
+    const double ours = median(speeds);
+    std::printf("median %.0f clips/s: %.1fx to %.1fx the peer's 1,500-2,300 clips/s (goal: 5x)\n", ours, ours / 2300,
+                ours / 1500);
+    if (do_profile) profile(50);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_train_kws: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
