@@ -26,6 +26,7 @@ void BatchNorm::allocate() {
   add_param("moving_var", {C}, false);
   Rng unused(0);
   init(unused);
+  mean_.assign(static_cast<size_t>(C), 0.0f);
   inv_std_.assign(static_cast<size_t>(C), 1.0f);
   scale_.assign(static_cast<size_t>(C), 0.0f);
   shift_.assign(static_cast<size_t>(C), 0.0f);
@@ -42,17 +43,15 @@ void BatchNorm::init(Rng&) {
   for (auto& v : moving_var().value) v = 1.0f;
 }
 
-void BatchNorm::reserve(int max_batch) { xhat_.assign(static_cast<size_t>(input_.size()) * max_batch, 0.0f); }
-
 void BatchNorm::forward(const float* x, float* y, int batch, Mode mode) { run(x, y, batch, mode, false); }
 
 void BatchNorm::forward_relu(const float* x, float* y, int batch, Mode mode) { run(x, y, batch, mode, true); }
 
-void BatchNorm::backward(const float*, const float*, const float* dy, float* dx, int batch) {
-  gradients(dy, nullptr, dx, batch);
+void BatchNorm::backward(const float* x, const float*, const float* dy, float* dx, int batch) {
+  gradients(x, dy, dx, batch, false);
 }
 
-void BatchNorm::backward_relu(const float* y, const float* dy, float* dx, int batch) { gradients(dy, y, dx, batch); }
+void BatchNorm::backward_relu(const float* x, const float* dy, float* dx, int batch) { gradients(x, dy, dx, batch, true); }
 
 void BatchNorm::run(const float* x, float* y, int batch, Mode mode, bool relu) {
   const int C = input_.channels;
@@ -75,14 +74,13 @@ void BatchNorm::run(const float* x, float* y, int batch, Mode mode, bool relu) {
       }
     return;
   }
-  if (xhat_.size() < static_cast<size_t>(rows * C)) reserve(batch);
   // One pass of sums around the batch's first row (close to the mean, so that E[d^2] - E[d]^2 loses
   // nothing to cancellation), in double.
   const auto& k = kernels::channel_kernels();
   std::vector<double>& sum = sum_a_;
   std::vector<double>& sum_sq = sum_b_;
   k.centered_moments(x, x, rows, C, sum.data(), sum_sq.data());
-  float* mean = scale_.data();
+  float* mean = mean_.data();
   float* mm = moving_mean().value.data();
   float* mv = moving_var().value.data();
   const double n = static_cast<double>(rows);
@@ -96,10 +94,22 @@ void BatchNorm::run(const float* x, float* y, int batch, Mode mode, bool relu) {
     mm[c] = static_cast<float>((1.0 - momentum_) * mm[c] + momentum_ * m);
     mv[c] = static_cast<float>((1.0 - momentum_) * mv[c] + momentum_ * unbiased);
   }
-  k.normalize(x, mean, inv_std_.data(), g, be, rows, C, relu, xhat_.data(), y);
+  k.normalize(rows_of(rows, relu), x, y);
 }
 
-void BatchNorm::gradients(const float* dy, const float* mask, float* dx, int batch) {
+kernels::BatchNormRows BatchNorm::rows_of(int64_t rows, bool relu) const {
+  kernels::BatchNormRows p;
+  p.rows = rows;
+  p.C = input_.channels;
+  p.mean = mean_.data();
+  p.inv_std = inv_std_.data();
+  p.gamma = gamma().value.data();
+  p.beta = beta().value.data();
+  p.relu = relu;
+  return p;
+}
+
+void BatchNorm::gradients(const float* x, const float* dy, float* dx, int batch, bool relu) {
   const int C = input_.channels;
   const int64_t rows = int64_t{input_.time} * batch;
   float* dg = gamma().grad.data();
@@ -107,7 +117,8 @@ void BatchNorm::gradients(const float* dy, const float* mask, float* dx, int bat
   std::vector<double>& sum_dy = sum_a_;
   std::vector<double>& sum_dy_xhat = sum_b_;
   const auto& kern = kernels::channel_kernels();
-  kern.masked_sums(dy, xhat_.data(), mask, rows, C, sum_dy.data(), sum_dy_xhat.data());
+  const kernels::BatchNormRows p = rows_of(rows, relu);
+  kern.gradient_sums(p, dy, x, sum_dy.data(), sum_dy_xhat.data());
   for (int c = 0; c < C; ++c) {
     dg[c] = static_cast<float>(sum_dy_xhat[c]);
     db[c] = static_cast<float>(sum_dy[c]);
@@ -125,7 +136,7 @@ void BatchNorm::gradients(const float* dy, const float* mask, float* dx, int bat
     b[c] = static_cast<float>(s * sum_dy[c] / n);
     k[c] = static_cast<float>(s * sum_dy_xhat[c] / n);
   }
-  kern.normalize_backward(dy, mask, xhat_.data(), a, b, k, rows, C, dx);
+  kern.normalize_backward(p, dy, x, a, b, k, dx);
 }
 
 }  // namespace tml::trainer

@@ -133,7 +133,7 @@ void Sequential::backward(const float* d, int batch, size_t end) {
     const float* x = first == 0 ? x_ : acts_[first - 1].data();
     float* dx = first == 0 ? nullptr : (dy == grad_a_.data() ? grad_b_.data() : grad_a_.data());
     if (fused && fused_[i - 1] == kBatchNormRelu)
-      static_cast<BatchNorm&>(*layers_[i - 1]).backward_relu(acts_[i].data(), dy, dx, batch);
+      static_cast<BatchNorm&>(*layers_[i - 1]).backward_relu(x, dy, dx, batch);
     else if (fused)
       static_cast<MaxPool1D&>(*layers_[i]).backward_relu(acts_[i].data(), dy, dx, batch);
     else

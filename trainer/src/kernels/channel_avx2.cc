@@ -6,7 +6,7 @@
 namespace tml::trainer::kernels {
 
 const ChannelTable& channel_table_avx2() {
-  static const ChannelTable table{"avx2+fma", dw_forward, dw_backward, centered_moments, masked_sums, normalize,
+  static const ChannelTable table{"avx2+fma", dw_forward, dw_backward, centered_moments, normalize, gradient_sums,
                                   normalize_backward};
   return table;
 }

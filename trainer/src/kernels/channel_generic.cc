@@ -5,7 +5,7 @@
 namespace tml::trainer::kernels {
 
 const ChannelTable& channel_table_generic() {
-  static const ChannelTable table{"sse2", dw_forward, dw_backward, centered_moments, masked_sums, normalize,
+  static const ChannelTable table{"sse2", dw_forward, dw_backward, centered_moments, normalize, gradient_sums,
                                   normalize_backward};
   return table;
 }

@@ -109,34 +109,22 @@ void dw_backward(const DepthwiseShape& s, int batch, const float* x, const float
 constexpr std::int64_t kSumBlock = 64;  // rows per float partial sum
 constexpr int kGroup = 4;               // vectors of channels kept in registers
 
-// Lane-wise select: v where m > 0, else 0 (the ReLU's gradient mask).
-inline dvec masked(dvec v, dvec m) { return m > dvec{} ? v : dvec{}; }
-
-// The sums of channel_sums for the nv <= kGroup vectors of channels from c0, all rows.
-template <bool kProducts, bool kMask>
-void sums_group(const float* a, const float* b, const float* center, const float* mask, std::int64_t rows, int C,
-                int c0, int nv, double* s1, double* s2) {
+// centered_moments for the nv <= kGroup vectors of channels from c0, all rows.
+void moments_group(const float* a, const float* center, std::int64_t rows, int C, int c0, int nv, double* s1,
+                   double* s2) {
   dvec ctr[kGroup] = {};
-  if (!kProducts)
-    for (int j = 0; j < nv; ++j) ctr[j] = dload(center + c0 + j * DVW);
+  for (int j = 0; j < nv; ++j) ctr[j] = dload(center + c0 + j * DVW);
   for (std::int64_t r0 = 0; r0 < rows; r0 += kSumBlock) {
     const std::int64_t r1 = r0 + kSumBlock < rows ? r0 + kSumBlock : rows;
     dvec pa[kGroup] = {}, pb[kGroup] = {};
     for (std::int64_t r = r0; r < r1; ++r) {
-      const std::ptrdiff_t at = r * C + c0;
+      const float* ar = a + r * C + c0;
 #pragma GCC unroll 4
       for (int j = 0; j < kGroup; ++j) {
         if (j >= nv) break;
-        dvec v = dload(a + at + j * DVW);
-        if (kMask) v = masked(v, dload(mask + at + j * DVW));
-        if (kProducts) {
-          pa[j] += v;
-          pb[j] += v * dload(b + at + j * DVW);
-        } else {
-          const dvec d = v - ctr[j];
-          pa[j] += d;
-          pb[j] += d * d;
-        }
+        const dvec d = dload(ar + j * DVW) - ctr[j];
+        pa[j] += d;
+        pb[j] += d * d;
       }
     }
     for (int j = 0; j < nv; ++j)
@@ -147,107 +135,154 @@ void sums_group(const float* a, const float* b, const float* center, const float
   }
 }
 
-template <bool kProducts, bool kMask>
-void sums_all(const float* a, const float* b, const float* center, const float* mask, std::int64_t rows, int C,
-              double* s1, double* s2) {
-  for (int c = 0; c < C; ++c) s1[c] = s2[c] = 0.0;
+void centered_moments(const float* a, const float* center, std::int64_t rows, int C, double* sum, double* sum_sq) {
+  for (int c = 0; c < C; ++c) sum[c] = sum_sq[c] = 0.0;
   const int vec_end = C - C % DVW;
   for (int c0 = 0; c0 < vec_end; c0 += kGroup * DVW) {
     const int left = (vec_end - c0) / DVW;
-    sums_group<kProducts, kMask>(a, b, center, mask, rows, C, c0, left < kGroup ? left : kGroup, s1, s2);
+    moments_group(a, center, rows, C, c0, left < kGroup ? left : kGroup, sum, sum_sq);
   }
   for (int c = vec_end; c < C; ++c)
     for (std::int64_t r0 = 0; r0 < rows; r0 += kSumBlock) {
       const std::int64_t r1 = r0 + kSumBlock < rows ? r0 + kSumBlock : rows;
       float pa = 0, pb = 0;
       for (std::int64_t r = r0; r < r1; ++r) {
-        float v = a[r * C + c];
-        if (kMask) v = mask[r * C + c] > 0.0f ? v : 0.0f;
-        if (kProducts) {
-          pa += v;
-          pb += v * b[r * C + c];
-        } else {
-          const float d = v - center[c];
-          pa += d;
-          pb += d * d;
+        const float d = a[r * C + c] - center[c];
+        pa += d;
+        pb += d * d;
+      }
+      sum[c] += pa;
+      sum_sq[c] += pb;
+    }
+}
+
+// The normalised value of one vector (or float) of a batch norm, and its output before the ReLU: one
+// definition for the forward pass and the gradient's mask, so both see the same bits.
+template <typename V>
+inline V bn_hat(V x, V mean, V inv_std) {
+  return (x - mean) * inv_std;
+}
+template <typename V>
+inline V bn_out(V h, V gamma, V beta) {
+  return gamma * h + beta;
+}
+
+template <bool kRelu>
+void normalize_rows(const BatchNormRows& p, const float* x, float* y) {
+  const int C = p.C, vec_end = C - C % DVW;
+  for (std::int64_t r = 0; r < p.rows; ++r) {
+    const float* xr = x + r * C;
+    float* yr = y + r * C;
+    for (int c = 0; c < vec_end; c += DVW) {
+      dvec v = bn_out(bn_hat(dload(xr + c), dload(p.mean + c), dload(p.inv_std + c)), dload(p.gamma + c),
+                      dload(p.beta + c));
+      if (kRelu) v = v > dvec{} ? v : dvec{};
+      dstore(yr + c, v);
+    }
+    for (int c = vec_end; c < C; ++c) {
+      const float v = bn_out(bn_hat(xr[c], p.mean[c], p.inv_std[c]), p.gamma[c], p.beta[c]);
+      yr[c] = kRelu ? (v > 0.0f ? v : 0.0f) : v;
+    }
+  }
+}
+
+void normalize(const BatchNormRows& p, const float* x, float* y) {
+  if (p.relu)
+    normalize_rows<true>(p, x, y);
+  else
+    normalize_rows<false>(p, x, y);
+}
+
+// sum_dy[c] = sum_r dy'[r][c], sum_dy_xhat[c] = sum_r dy'[r][c] * xhat[r][c], with xhat recomputed from x
+// and dy' = dy masked by the ReLU (0 where its output was) when p.relu.
+template <bool kRelu>
+void gradient_sums_rows(const BatchNormRows& p, const float* dy, const float* x, double* s1, double* s2) {
+  const int C = p.C, vec_end = C - C % DVW;
+  for (int c = 0; c < C; ++c) s1[c] = s2[c] = 0.0;
+  for (int c0 = 0; c0 < vec_end; c0 += kGroup * DVW) {
+    const int left = (vec_end - c0) / DVW, nv = left < kGroup ? left : kGroup;
+    dvec m[kGroup] = {}, inv[kGroup] = {}, g[kGroup] = {}, b[kGroup] = {};
+    for (int j = 0; j < nv; ++j) {
+      m[j] = dload(p.mean + c0 + j * DVW);
+      inv[j] = dload(p.inv_std + c0 + j * DVW);
+      g[j] = dload(p.gamma + c0 + j * DVW);
+      b[j] = dload(p.beta + c0 + j * DVW);
+    }
+    for (std::int64_t r0 = 0; r0 < p.rows; r0 += kSumBlock) {
+      const std::int64_t r1 = r0 + kSumBlock < p.rows ? r0 + kSumBlock : p.rows;
+      dvec pa[kGroup] = {}, pb[kGroup] = {};
+      for (std::int64_t r = r0; r < r1; ++r) {
+        const std::ptrdiff_t at = r * C + c0;
+#pragma GCC unroll 4
+        for (int j = 0; j < kGroup; ++j) {
+          if (j >= nv) break;
+          const dvec h = bn_hat(dload(x + at + j * DVW), m[j], inv[j]);
+          dvec d = dload(dy + at + j * DVW);
+          if (kRelu) d = bn_out(h, g[j], b[j]) > dvec{} ? d : dvec{};
+          pa[j] += d;
+          pb[j] += d * h;
         }
+      }
+      for (int j = 0; j < nv; ++j)
+        for (int i = 0; i < DVW; ++i) {
+          s1[c0 + j * DVW + i] += pa[j][i];
+          s2[c0 + j * DVW + i] += pb[j][i];
+        }
+    }
+  }
+  for (int c = vec_end; c < C; ++c)
+    for (std::int64_t r0 = 0; r0 < p.rows; r0 += kSumBlock) {
+      const std::int64_t r1 = r0 + kSumBlock < p.rows ? r0 + kSumBlock : p.rows;
+      float pa = 0, pb = 0;
+      for (std::int64_t r = r0; r < r1; ++r) {
+        const float h = bn_hat(x[r * C + c], p.mean[c], p.inv_std[c]);
+        float d = dy[r * C + c];
+        if (kRelu) d = bn_out(h, p.gamma[c], p.beta[c]) > 0.0f ? d : 0.0f;
+        pa += d;
+        pb += d * h;
       }
       s1[c] += pa;
       s2[c] += pb;
     }
 }
 
-void centered_moments(const float* a, const float* center, std::int64_t rows, int C, double* sum, double* sum_sq) {
-  sums_all<false, false>(a, nullptr, center, nullptr, rows, C, sum, sum_sq);
-}
-
-void masked_sums(const float* a, const float* b, const float* mask, std::int64_t rows, int C, double* sum_a,
-                 double* sum_ab) {
-  if (mask)
-    sums_all<true, true>(a, b, nullptr, mask, rows, C, sum_a, sum_ab);
+void gradient_sums(const BatchNormRows& p, const float* dy, const float* x, double* sum_dy, double* sum_dy_xhat) {
+  if (p.relu)
+    gradient_sums_rows<true>(p, dy, x, sum_dy, sum_dy_xhat);
   else
-    sums_all<true, false>(a, b, nullptr, nullptr, rows, C, sum_a, sum_ab);
+    gradient_sums_rows<false>(p, dy, x, sum_dy, sum_dy_xhat);
 }
 
+// dx = a * dy' - b - xhat * k per channel (dy' and xhat as in gradient_sums).
 template <bool kRelu>
-void normalize_rows(const float* x, const float* mean, const float* inv_std, const float* gamma, const float* beta,
-                    std::int64_t rows, int C, float* xhat, float* y) {
-  const int vec_end = C - C % DVW;
-  for (std::int64_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * C;
-    float* hr = xhat + r * C;
-    float* yr = y + r * C;
-    for (int c = 0; c < vec_end; c += DVW) {
-      const dvec h = (dload(xr + c) - dload(mean + c)) * dload(inv_std + c);
-      dstore(hr + c, h);
-      dvec v = dload(gamma + c) * h + dload(beta + c);
-      if (kRelu) v = v > dvec{} ? v : dvec{};
-      dstore(yr + c, v);
-    }
-    for (int c = vec_end; c < C; ++c) {
-      const float h = (xr[c] - mean[c]) * inv_std[c];
-      hr[c] = h;
-      const float v = gamma[c] * h + beta[c];
-      yr[c] = kRelu ? (v > 0.0f ? v : 0.0f) : v;
-    }
-  }
-}
-
-void normalize(const float* x, const float* mean, const float* inv_std, const float* gamma, const float* beta,
-               std::int64_t rows, int C, bool relu, float* xhat, float* y) {
-  if (relu)
-    normalize_rows<true>(x, mean, inv_std, gamma, beta, rows, C, xhat, y);
-  else
-    normalize_rows<false>(x, mean, inv_std, gamma, beta, rows, C, xhat, y);
-}
-
-template <bool kMask>
-void normalize_backward_rows(const float* dy, const float* mask, const float* xhat, const float* a, const float* b,
-                             const float* k, std::int64_t rows, int C, float* dx) {
-  const int vec_end = C - C % DVW;
-  for (std::int64_t r = 0; r < rows; ++r) {
+void normalize_backward_rows(const BatchNormRows& p, const float* dy, const float* x, const float* a, const float* b,
+                             const float* k, float* dx) {
+  const int C = p.C, vec_end = C - C % DVW;
+  for (std::int64_t r = 0; r < p.rows; ++r) {
     const float* dr = dy + r * C;
-    const float* hr = xhat + r * C;
+    const float* xr = x + r * C;
     float* out = dx + r * C;
     for (int c = 0; c < vec_end; c += DVW) {
+      const dvec h = bn_hat(dload(xr + c), dload(p.mean + c), dload(p.inv_std + c));
       dvec d = dload(dr + c);
-      if (kMask) d = masked(d, dload(mask + r * C + c));
-      dstore(out + c, dload(a + c) * d - dload(b + c) - dload(hr + c) * dload(k + c));
+      if (kRelu) d = bn_out(h, dload(p.gamma + c), dload(p.beta + c)) > dvec{} ? d : dvec{};
+      dstore(out + c, dload(a + c) * d - dload(b + c) - h * dload(k + c));
     }
     for (int c = vec_end; c < C; ++c) {
+      const float h = bn_hat(xr[c], p.mean[c], p.inv_std[c]);
       float d = dr[c];
-      if (kMask) d = mask[r * C + c] > 0.0f ? d : 0.0f;
-      out[c] = a[c] * d - b[c] - hr[c] * k[c];
+      if (kRelu) d = bn_out(h, p.gamma[c], p.beta[c]) > 0.0f ? d : 0.0f;
+      out[c] = a[c] * d - b[c] - h * k[c];
     }
   }
 }
 
-void normalize_backward(const float* dy, const float* mask, const float* xhat, const float* a, const float* b,
-                        const float* k, std::int64_t rows, int C, float* dx) {
-  if (mask)
-    normalize_backward_rows<true>(dy, mask, xhat, a, b, k, rows, C, dx);
+void normalize_backward(const BatchNormRows& p, const float* dy, const float* x, const float* a, const float* b,
+                        const float* k, float* dx) {
+  if (p.relu)
+    normalize_backward_rows<true>(p, dy, x, a, b, k, dx);
   else
-    normalize_backward_rows<false>(dy, nullptr, xhat, a, b, k, rows, C, dx);
+    normalize_backward_rows<false>(p, dy, x, a, b, k, dx);
 }
 
 }  // namespace

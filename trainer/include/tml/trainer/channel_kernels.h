@@ -17,6 +17,17 @@ struct DepthwiseShape {
   int in_time = 0, channels = 0, kernel = 0, stride = 1, pad_left = 0, out_time = 0;
 };
 
+// A batch normalisation's per-channel parameters over `rows` rows of C channels.
+struct BatchNormRows {
+  int64_t rows = 0;
+  int C = 0;
+  const float* mean = nullptr;     // [C], of the batch
+  const float* inv_std = nullptr;  // [C], 1 / sqrt(var + epsilon)
+  const float* gamma = nullptr;    // [C]
+  const float* beta = nullptr;     // [C]
+  bool relu = false;               // with the ReLU after it
+};
+
 struct ChannelTable {
   const char* isa;  // "avx2+fma" or "sse2"
 
@@ -31,25 +42,23 @@ struct ChannelTable {
   void (*depthwise_backward)(const DepthwiseShape& s, int batch, const float* x, const float* w, const float* dy,
                              float* dw, float* db, float* dx);
 
-  // Per-channel sums over rows of a [rows][C] matrix, as float partial sums over blocks of rows, each added
-  // into a double, so that long sums keep double accuracy:
+  // Per-channel sums over the rows of a [rows][C] matrix, as float partial sums over blocks of rows, each
+  // added into a double, so that long sums keep double accuracy:
   // sum[c] = sum_r (a[r][c] - center[c]) and sum_sq[c] = sum_r (a[r][c] - center[c])^2.
   void (*centered_moments)(const float* a, const float* center, int64_t rows, int C, double* sum, double* sum_sq);
 
-  // sum_a[c] = sum_r a'[r][c] and sum_ab[c] = sum_r a'[r][c] * b[r][c], where a' = a, or with a mask,
-  // a'[r][c] = mask[r][c] > 0 ? a[r][c] : 0 (the gradient through a ReLU whose output is the mask).
-  void (*masked_sums)(const float* a, const float* b, const float* mask, int64_t rows, int C, double* sum_a,
-                      double* sum_ab);
+  // Batch normalisation of x [p.rows][p.C]: y = gamma * xhat + beta with xhat = (x - mean) * inv_std, or
+  // max(that, 0) with p.relu (the batch norm and the ReLU after it in one pass). xhat is not stored: the
+  // gradient recomputes it from x with the same operations.
+  void (*normalize)(const BatchNormRows& p, const float* x, float* y);
 
-  // Batch normalisation: xhat[r][c] = (x[r][c] - mean[c]) * inv_std[c], y[r][c] = gamma[c] * xhat[r][c] +
-  // beta[c], or max(that, 0) with relu.
-  void (*normalize)(const float* x, const float* mean, const float* inv_std, const float* gamma, const float* beta,
-                    int64_t rows, int C, bool relu, float* xhat, float* y);
+  // Given dy = dL/dy: sum_dy[c] = sum_r dy'[r][c] and sum_dy_xhat[c] = sum_r dy'[r][c] * xhat[r][c], where
+  // dy' = dy, or with p.relu dy masked to 0 where the output was (bit for bit as normalize computes it).
+  void (*gradient_sums)(const BatchNormRows& p, const float* dy, const float* x, double* sum_dy, double* sum_dy_xhat);
 
-  // dx[r][c] = a[c] * dy'[r][c] - b[c] - xhat[r][c] * k[c] (batch normalisation's input gradient), dy' as
-  // a' of masked_sums.
-  void (*normalize_backward)(const float* dy, const float* mask, const float* xhat, const float* a, const float* b,
-                             const float* k, int64_t rows, int C, float* dx);
+  // dx[r][c] = a[c] * dy'[r][c] - b[c] - xhat[r][c] * k[c] (batch normalisation's input gradient).
+  void (*normalize_backward)(const BatchNormRows& p, const float* dy, const float* x, const float* a, const float* b,
+                             const float* k, float* dx);
 };
 
 // The build chosen for this CPU (the same as kernels()).
