@@ -147,15 +147,10 @@ void print_dscnn(const ModelRun& ref, const ModelRun& opt, const std::vector<uin
   tml_model model;
   if (tml_model_init(&model, reinterpret_cast<const uint8_t*>(words.data()), blob.size()) != TML_OK)
     throw tml::Error("the DS-CNN blob is invalid");
-  std::printf("
-DS-CNN keyword-spotting model (MODELS.md: [49][10] MFCC, 4 depthwise-separable blocks of 64 "
-              "channels, 12 classes; batch norms folded)
-
-");
-  std::printf("| layer | MACs | reference | optimized | optimized instructions / MAC | reference / optimized |
-");
-  std::printf("|---|---:|---:|---:|---:|---:|
-");
+  std::printf("\nDS-CNN keyword-spotting model (MODELS.md: [49][10] MFCC, 4 depthwise-separable blocks of 64 "
+              "channels, 12 classes; batch norms folded)\n\n");
+  std::printf("| layer | MACs | reference | optimized | optimized instructions / MAC | reference / optimized |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|\n");
   long macs = 0;
   std::map<std::string, std::array<double, 3>> kinds;  // reference, optimized, MACs
   std::vector<std::string> order;
@@ -168,35 +163,27 @@ DS-CNN keyword-spotting model (MODELS.md: [49][10] MFCC, 4 depthwise-separable b
     k[0] += r;
     k[1] += o;
     k[2] += double(l.macs);
-    std::printf("| %s | %s | %s | %s | %s | %.2f |
-", l.name, l.macs ? with_commas(l.macs).c_str() : "-",
-                with_commas(std::lround(r)).c_str(), with_commas(std::lround(o)).c_str(),
-                l.macs ? std::to_string(o / double(l.macs)).substr(0, 4).c_str() : "-", r / o);
+    char per_mac[32] = "-";
+    if (l.macs) std::snprintf(per_mac, sizeof per_mac, "%.2f", o / double(l.macs));
+    std::printf("| %s | %s | %s | %s | %s | %.2f |\n", l.name, l.macs ? with_commas(l.macs).c_str() : "-",
+                with_commas(std::lround(r)).c_str(), with_commas(std::lround(o)).c_str(), per_mac, r / o);
   }
-  std::printf("| **total** (tml_model_run) | %s | **%s** | **%s** | %.2f | %.2f |
-", with_commas(macs).c_str(),
+  std::printf("| **total** (tml_model_run) | %s | **%s** | **%s** | %.2f | %.2f |\n", with_commas(macs).c_str(),
               with_commas(ref.total_insns).c_str(), with_commas(opt.total_insns).c_str(),
               double(opt.total_insns) / double(macs), double(ref.total_insns) / double(opt.total_insns));
-  std::printf("
-By kind of layer (instructions per inference, optimized set):
-
-");
-  std::printf("| kind | MACs | reference | optimized | share of the optimized total |
-|---|---:|---:|---:|---:|
-");
+  std::printf("\nBy kind of layer (instructions per inference; the layers' sum, without tml_model_run's few "
+              "hundred):\n\n");
+  std::printf("| kind | MACs | reference | optimized | share of the optimized sum |\n|---|---:|---:|---:|---:|\n");
   double sum = 0;
   for (const auto& name : order) sum += kinds[name][1];
   for (const auto& name : order) {
     const auto& k = kinds[name];
-    std::printf("| %s | %s | %s | %s | %.1f %% |
-", name.c_str(), with_commas(std::lround(k[2])).c_str(),
+    std::printf("| %s | %s | %s | %s | %.1f %% |\n", name.c_str(), with_commas(std::lround(k[2])).c_str(),
                 with_commas(std::lround(k[0])).c_str(), with_commas(std::lround(k[1])).c_str(), 100.0 * k[1] / sum);
   }
-  std::printf("
-Flash %s bytes (blob: weights, biases, requantization, header and records), arena %s bytes (all "
-              "activations, exact). At 120 MHz and one instruction per cycle the optimized set's inference would "
-              "take %.1f ms. Outputs of the two sets: %s.
-",
+  std::printf("\nFlash %s bytes (the blob: weights, biases, requantization, header and records), arena %s bytes "
+              "(every activation, exact). At 120 MHz and one instruction per cycle the optimized set's inference "
+              "would take %.1f ms. Outputs of the two sets: %s.\n",
               with_commas(long(model.header.total_size)).c_str(), with_commas(long(model.header.arena_size)).c_str(),
               double(opt.total_insns) / 120e3, ref.output == opt.output ? "identical" : "DIFFERENT");
 }

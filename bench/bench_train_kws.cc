@@ -4,15 +4,21 @@
 // kws-gsc-v2-12's training split (1,436 clips): until the audio front end lands this measures the trainer
 // alone, through the same train() that `tml train` runs (window gathering and normalisation included).
 //
-//   build/bench/bench_train_kws [--clips N] [--epochs N] [--threads N] [--seeds N] [--profile]
+//   build/bench/bench_train_kws [--clips N] [--epochs N] [--threads N] [--seeds N] [--profile] [--peer]
 //
 // Prints clips/s (epochs x clips / seconds of the training loop) per seed and the median; with
-// --profile, the time of each layer's forward and backward pass on one batch (mean of 50 batches).
+// --profile, the CPU time of each layer's forward and backward pass on one batch (mean of 50 batches);
+// with --peer, also runs the PyTorch peer (<shared>/bench/peer_kws.py, one thread, the same epochs and
+// seeds) on kws-gsc-v2-12's real clips in the same invocation and prints the ratio. The peer's speed does
+// not depend on what the clips hold, nor does ours: the shapes, batch and schedule are the same.
 #include <time.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -49,6 +55,40 @@ trainer::RecordingSet random_clips(int clips, uint64_t seed) {
     set.recordings.push_back(std::move(r));
   }
   return set;
+}
+
+// The peer's clips/s for one seed, or a negative value when it cannot run (the reason on stderr).
+double run_peer(int epochs, int seed) {
+  namespace fs = std::filesystem;
+  // The build machines' shared folder: $TML_SHARED_DIR, else ../shared beside the checkout, else /work/shared.
+  fs::path shared = fs::path(TML_SOURCE_DIR).parent_path() / "shared";
+  if (const char* env = std::getenv("TML_SHARED_DIR")) shared = env;
+  if (!fs::is_directory(shared)) shared = "/work/shared";
+  const fs::path script = shared / "bench" / "peer_kws.py", data = shared / "datasets" / "kws-gsc-v2-12";
+  if (!fs::exists(script) || !fs::exists(data)) {
+    std::fprintf(stderr, "peer: no %s or %s\n", script.c_str(), data.c_str());
+    return -1;
+  }
+  const std::string cmd = "/usr/bin/python3 '" + script.string() + "' --train '" + (data / "training").string() +
+                          "' --test '" + (data / "testing").string() + "' --threads 1 --epochs " +
+                          std::to_string(epochs) + " --seed " + std::to_string(seed) + " 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return -1;
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  if (pclose(p) != 0) {
+    std::fprintf(stderr, "peer: peer_kws.py failed (python3-torch, python3-torchaudio: scripts/install-deps.sh --bench)\n");
+    return -1;
+  }
+  try {
+    const auto start = out.rfind("\n{");
+    const auto j = nlohmann::json::parse(out.substr(start == std::string::npos ? 0 : start + 1));
+    return j.at("clips_per_s").get<double>();
+  } catch (const std::exception&) {
+    return -1;
+  }
 }
 
 double median(std::vector<double> v) {
@@ -128,7 +168,7 @@ void profile(int reps) {
 
 int main(int argc, char** argv) {
   int clips = 1436, epochs = 30, threads = 1, seeds = 3;
-  bool do_profile = false;
+  bool do_profile = false, do_peer = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const auto value = [&]() {
@@ -148,8 +188,11 @@ int main(int argc, char** argv) {
       seeds = value();
     else if (a == "--profile")
       do_profile = true;
+    else if (a == "--peer")
+      do_peer = true;
     else {
-      std::fprintf(stderr, "usage: bench_train_kws [--clips N] [--epochs N] [--threads N] [--seeds N] [--profile]\n");
+      std::fprintf(stderr,
+                   "usage: bench_train_kws [--clips N] [--epochs N] [--threads N] [--seeds N] [--profile] [--peer]\n");
       return 2;
     }
   }
@@ -178,8 +221,20 @@ int main(int argc, char** argv) {
                   seed, r.windows_per_second, r.train_seconds, epochs, cpu, double(epochs) * clips / cpu);
     }
     const double ours = median(speeds);
-    std::printf("median %.0f clips/s: %.1fx to %.1fx the peer's 1,500-2,300 clips/s (goal: 5x)\n", ours, ours / 2300,
-                ours / 1500);
+    std::printf("median %.0f clips/s: %.1fx to %.1fx the peer's 1,500-2,300 clips/s of MODELS.md (goal: 5x)\n", ours,
+                ours / 2300, ours / 1500);
+    if (do_peer) {
+      std::vector<double> peer;
+      for (int seed = 1; seed <= seeds; ++seed) {
+        const double r = run_peer(epochs, seed);
+        if (r < 0) break;
+        peer.push_back(r);
+        std::printf("  peer seed %d: %.0f clips/s\n", seed, r);
+      }
+      if (!peer.empty())
+        std::printf("peer (PyTorch, one thread, same invocation) median %.0f clips/s: tml / peer = %.2fx\n",
+                    median(peer), ours / median(peer));
+    }
     if (do_profile) profile(50);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_train_kws: %s\n", e.what());

@@ -40,7 +40,47 @@ inline Taps taps_of(const DepthwiseShape& s, int t) {
   return r;
 }
 
+// A step whose taps all lie inside the input, for K taps known at compile time (unrolled).
+template <int K>
+inline void dw_step_full(int C, int vec_end, const float* xs, const float* w, const float* bias, float* yr) {
+  for (int c = 0; c < vec_end; c += DVW) {
+    dvec acc = bias ? dload(bias + c) : dvec{};
+#pragma GCC unroll 8
+    for (int k = 0; k < K; ++k) acc += dload(w + k * C + c) * dload(xs + k * C + c);
+    dstore(yr + c, acc);
+  }
+}
+
 void dw_forward(const DepthwiseShape& s, int batch, const float* x, const float* w, const float* bias, float* y) {
+  if (s.kernel == 3 || s.kernel == 5) {  // the common sizes: full steps unrolled, the others as below
+    const int C = s.channels, vec_end = C - C % DVW;
+    for (int b = 0; b < batch; ++b) {
+      const float* xb = x + static_cast<std::ptrdiff_t>(b) * s.in_time * C;
+      float* yb = y + static_cast<std::ptrdiff_t>(b) * s.out_time * C;
+      for (int t = 0; t < s.out_time; ++t) {
+        const Taps tp = taps_of(s, t);
+        const float* xs = xb + static_cast<std::ptrdiff_t>(tp.start) * C;
+        float* yr = yb + static_cast<std::ptrdiff_t>(t) * C;
+        if (tp.first != 0 || tp.end != s.kernel) {
+          for (int c = 0; c < vec_end; c += DVW) {
+            dvec acc = bias ? dload(bias + c) : dvec{};
+            for (int k = tp.first; k < tp.end; ++k) acc += dload(w + k * C + c) * dload(xs + k * C + c);
+            dstore(yr + c, acc);
+          }
+        } else if (s.kernel == 3) {
+          dw_step_full<3>(C, vec_end, xs, w, bias, yr);
+        } else {
+          dw_step_full<5>(C, vec_end, xs, w, bias, yr);
+        }
+        for (int c = vec_end; c < C; ++c) {
+          float acc = bias ? bias[c] : 0.0f;
+          for (int k = tp.first; k < tp.end; ++k) acc += w[k * C + c] * xs[k * C + c];
+          yr[c] = acc;
+        }
+      }
+    }
+    return;
+  }
   const int C = s.channels;
   const int vec_end = C - C % DVW;
   for (int b = 0; b < batch; ++b) {
