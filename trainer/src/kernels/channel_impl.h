@@ -104,22 +104,53 @@ void dw_forward(const DepthwiseShape& s, int batch, const float* x, const float*
   }
 }
 
+// dx[b][i][c] = sum over the taps k and output steps t with t * stride + k - pad_left = i of
+// w[k][c] * dy[b][t][c]: each input step gathers its own terms and is written once (no zeroing pass, no
+// read-modify-write of overlapping windows).
+void dw_input_grad(const DepthwiseShape& s, int batch, const float* w, const float* dy, float* dx) {
+  const int C = s.channels, K = s.kernel;
+  const int vec_end = C - C % DVW;
+  for (int b = 0; b < batch; ++b) {
+    const float* dyb = dy + static_cast<std::ptrdiff_t>(b) * s.out_time * C;
+    for (int i = 0; i < s.in_time; ++i) {
+      float* out = dx + (static_cast<std::ptrdiff_t>(b) * s.in_time + i) * C;
+      const int top = i + s.pad_left;  // tap k reaches step i from output step (top - k) / stride
+      for (int c = 0; c < vec_end; c += DVW) {
+        dvec acc = {};
+        for (int k = 0; k < K && k <= top; ++k) {
+          const int num = top - k;
+          if (num % s.stride) continue;
+          const int t = num / s.stride;
+          if (t < s.out_time) acc += dload(w + k * C + c) * dload(dyb + static_cast<std::ptrdiff_t>(t) * C + c);
+        }
+        dstore(out + c, acc);
+      }
+      for (int c = vec_end; c < C; ++c) {
+        float acc = 0;
+        for (int k = 0; k < K && k <= top; ++k) {
+          const int num = top - k;
+          if (num % s.stride) continue;
+          const int t = num / s.stride;
+          if (t < s.out_time) acc += w[k * C + c] * dyb[static_cast<std::ptrdiff_t>(t) * C + c];
+        }
+        out[c] = acc;
+      }
+    }
+  }
+}
+
 void dw_backward(const DepthwiseShape& s, int batch, const float* x, const float* w, const float* dy, float* dw,
                  float* db, float* dx) {
   const int C = s.channels, K = s.kernel;
   const int vec_end = C - C % DVW;
   for (int i = 0; i < K * C; ++i) dw[i] = 0.0f;
   for (int c = 0; c < C; ++c) db[c] = 0.0f;
-  if (dx)
-    for (std::ptrdiff_t i = 0, n = static_cast<std::ptrdiff_t>(batch) * s.in_time * C; i < n; ++i) dx[i] = 0.0f;
   for (int b = 0; b < batch; ++b) {
-    const std::ptrdiff_t in_off = static_cast<std::ptrdiff_t>(b) * s.in_time * C;
-    const float* xb = x + in_off;
+    const float* xb = x + static_cast<std::ptrdiff_t>(b) * s.in_time * C;
     const float* dyb = dy + static_cast<std::ptrdiff_t>(b) * s.out_time * C;
     for (int t = 0; t < s.out_time; ++t) {
       const Taps tp = taps_of(s, t);
-      const std::ptrdiff_t step = static_cast<std::ptrdiff_t>(tp.start) * C;
-      const float* xs = xb + step;
+      const float* xs = xb + static_cast<std::ptrdiff_t>(tp.start) * C;
       const float* d = dyb + static_cast<std::ptrdiff_t>(t) * C;
       for (int c = 0; c < vec_end; c += DVW) {
         const dvec dv = dload(d + c);
@@ -130,19 +161,10 @@ void dw_backward(const DepthwiseShape& s, int batch, const float* x, const float
         db[c] += d[c];
         for (int k = tp.first; k < tp.end; ++k) dw[k * C + c] += d[c] * xs[k * C + c];
       }
-      if (!dx) continue;
-      float* dxs = dx + in_off + step;
-      for (int c = 0; c < vec_end; c += DVW) {
-        const dvec dv = dload(d + c);
-        for (int k = tp.first; k < tp.end; ++k)
-          dstore(dxs + k * C + c, dload(dxs + k * C + c) + dload(w + k * C + c) * dv);
-      }
-      for (int c = vec_end; c < C; ++c)
-        for (int k = tp.first; k < tp.end; ++k) dxs[k * C + c] += w[k * C + c] * d[c];
     }
   }
+  if (dx) dw_input_grad(s, batch, w, dy, dx);
 }
-
 
 // ---- batch normalisation -----------------------------------------------------------------------------
 
