@@ -268,9 +268,19 @@ void print_sizes(const fs::path& dir) {
                 n[1] ? with_commas(n[1]).c_str() : "-");
   }
   std::printf("| **total** | **%s** | **%s** |\n", with_commas(total[0]).c_str(), with_commas(total[1]).c_str());
-  std::printf("\nGoal <= 4,096 bytes: reference %s, optimized %s. CMSIS-NN's kernels for the same two models: %s "
-              "bytes; TFLM's interpreter alone about 10 KB.\n",
-              total[0] <= 4096 ? "met" : "NOT met", total[1] <= 4096 ? "met" : "NOT met",
+  // The goal was set for the runner with the two reference models' kernels; the depthwise kernel is the
+  // DS-CNN's addition, so it is shown apart.
+  long depthwise[2] = {0, 0};
+  for (int s = 0; s < 2; ++s) {
+    const auto it = sets[s].find("depthwise_conv1d_s8.cc.obj");
+    depthwise[s] = it == sets[s].end() ? 0 : it->second;
+  }
+  const long without[2] = {total[0] - depthwise[0], total[1] - depthwise[1]};
+  std::printf("\nWithout the depthwise kernel (what the two reference models can call): reference %s, optimized %s "
+              "bytes; goal <= 4,096: %s, %s. CMSIS-NN's kernels for the same two models: %s bytes; TFLM's "
+              "interpreter alone about 10 KB.\n",
+              with_commas(without[0]).c_str(), with_commas(without[1]).c_str(),
+              without[0] <= 4096 ? "met" : "NOT met", without[1] <= 4096 ? "met" : "NOT met",
               with_commas(kCmsisCodeBytes).c_str());
 }
 

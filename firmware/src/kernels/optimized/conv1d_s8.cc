@@ -181,11 +181,12 @@ extern "C" void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_cha
           acc[1] = a1;
           acc[2] = a2;
           acc[3] = a3;
-          for (int32_t k = 0; k < 4; ++k) acc[k] = requantize(acc[k], &q[k]);
-          a0 = acc[0];
-          a1 = acc[1];
-          a2 = acc[2];
-          a3 = acc[3];
+          int8_t v[4];  // indexed like out + o (repeated channels land on the same byte)
+          requantize4(acc, q, v);
+          a0 = v[q[0].offset];
+          a1 = v[q[1].offset];
+          a2 = v[q[2].offset];
+          a3 = v[q[3].offset];
         }
         if (a0 > best[0]) best[0] = a0;
         if (a1 > best[1]) best[1] = a1;

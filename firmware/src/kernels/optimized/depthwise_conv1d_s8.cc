@@ -115,8 +115,10 @@ extern "C" void tml_depthwise_conv1d_s8_opt(const tml_depthwise_conv1d_params* p
       requantize4(acc, q, out);
     }
   }
-  for (; c < channels; ++c) {  // the last channels, one at a time
-    const ChannelRequant q = channel_requant(quant, c, p.output_zero_point, p.activation);
+  for (; c < channels; ++c) {  // the last channels, one at a time (a block of four copies of the channel)
+    ChannelRequant q[4];
+    q[0] = channel_requant(quant, c, p.output_zero_point, p.activation);
+    q[1] = q[2] = q[3] = q[0];
     const int32_t b = bias ? bias[c] : 0;
     int32_t start = -p.pad_left;
     for (int32_t t = 0; t < out_time; ++t, start += p.stride) {
@@ -125,7 +127,8 @@ extern "C" void tml_depthwise_conv1d_s8_opt(const tml_depthwise_conv1d_params* p
       int32_t acc = b;
       for (int32_t k = k_first; k < k_end; ++k)
         acc += (input[(start + k) * channels + c] - zp) * filter[k * channels + c];
-      output[t * channels + c] = static_cast<int8_t>(requantize(acc, &q));
+      const int32_t same[4] = {acc, acc, acc, acc};
+      requantize4(same, q, output + t * channels + c);
     }
   }
 }

@@ -36,8 +36,6 @@ __attribute__((always_inline)) inline int32_t requant(int32_t acc, const Channel
 }  // namespace
 
 // Not inlined: one copy for every kernel and call site (code size).
-__attribute__((noinline)) int32_t requantize(int32_t acc, const ChannelRequant* q) { return requant(acc, *q); }
-
 __attribute__((noinline)) void requantize4(const int32_t* acc, const ChannelRequant* q, int8_t* out) {
   for (int32_t k = 0; k < 4; ++k) out[q[k].offset] = static_cast<int8_t>(requant(acc[k], q[k]));
 }

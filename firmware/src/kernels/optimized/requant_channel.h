@@ -29,10 +29,9 @@ struct ChannelRequant {
 ChannelRequant channel_requant(const tml_channel_quant* quant, int32_t c, int32_t zero_point,
                                const tml_act_range& activation);
 
-// tml_requantize_s8(acc, multiplier[c], shift[c], zero_point, act_min, act_max) for the channel q describes.
-int32_t requantize(int32_t acc, const ChannelRequant* q);
-
-// out[q[k].offset] = requantize(acc[k], &q[k]) for k = 0..3: a block of four channels in one call.
+// out[q[k].offset] = tml_requantize_s8(acc[k], multiplier, shift, zero_point, act_min, act_max) of the
+// channel q[k] describes, for k = 0..3: a block of four channels in one call (the only copy of the code;
+// a block of fewer channels repeats one, whose output is then written more than once with one value).
 void requantize4(const int32_t* acc, const ChannelRequant* q, int8_t* out);
 
 }  // namespace tml
