@@ -115,14 +115,19 @@ void Conv1D::backward(const float* x, const float*, const float* dy, float* dx, 
     const int rows = batch * T_out;
     // dW^T = x^T dy in blocks of rows, so that each block of dy stays in the L1 cache while every
     // row of dW^T is computed from it.
+    // The input gradient of the same block right after it, while that block of dy is still cached.
     constexpr int kRowBlock = 96;
-    for (int r = 0; r < rows; r += kRowBlock)
-      k.gemm_nn(C, F, std::min(kRowBlock, rows - r), x + static_cast<size_t>(r) * C, 1, C,
-                dy + static_cast<size_t>(r) * F, F, dwt_.data(), F, nullptr, r > 0);
+    for (int r = 0; r < rows; r += kRowBlock) {
+      const int n = std::min(kRowBlock, rows - r);
+      k.gemm_nn(C, F, n, x + static_cast<size_t>(r) * C, 1, C, dy + static_cast<size_t>(r) * F, F, dwt_.data(), F,
+                nullptr, r > 0);
+      if (dx)
+        k.gemm_nn(n, C, F, dy + static_cast<size_t>(r) * F, F, 1, weights().value.data(), C,
+                  dx + static_cast<size_t>(r) * C, C, nullptr, false);
+    }
     float* dw = weights().grad.data();
     for (int f = 0; f < F; ++f)
       for (int j = 0; j < C; ++j) dw[f * C + j] = dwt_[static_cast<size_t>(j) * F + f];
-    if (dx) k.gemm_nn(rows, C, F, dy, F, 1, weights().value.data(), C, dx, C, nullptr, false);
     return;
   }
 
