@@ -67,6 +67,7 @@ uint32_t kernel_scratch(const tml_layer_record& r) {
       bytes = tml_fully_connected_s8_buffer_size(in.time * in.channels, out.channels);
       break;
     case TML_LAYER_CONV1D: bytes = tml_conv1d_s8_buffer_size(&in, r.kernel_size, &out); break;
+    case TML_LAYER_DEPTHWISE_CONV1D: bytes = tml_depthwise_conv1d_s8_buffer_size(&in, r.kernel_size, &out); break;
     case TML_LAYER_MAX_POOL1D: bytes = tml_max_pool1d_s8_buffer_size(&in, &out); break;
     case TML_LAYER_AVG_POOL1D: bytes = tml_avg_pool1d_s8_buffer_size(&in, &out); break;
     case TML_LAYER_GLOBAL_AVG_POOL1D: bytes = tml_global_avg_pool1d_s8_buffer_size(&in); break;
@@ -157,7 +158,7 @@ class Validator {
 
     // The optional fields a kind may set (tml_layer_output_dims has rejected unknown kinds).
     enum : uint8_t { kGeometry = 1, kPool = 2, kParameters = 4, kMultiplier = 8, kSameQuant = 16 };
-    static constexpr uint8_t kRules[7] = {
+    static constexpr uint8_t kRules[8] = {
         0,
         kParameters | kMultiplier,                       // fully connected
         kGeometry | kPool | kParameters | kMultiplier,   // conv1d
@@ -165,6 +166,7 @@ class Validator {
         kGeometry | kSameQuant,                          // average pool
         kSameQuant,                                      // global average pool
         kMultiplier,                                     // softmax
+        kGeometry | kParameters | kMultiplier,           // depthwise conv1d
     };
     const uint8_t rules = kRules[r.kind];
     const uint32_t used = ((r.kernel_size | r.stride | r.pad_left | r.pad_right) ? kGeometry : 0) |
@@ -175,6 +177,9 @@ class Validator {
     if ((rules & kSameQuant) && (r.output_zero_point != r.input_zero_point || r.output_scale != in.scale))
       return TML_ERR_FORMAT;
     if (rules & kParameters) {
+      // The terms of one output's dot product: conv1d kernel x in_channels, dense the whole input,
+      // depthwise the kernel taps of one channel (its [kernel][channels] weights: out_channels each).
+      if (r.kind == TML_LAYER_DEPTHWISE_CONV1D) return check_parameters(r, r.kernel_size);
       const uint32_t dot_steps = r.kind == TML_LAYER_CONV1D ? r.kernel_size : r.in_time;
       return check_parameters(r, elements(dot_steps, r.in_channels));
     }
@@ -308,6 +313,12 @@ void run_layer(const uint8_t* blob, const tml_layer_record& r, uint8_t* arena) {
       tml_conv1d_s8(&p, &quant, &in_dims, in, weights, i32(r.bias_offset), &out_dims, out);
       break;
     }
+    case TML_LAYER_DEPTHWISE_CONV1D: {
+      const tml_depthwise_conv1d_params p = {r.input_zero_point, r.output_zero_point, r.kernel_size, r.stride,
+                                             r.pad_left, act};
+      tml_depthwise_conv1d_s8(&p, &quant, &in_dims, in, weights, i32(r.bias_offset), &out_dims, out);
+      break;
+    }
     case TML_LAYER_MAX_POOL1D:
     case TML_LAYER_AVG_POOL1D: {
       const tml_pool_params p = {r.kernel_size, r.stride, r.pad_left, act};
@@ -368,6 +379,7 @@ extern "C" int tml_layer_output_dims(const tml_layer_record* r, tml_dims* out) {
       channels = r->out_channels;
       break;
     case TML_LAYER_CONV1D:
+    case TML_LAYER_DEPTHWISE_CONV1D:
     case TML_LAYER_MAX_POOL1D:
     case TML_LAYER_AVG_POOL1D: {
       if (!kernel || !stride || r->pad_left >= kernel || r->pad_right >= kernel) return TML_ERR_FORMAT;

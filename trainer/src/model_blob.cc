@@ -43,7 +43,9 @@ class Writer {
   }
 };
 
-bool uses_parameters(int kind) { return kind == TML_LAYER_FULLY_CONNECTED || kind == TML_LAYER_CONV1D; }
+bool uses_parameters(int kind) {
+  return kind == TML_LAYER_FULLY_CONNECTED || kind == TML_LAYER_CONV1D || kind == TML_LAYER_DEPTHWISE_CONV1D;
+}
 bool keeps_quantization(int kind) {
   return kind == TML_LAYER_MAX_POOL1D || kind == TML_LAYER_AVG_POOL1D || kind == TML_LAYER_GLOBAL_AVG_POOL1D;
 }
@@ -74,14 +76,20 @@ tml_layer_record make_record(size_t index, const QuantizedLayer& layer, const tm
       check_range(at + "units", layer.units, 1, 65535);
       r.out_channels = static_cast<uint16_t>(layer.units);
       break;
+    case TML_LAYER_DEPTHWISE_CONV1D:
+      if (layer.units != in.channels)
+        fail(at + "units is " + std::to_string(layer.units) + ", but a depthwise conv1d keeps its input's " +
+             std::to_string(in.channels) + " channels");
+      r.out_channels = static_cast<uint16_t>(layer.units);
+      break;
     case TML_LAYER_MAX_POOL1D:
     case TML_LAYER_AVG_POOL1D:
     case TML_LAYER_GLOBAL_AVG_POOL1D:
     case TML_LAYER_SOFTMAX: break;
     default: fail(at + "unknown layer kind " + std::to_string(layer.kind));
   }
-  const bool windowed =
-      layer.kind == TML_LAYER_CONV1D || layer.kind == TML_LAYER_MAX_POOL1D || layer.kind == TML_LAYER_AVG_POOL1D;
+  const bool windowed = layer.kind == TML_LAYER_CONV1D || layer.kind == TML_LAYER_DEPTHWISE_CONV1D ||
+                        layer.kind == TML_LAYER_MAX_POOL1D || layer.kind == TML_LAYER_AVG_POOL1D;
   if (!windowed && (layer.kernel_size || layer.stride || layer.pad_left || layer.pad_right))
     fail(at + "this kind of layer has no kernel_size, stride or padding");
   if (layer.kind != TML_LAYER_CONV1D && (layer.pool_size || layer.pool_stride))
@@ -128,8 +136,9 @@ tml_layer_record make_record(size_t index, const QuantizedLayer& layer, const tm
 
   if (uses_parameters(layer.kind)) {
     const size_t units = static_cast<size_t>(layer.units);
-    const size_t dot = layer.kind == TML_LAYER_CONV1D ? size_t(layer.kernel_size) * size_t(in.channels)
-                                                      : size_t(in.time) * size_t(in.channels);
+    const size_t dot = layer.kind == TML_LAYER_CONV1D             ? size_t(layer.kernel_size) * size_t(in.channels)
+                       : layer.kind == TML_LAYER_DEPTHWISE_CONV1D ? size_t(layer.kernel_size)
+                                                                  : size_t(in.time) * size_t(in.channels);
     if (layer.weights.size() != units * dot)
       fail(at + "weights has " + std::to_string(layer.weights.size()) + " values, expected " +
            std::to_string(units * dot));
@@ -155,6 +164,7 @@ const char* layer_kind_name(int kind) {
     case TML_LAYER_AVG_POOL1D: return "avg_pool1d";
     case TML_LAYER_GLOBAL_AVG_POOL1D: return "global_avg_pool1d";
     case TML_LAYER_SOFTMAX: return "softmax";
+    case TML_LAYER_DEPTHWISE_CONV1D: return "depthwise_conv1d";
     default: return "unknown";
   }
 }

@@ -138,7 +138,8 @@ uint32_t tml_model_hash(const uint8_t* blob, size_t len);
  * @brief Output shape of a layer from its kind, input shape and geometry (the rule the runner checks
  *        and the blob writer uses): fully connected {1, out_channels}; conv1d T_conv = (in_time +
  *        pad_left + pad_right - kernel_size) / stride + 1 steps, then (T_conv - pool_size) /
- *        pool_stride + 1 with fused pooling, and out_channels; pooling likewise with in_channels;
+ *        pool_stride + 1 with fused pooling, and out_channels; depthwise conv1d and pooling likewise
+ *        (no fused pooling) with in_channels;
  *        global average pooling {1, in_channels}; softmax the input shape.
  * @return TML_OK, or TML_ERR_FORMAT for an unknown kind or impossible geometry (zero sizes, padding
  *         not below the kernel size, a window longer than the padded input).

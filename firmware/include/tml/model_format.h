@@ -45,21 +45,22 @@
 //     3  i8   output_zero_point
 //     4  u16  in_time, 6 u16 in_channels     input shape; = the previous layer's output shape
 //     8  u16  out_time, 10 u16 out_channels  output shape
-//    12  u16  kernel_size        conv1d kernel, pooling window
-//    14  u16  stride             conv1d, pooling
-//    16  u16  pad_left           conv1d, pooling: 0 .. kernel_size-1
-//    18  u16  pad_right          conv1d, pooling: 0 .. kernel_size-1
+//    12  u16  kernel_size        conv1d and depthwise conv1d kernel, pooling window
+//    14  u16  stride             conv1d, depthwise conv1d, pooling
+//    16  u16  pad_left           conv1d, depthwise conv1d, pooling: 0 .. kernel_size-1
+//    18  u16  pad_right          conv1d, depthwise conv1d, pooling: 0 .. kernel_size-1
 //    20  u16  pool_size          conv1d: fused max pooling window, 0 = none
 //    22  u16  pool_stride        conv1d: fused max pooling stride (>= 1 iff pool_size > 0)
 //    24  i8   act_min            output clamp (fused ReLU: act_min = output_zero_point)
 //    25  i8   act_max
 //    26  u16  reserved           0
 //    28  f32  output_scale       > 0
-//    32  u32  weights_offset     fully_connected, conv1d: int8 weights, layout as in kernels.h
-//    36  u32  bias_offset        fully_connected, conv1d: int32 [out_channels], or 0 for none
-//    40  u32  multiplier_offset  fully_connected, conv1d: int32 [out_channels]; softmax: int32 [1],
-//                                the exp_multiplier
-//    44  u32  shift_offset       fully_connected, conv1d: int32 [out_channels]
+//    32  u32  weights_offset     fully_connected, conv1d, depthwise conv1d: int8 weights, layout as in
+//                                kernels.h (depthwise: [kernel_size][channels])
+//    36  u32  bias_offset        fully_connected, (depthwise) conv1d: int32 [out_channels], or 0 for none
+//    40  u32  multiplier_offset  fully_connected, (depthwise) conv1d: int32 [out_channels]; softmax:
+//                                int32 [1], the exp_multiplier
+//    44  u32  shift_offset       fully_connected, (depthwise) conv1d: int32 [out_channels]
 //    48  u32  scratch_size       bytes of kernel scratch reserved in the arena for this layer
 //    52  u32  input_arena_offset   where the layer reads its input in the arena (4-aligned)
 //    56  u32  output_arena_offset  where it writes its output (4-aligned)
@@ -110,6 +111,7 @@ typedef enum tml_layer_kind {
   TML_LAYER_AVG_POOL1D = 4,         // tml_avg_pool1d_s8; output scale and zero point = input's
   TML_LAYER_GLOBAL_AVG_POOL1D = 5,  // tml_global_avg_pool1d_s8; output [1][C]; scale, zero point = input's
   TML_LAYER_SOFTMAX = 6,            // tml_softmax_s8; output scale 1/256, zero point -128
+  TML_LAYER_DEPTHWISE_CONV1D = 7,   // tml_depthwise_conv1d_s8; out_channels = in_channels, no pooling
 } tml_layer_kind;
 
 // What the front-end section computes (docs/features.md).

@@ -197,7 +197,8 @@ std::string format_quantize_report(const QuantizeRun& run) {
     const trainer::FusedLayer& fl = run.result.folded.layers[j];
     const tml_layer_record& r = run.size.layers[j].record;
     const trainer::LayerError& e = c.layers[j];
-    const bool calibrated = fl.kind == TML_LAYER_CONV1D || fl.kind == TML_LAYER_FULLY_CONNECTED;
+    const bool calibrated = fl.kind == TML_LAYER_CONV1D || fl.kind == TML_LAYER_FULLY_CONNECTED ||
+                            fl.kind == TML_LAYER_DEPTHWISE_CONV1D;
     const std::string range = calibrated                      ? fmt("[%.4g, %.4g]", cal.outputs[j].min, cal.outputs[j].max)
                               : fl.kind == TML_LAYER_SOFTMAX ? std::string("(fixed: 0 to 1)")
                                                              : std::string("(its input's)");
@@ -305,7 +306,7 @@ nlohmann::json quantize_json(const QuantizeRun& run) {
     const tml_layer_record& r = run.size.layers[j].record;
     nlohmann::json quant = {{"scale", short_float(r.output_scale)}, {"zero_point", r.output_zero_point},
                             {"relu", fl.relu}};
-    if (fl.kind == TML_LAYER_CONV1D || fl.kind == TML_LAYER_FULLY_CONNECTED) {
+    if (fl.kind == TML_LAYER_CONV1D || fl.kind == TML_LAYER_FULLY_CONNECTED || fl.kind == TML_LAYER_DEPTHWISE_CONV1D) {
       quant["range"] = range_json(cal.outputs[j]);
       quant["seen"] = range_json(cal.outputs_seen[j]);
     }

@@ -32,9 +32,11 @@ namespace tml::trainer {
 // One layer, in execution order.
 struct QuantizedLayer {
   tml_layer_kind kind = TML_LAYER_FULLY_CONNECTED;
-  int units = 0;  // fully connected: outputs; conv1d: filters (output channels); unused otherwise
+  int units = 0;  // fully connected: outputs; conv1d: filters (output channels); depthwise conv1d: its
+                  // input's channels (which it keeps); unused otherwise
 
-  // conv1d, max/average pooling: window, stride and padding steps (each pad below kernel_size).
+  // conv1d, depthwise conv1d, max/average pooling: window, stride and padding steps (each pad below
+  // kernel_size).
   int kernel_size = 0;
   int stride = 0;
   int pad_left = 0;
@@ -51,7 +53,8 @@ struct QuantizedLayer {
   int act_max = 127;
 
   // fully connected: weights [units][inputs] (inputs = time * channels of the input, index t*C + c);
-  // conv1d: weights [units][kernel_size][input channels]. Values -127..127.
+  // conv1d: weights [units][kernel_size][input channels]; depthwise conv1d: [kernel_size][units].
+  // Values -127..127.
   std::vector<int8_t> weights;
   std::vector<int32_t> bias;        // [units], or empty for none; scale input_scale * weight_scale[o]
   std::vector<int32_t> multiplier;  // [units]: real input_scale * weight_scale[o] / output_scale
@@ -89,7 +92,7 @@ QuantizedLayer softmax_layer(double input_scale, double beta = 1.0);
 // average pooling (TML_LAYER_GLOBAL_AVG_POOL1D, size and stride ignored).
 QuantizedLayer pooling_layer(tml_layer_kind kind, int size = 0, int stride = 0, int pad_left = 0, int pad_right = 0);
 
-// "fully_connected", "conv1d", "max_pool1d", "avg_pool1d", "global_avg_pool1d", "softmax".
+// "fully_connected", "conv1d", "max_pool1d", "avg_pool1d", "global_avg_pool1d", "softmax", "depthwise_conv1d".
 const char* layer_kind_name(int kind);
 
 // The blob: header, layer records, labels, normalisation and every array 4-byte aligned, the arena
