@@ -31,7 +31,7 @@
 #include "link/transport.h"
 #include "reference_models.h"
 #include "tml/model.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace fs = std::filesystem;
 

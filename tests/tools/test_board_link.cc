@@ -7,7 +7,7 @@
 #include "capture/capture.h"
 #include "fake_board.h"
 #include "link/board_link.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 using tml::test::FakeBoard;
 

@@ -13,7 +13,7 @@
 #include "capture/capture.h"
 #include "dataset/dataset.h"
 #include "test_support.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace {
 

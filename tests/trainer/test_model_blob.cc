@@ -2,11 +2,9 @@
 // int8 parameters: the blob validates, the arena is exact and as small as fusing allows, a run in
 // exactly that arena matches the kernels called one by one, and bad models give clear errors.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstring>
 #include <random>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -14,6 +12,7 @@
 #include "reference_models.h"
 #include "tml/kernels.h"
 #include "tml/model.h"
+#include "tml/trainer/error.h"
 #include "tml/trainer/model_blob.h"
 
 using namespace tml::trainer;
@@ -97,7 +96,7 @@ std::vector<int8_t> run_guarded(const tml_model& model, const std::vector<int8_t
 std::string error_of(const QuantizedModel& m) {
   try {
     write_model_blob(m);
-  } catch (const std::invalid_argument& e) {
+  } catch (const tml::Error& e) {
     return e.what();
   }
   return "";
@@ -258,10 +257,10 @@ TEST_CASE("blob writer: mistakes are reported with the layer and the field", "[m
     m.layers.clear();
     CHECK_THAT(error_of(m), Catch::Contains("no layers"));
   }
-  CHECK_THROWS_AS(softmax_layer(100.0), std::invalid_argument);
-  CHECK_THROWS_AS(pooling_layer(TML_LAYER_CONV1D, 2, 2), std::invalid_argument);
+  CHECK_THROWS_AS(softmax_layer(100.0), tml::Error);
+  CHECK_THROWS_AS(pooling_layer(TML_LAYER_CONV1D, 2, 2), tml::Error);
   QuantizedLayer l;
-  CHECK_THROWS_AS(set_requantization(l, 0.0, {0.1}, 0.1), std::invalid_argument);
+  CHECK_THROWS_AS(set_requantization(l, 0.0, {0.1}, 0.1), tml::Error);
 }
 
 TEST_CASE("blob writer: global average pooling and same padding build and run", "[model_blob]") {

@@ -2,11 +2,12 @@
 // compilation as C and C++ with the host compiler and arm-none-eabi-gcc.
 #include <catch2/catch.hpp>
 #include <fstream>
-#include <stdexcept>
+#include <string>
 
 #include "reference_models.h"
 #include "test_support.h"
 #include "tml/model.h"
+#include "tml/trainer/error.h"
 #include "tml/trainer/model_header.h"
 
 using namespace tml::trainer;
@@ -58,13 +59,13 @@ TEST_CASE("bad header requests are refused", "[header]") {
   const auto blob = write_model_blob(tml::test::dense_model(3));
   HeaderInfo info = gesture_info();
   info.prefix = "9lives";
-  CHECK_THROWS_AS(model_header(blob, info), std::invalid_argument);
+  CHECK_THROWS_AS(model_header(blob, info), tml::Error);
   info = gesture_info();
   info.axes = {"x"};
   CHECK_THROWS_WITH(model_header(blob, info), Catch::Contains("1 axes but the model has 3"));
   info = gesture_info();
   info.stride_rows = 500;
-  CHECK_THROWS_AS(model_header(blob, info), std::invalid_argument);
+  CHECK_THROWS_AS(model_header(blob, info), tml::Error);
   auto bad = blob;
   bad[100] ^= 1;
   CHECK_THROWS_WITH(model_header(bad, gesture_info()), Catch::Contains("invalid"));

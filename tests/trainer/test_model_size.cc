@@ -1,11 +1,11 @@
 // Flash and RAM of a model blob, per layer and in total, read from the blob: the parts add up to the
 // blob's size, the arena is the largest layer's live bytes, and the reference models give the figures of
 // bench/MODELS.md.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
-#include <algorithm>
-
 #include "reference_models.h"
+#include "tml/trainer/error.h"
 #include "tml/trainer/model_size.h"
 
 using namespace tml::trainer;
@@ -57,5 +57,5 @@ TEST_CASE("the dense reference model's flash and RAM add up", "[model_size]") {
 TEST_CASE("an invalid blob has no size", "[model_size]") {
   auto blob = write_model_blob(tml::test::dense_model(3));
   blob[70] ^= 1;
-  CHECK_THROWS_AS(model_size(blob), std::invalid_argument);
+  CHECK_THROWS_AS(model_size(blob), tml::Error);
 }

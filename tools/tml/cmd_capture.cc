@@ -15,7 +15,7 @@
 #include "dataset/dataset.h"
 #include "emulator/sim_data.h"
 #include "link/connection.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::cli {
 namespace {

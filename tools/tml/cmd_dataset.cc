@@ -9,7 +9,7 @@
 #include "dataset/csv_codec.h"
 #include "dataset/dataset.h"
 #include "dataset/transfer.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::cli {
 namespace {
@@ -36,14 +36,6 @@ std::string duration_text(double seconds) {
 
 std::string pad(const std::string& s, size_t width) { return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' '); }
 std::string rpad(const std::string& s, size_t width) { return s.size() >= width ? " " + s : std::string(width - s.size(), ' ') + s; }
-
-Format format_option(const cxxopts::ParseResult& r) {
-  try {
-    return parse_format(r["format"].as<std::string>());
-  } catch (const Error& e) {
-    throw UsageError(e.what());
-  }
-}
 
 // ---- info -----------------------------------------------------------------------------------------
 
@@ -188,7 +180,7 @@ int cmd_import(int argc, char** argv) {
   Parser::require(r, "input");
   Parser::require(r, "dataset");
   ImportOptions opt;
-  if (r.count("format")) opt.format = format_option(r);
+  if (r.count("format")) opt.format = parse_format(r["format"].as<std::string>());
   if (r.count("label")) {
     opt.label = r["label"].as<std::string>();
     validate_label(opt.label);
@@ -243,7 +235,7 @@ int cmd_export(int argc, char** argv) {
   Parser::require(r, "dataset");
   Parser::require(r, "format");
   Parser::require(r, "out");
-  const Format f = format_option(r);
+  const Format f = parse_format(r["format"].as<std::string>());
   const Dataset d = Dataset::open(r["dataset"].as<std::string>());
   const std::string out = r["out"].as<std::string>();
   export_dataset(d, f, out);

@@ -7,13 +7,12 @@
 #include <iostream>
 
 #include "cli/command.h"
-#include "train/quantize_report.h"
-#include "train/recordings.h"
-#include "train/report.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/int8_model.h"
 #include "tml/trainer/train.h"
-#include "util/error.h"
+#include "train/quantize_report.h"
+#include "train/recordings.h"
+#include "train/report.h"
 
 namespace tml::cli {
 
@@ -69,15 +68,11 @@ int cmd_eval(int argc, char** argv) {
                 (split == "test" ? "; use --split train or --split all" : ""));
   const auto windows = trainer::make_windows(set, recs, trainer::WindowSpec{window, stride});
   trainer::Metrics m;
-  try {
-    if (quantized) {
-      trainer::Int8Model int8(qmodel.blob);
-      m = trainer::evaluate(int8, set, windows);
-    } else {
-      m = trainer::evaluate(model, set, windows);
-    }
-  } catch (const trainer::Error& e) {
-    throw Error(e.what());
+  if (quantized) {
+    trainer::Int8Model int8(qmodel.blob);
+    m = trainer::evaluate(int8, set, windows);
+  } else {
+    m = trainer::evaluate(model, set, windows);
   }
 
   std::ostream& human = json_path == "-" ? std::cerr : std::cout;

@@ -6,11 +6,11 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "tml/trainer/error.h"
 #include "train/quantize_report.h"
 #include "train/recordings.h"
 #include "train/report.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::cli {
 

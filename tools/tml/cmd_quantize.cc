@@ -5,10 +5,10 @@
 
 #include "cli/command.h"
 #include "cli/quant_options.h"
+#include "tml/trainer/error.h"
 #include "train/quantize_report.h"
 #include "train/recordings.h"
 #include "train/report.h"
-#include "util/error.h"
 
 namespace tml::cli {
 

@@ -15,9 +15,9 @@
 #include "flash/flash.h"
 #include "link/board_link.h"
 #include "link/connection.h"
+#include "tml/trainer/error.h"
 #include "tml/trainer/int8_model.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::cli {
 namespace {

@@ -12,15 +12,14 @@
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "cli/quant_options.h"
-#include "train/quantize_report.h"
-#include "train/recordings.h"
-#include "train/report.h"
 #include "tml/model_format.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/train.h"
+#include "train/quantize_report.h"
+#include "train/recordings.h"
+#include "train/report.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::cli {
 namespace {
@@ -165,7 +164,7 @@ int cmd_train(int argc, char** argv) {
   try {
     model.net = arch_text.empty() ? trainer::make_preset(arch, static_cast<int>(set.labels.size()))
                                   : trainer::parse_architecture(arch_text, static_cast<int>(set.labels.size()));
-  } catch (const trainer::Error& e) {
+  } catch (const Error& e) {
     throw Error("architecture file " + arch + ": " + e.what());
   }
 
@@ -194,26 +193,17 @@ int cmd_train(int argc, char** argv) {
   };
 
   // Data, then shapes, are checked (and the table shown) before any training.
-  try {
-    trainer::check_training_input(set, opt);
-  } catch (const trainer::Error& e) {
-    throw Error(e.what());
-  }
+  trainer::check_training_input(set, opt);
   try {
     model.net.build(trainer::Shape{opt.window.length, set.axis_count()});
-  } catch (const trainer::Error& e) {
+  } catch (const Error& e) {
     throw Error((arch_text.empty() ? "preset " : "architecture file ") + arch + ": " + e.what());
   }
   std::cerr << model.net.summary();
   if (threads == "auto") opt.threads = trainer::recommended_threads(model.net.macs(), opt.batch);
   std::cerr << "  " << opt.threads << " thread" << (opt.threads > 1 ? "s" : "") << "\n";
 
-  trainer::TrainResult result;
-  try {
-    result = trainer::train(model, set, opt, callbacks);
-  } catch (const trainer::Error& e) {
-    throw Error(e.what());
-  }
+  const trainer::TrainResult result = trainer::train(model, set, opt, callbacks);
 
   model.training.dataset = dataset_arg.string();
   model.training.created = train::utc_now();

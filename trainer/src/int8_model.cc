@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <stdexcept>
 
 #include "tml/trainer/error.h"
 
@@ -12,7 +11,7 @@ namespace tml::trainer {
 Int8Model::Int8Model(const std::vector<uint8_t>& blob) : blob_((blob.size() + 3) / 4) {
   std::memcpy(blob_.data(), blob.data(), blob.size());
   const int s = tml_model_init(&model_, reinterpret_cast<const uint8_t*>(blob_.data()), blob.size());
-  if (s != TML_OK) throw std::invalid_argument(std::string("invalid int8 model: ") + tml_status_str(s));
+  if (s != TML_OK) throw Error(std::string("invalid int8 model: ") + tml_status_str(s));
   arena_.resize((tml_model_arena_size(&model_) + 3) / 4);
 }
 
@@ -34,7 +33,7 @@ std::vector<int8_t> Int8Model::run(const float* raw) {
   const size_t n = static_cast<size_t>(window_rows()) * axes();
   int s = tml_model_prepare_input(&model_, raw, n, tml_model_input(&model_, arena));
   if (s == TML_OK) s = tml_model_run(&model_, arena, arena_.size() * 4, nullptr, nullptr);
-  if (s != TML_OK) throw std::runtime_error(std::string("int8 model run failed: ") + tml_status_str(s));
+  if (s != TML_OK) throw Error(std::string("int8 model run failed: ") + tml_status_str(s));
   const int8_t* out = tml_model_output(&model_, arena);
   return std::vector<int8_t>(out, out + tml_model_output_size(&model_));
 }
@@ -52,7 +51,7 @@ std::vector<std::vector<int8_t>> Int8Model::run_layers(const float* raw) {
     const int8_t* o = reinterpret_cast<const int8_t*>(arena_.data()) + r.output_arena_offset;
     out.emplace_back(o, o + size_t{r.out_time} * r.out_channels);
   }
-  if (s != TML_OK) throw std::runtime_error(std::string("int8 model run failed: ") + tml_status_str(s));
+  if (s != TML_OK) throw Error(std::string("int8 model run failed: ") + tml_status_str(s));
   return out;
 }
 

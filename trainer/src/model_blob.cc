@@ -3,16 +3,17 @@
 
 #include <cmath>
 #include <cstring>
-#include <stdexcept>
+#include <string>
 
 #include "tml/kernels.h"
 #include "tml/model.h"
 #include "tml/requant.h"
+#include "tml/trainer/error.h"
 
 namespace tml::trainer {
 namespace {
 
-[[noreturn]] void fail(const std::string& what) { throw std::invalid_argument("model blob: " + what); }
+[[noreturn]] void fail(const std::string& what) { throw Error("model blob: " + what); }
 
 std::string where(size_t index, const QuantizedLayer& layer) {
   return "layer " + std::to_string(index) + " (" + layer_kind_name(layer.kind) + "): ";

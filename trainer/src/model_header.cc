@@ -3,9 +3,10 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
-#include <stdexcept>
+#include <string>
 
 #include "tml/model.h"
+#include "tml/trainer/error.h"
 
 namespace tml::trainer {
 namespace {
@@ -55,22 +56,22 @@ std::string comment_text(std::string s) {
 
 std::string model_header(const std::vector<uint8_t>& blob, const HeaderInfo& info) {
   if (info.prefix.empty() || std::isdigit(static_cast<unsigned char>(info.prefix[0])))
-    throw std::invalid_argument("the header prefix must be a C identifier");
+    throw Error("the header prefix must be a C identifier");
   for (char c : info.prefix)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
-      throw std::invalid_argument("the header prefix must be a C identifier: '" + info.prefix + "'");
+      throw Error("the header prefix must be a C identifier: '" + info.prefix + "'");
   // The runner wants the blob 4-aligned: copy into words.
   std::vector<uint32_t> words((blob.size() + 3) / 4);
   std::memcpy(words.data(), blob.data(), blob.size());
   tml_model m;
   const int status = tml_model_init(&m, reinterpret_cast<const uint8_t*>(words.data()), blob.size());
-  if (status != TML_OK) throw std::invalid_argument(std::string("the model blob is invalid: ") + tml_status_str(status));
+  if (status != TML_OK) throw Error(std::string("the model blob is invalid: ") + tml_status_str(status));
   const tml_model_header& h = m.header;
   if (info.axes.size() != h.input_channels)
-    throw std::invalid_argument("the header names " + std::to_string(info.axes.size()) + " axes but the model has " +
+    throw Error("the header names " + std::to_string(info.axes.size()) + " axes but the model has " +
                                 std::to_string(h.input_channels) + " input channels");
   if (info.stride_rows == 0 || info.stride_rows > h.input_time)
-    throw std::invalid_argument("the stride must be 1 to " + std::to_string(h.input_time) + " rows");
+    throw Error("the stride must be 1 to " + std::to_string(h.input_time) + " rows");
   const std::string p = info.prefix, P = upper(info.prefix);
   const double rate_hz = info.rate_millihz / 1000.0;
 

@@ -1,8 +1,9 @@
 #include "tml/trainer/model_size.h"
 
 #include <cstring>
-#include <stdexcept>
 #include <string>
+
+#include "tml/trainer/error.h"
 
 namespace tml::trainer {
 namespace {
@@ -24,7 +25,7 @@ ModelSize model_size(const std::vector<uint8_t>& blob) {
   std::memcpy(words.data(), blob.data(), blob.size());
   tml_model m;
   const int s = tml_model_init(&m, reinterpret_cast<const uint8_t*>(words.data()), blob.size());
-  if (s != TML_OK) throw std::invalid_argument(std::string("the model blob is invalid: ") + tml_status_str(s));
+  if (s != TML_OK) throw Error(std::string("the model blob is invalid: ") + tml_status_str(s));
   const tml_model_header& h = m.header;
   ModelSize out;
   out.header_bytes = TML_MODEL_HEADER_SIZE;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <stdexcept>
 
 #include "tml/kernels.h"
 #include "tml/trainer/conv1d.h"
@@ -100,7 +99,7 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
         ql.act_min = fl.relu ? out.zero_point : -128;
         try {
           set_requantization(ql, current.scale, weight_scales, out.scale);
-        } catch (const std::invalid_argument& e) {
+        } catch (const Error& e) {
           throw Error(where(fl, j) + ": " + e.what());
         }
         current = out;
@@ -124,7 +123,7 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
       case TML_LAYER_SOFTMAX:
         try {
           ql = softmax_layer(current.scale);
-        } catch (const std::invalid_argument& e) {
+        } catch (const Error& e) {
           throw Error(where(fl, j) + ": " + e.what());
         }
         current = QuantParams{TML_SOFTMAX_OUTPUT_SCALE, TML_SOFTMAX_OUTPUT_ZERO_POINT};
@@ -136,7 +135,7 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
   }
   try {
     r.blob = write_model_blob(q);
-  } catch (const std::invalid_argument& e) {
+  } catch (const Error& e) {
     throw Error(std::string("the quantized model is not valid: ") + e.what());
   }
   return r;

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::cli {
 

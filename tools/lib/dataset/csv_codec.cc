@@ -6,7 +6,7 @@
 #include <set>
 #include <system_error>
 
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::dataset {
 

@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "dataset/csv_codec.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::dataset {
 namespace fs = std::filesystem;

@@ -9,8 +9,8 @@
 #include "dataset/csv_format.h"
 #include "dataset/ei_json.h"
 #include "dataset/wav_format.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::dataset {
 namespace fs = std::filesystem;
@@ -54,7 +54,7 @@ Format parse_format(const std::string& name) {
   if (name == "ei") return Format::ei;
   if (name == "csv") return Format::csv;
   if (name == "wav") return Format::wav;
-  throw Error("unknown format '" + name + "': use ei (Edge Impulse JSON), csv or wav");
+  throw UsageError("unknown format '" + name + "': use ei (Edge Impulse JSON), csv or wav");
 }
 
 const char* format_name(Format f) {

@@ -28,7 +28,7 @@ namespace tml::dataset {
 
 enum class Format { ei, csv, wav };
 
-// "ei", "csv", "wav"; throws tml::Error for anything else.
+// "ei", "csv", "wav"; throws tml::UsageError for anything else.
 Format parse_format(const std::string& name);
 const char* format_name(Format f);  // "ei", ...
 const char* format_title(Format f);  // "Edge Impulse JSON", ...

@@ -5,8 +5,8 @@
 
 #include "dataset/csv_codec.h"
 #include "dataset/wav_codec.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::dataset {
 namespace fs = std::filesystem;

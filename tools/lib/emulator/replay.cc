@@ -5,8 +5,8 @@
 #include <string>
 
 #include "tml/replay_format.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::emulator {
 

@@ -8,7 +8,7 @@
 #include "dataset/transfer.h"
 #include "emulator/replay.h"
 #include "tml/protocol/messages.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::emulator {
 namespace {

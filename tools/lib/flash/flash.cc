@@ -2,8 +2,8 @@
 
 #include <regex>
 
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::flash {
 

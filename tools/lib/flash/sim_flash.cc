@@ -4,8 +4,8 @@
 #include "emulator/emulator.h"
 #include "flash/flash.h"
 #include "link/connection.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/process.h"
 #include "util/state_dir.h"
 

@@ -7,8 +7,8 @@
 #include "flash/flash.h"
 #include "link/connection.h"
 #include "link/serial_ports.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/process.h"
 #include "util/state_dir.h"
 

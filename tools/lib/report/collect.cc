@@ -5,16 +5,15 @@
 
 #include "dataset/dataset.h"
 #include "report/svg.h"
-#include "train/quantize_report.h"
-#include "train/recordings.h"
-#include "train/report.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/int8_model.h"
 #include "tml/trainer/model_size.h"
 #include "tml/trainer/qmodel.h"
 #include "tml/trainer/train.h"
+#include "train/quantize_report.h"
+#include "train/recordings.h"
+#include "train/report.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::report {
 namespace {
@@ -92,11 +91,7 @@ void add_quantized(ReportData& d, const trainer::QModel& q, const TestWindows& t
                                        " bytes, calibrated on " + std::to_string(q.calibration_windows) + " windows"});
   if (t.windows.empty()) return;
   trainer::Int8Model int8(q.blob);
-  try {
-    d.evaluations.push_back(evaluation_of("int8 (firmware kernels)", trainer::evaluate(int8, t.set, t.windows)));
-  } catch (const trainer::Error& e) {
-    throw Error(e.what());
-  }
+  d.evaluations.push_back(evaluation_of("int8 (firmware kernels)", trainer::evaluate(int8, t.set, t.windows)));
 }
 
 void add_float_model(ReportData& d, trainer::Model& m, const TestWindows& t) {
@@ -119,11 +114,7 @@ void add_float_model(ReportData& d, trainer::Model& m, const TestWindows& t) {
     d.facts.push_back({"training", m.training.optimizer + ", batch " + std::to_string(m.training.batch) + ", " +
                                        std::to_string(m.training.epochs_run) + " epochs, seed " + std::to_string(m.training.seed)});
   if (t.windows.empty()) return;
-  try {
-    d.evaluations.push_back(evaluation_of("float32", trainer::evaluate(m, t.set, t.windows)));
-  } catch (const trainer::Error& e) {
-    throw Error(e.what());
-  }
+  d.evaluations.push_back(evaluation_of("float32", trainer::evaluate(m, t.set, t.windows)));
 }
 
 void add_board(ReportData& d, const std::filesystem::path& path) {

@@ -7,11 +7,10 @@
 #include <cstdarg>
 #include <cstdio>
 
-#include "train/report.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/model_blob.h"
 #include "tml/trainer/train.h"
-#include "util/error.h"
+#include "train/report.h"
 
 namespace tml::train {
 namespace {
@@ -83,15 +82,9 @@ QuantizeRun run_quantize(trainer::Model& model, const trainer::RecordingSet& set
     eval_windows = train_windows;
     run.eval_split = "train";
   }
-  try {
-    run.result = trainer::quantize(model, set, train_windows, options);
-    run.comparison = trainer::compare(model, run.result, set, eval_windows);
-    run.size = trainer::model_size(run.result.blob);
-  } catch (const trainer::Error& e) {
-    throw Error(e.what());
-  } catch (const std::invalid_argument& e) {
-    throw Error(e.what());
-  }
+  run.result = trainer::quantize(model, set, train_windows, options);
+  run.comparison = trainer::compare(model, run.result, set, eval_windows);
+  run.size = trainer::model_size(run.result.blob);
 
   trainer::QModel& q = run.qmodel;
   q.blob = run.result.blob;
@@ -152,11 +145,7 @@ std::string export_header(const trainer::QModel& model, const std::string& sourc
     spdlog::warn("the model's sensor '{}' is not one the firmware knows (accelerometer, microphone, light): the "
                  "header says sensor 0 and a board will not start predictions on a sensor stream",
                  model.sensor);
-  try {
-    return trainer::model_header(model.blob, info);
-  } catch (const std::invalid_argument& e) {
-    throw Error(std::string("cannot export: ") + e.what());
-  }
+  return trainer::model_header(model.blob, info);
 }
 
 std::string describe_export(const trainer::QModel& model) {

@@ -5,7 +5,6 @@
 #include "dataset/transfer.h"
 #include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::train {
 
@@ -43,7 +42,7 @@ void add(trainer::RecordingSet& set, const std::string& id, const std::string& l
 void finish(const trainer::RecordingSet& set, const std::string& where) {
   try {
     set.validate();
-  } catch (const trainer::Error& e) {
+  } catch (const Error& e) {
     throw Error(where + ": " + e.what());
   }
 }
@@ -83,7 +82,7 @@ void save_model(const trainer::Model& model, const std::filesystem::path& path) 
   std::string text;
   try {
     text = trainer::model_to_json(model);
-  } catch (const trainer::Error& e) {
+  } catch (const Error& e) {
     throw Error("cannot save " + path.string() + ": " + e.what());
   }
   write_file_atomic(path, text);
@@ -91,19 +90,14 @@ void save_model(const trainer::Model& model, const std::filesystem::path& path) 
 
 trainer::Model load_model(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) throw Error("model file " + path.string() + " does not exist");
-  const std::string text = read_file(path);
-  try {
-    return trainer::model_from_json(text, path.string());
-  } catch (const trainer::Error& e) {
-    throw Error(e.what());
-  }
+  return trainer::model_from_json(read_file(path), path.string());
 }
 
 void save_qmodel(const trainer::QModel& model, const std::filesystem::path& path) {
   std::string text;
   try {
     text = trainer::qmodel_to_json(model);
-  } catch (const trainer::Error& e) {
+  } catch (const Error& e) {
     throw Error("cannot save " + path.string() + ": " + e.what());
   }
   write_file_atomic(path, text);
@@ -111,12 +105,7 @@ void save_qmodel(const trainer::QModel& model, const std::filesystem::path& path
 
 trainer::QModel load_qmodel(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) throw Error("model file " + path.string() + " does not exist");
-  const std::string text = read_file(path);
-  try {
-    return trainer::qmodel_from_json(text, path.string());
-  } catch (const trainer::Error& e) {
-    throw Error(e.what());
-  }
+  return trainer::qmodel_from_json(read_file(path), path.string());
 }
 
 std::string model_file_format(const std::filesystem::path& path) {

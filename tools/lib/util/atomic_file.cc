@@ -9,7 +9,7 @@
 #include <random>
 #include <sstream>
 
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml {
 namespace {

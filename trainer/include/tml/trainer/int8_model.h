@@ -15,7 +15,7 @@ namespace tml::trainer {
 
 class Int8Model {
  public:
-  // Validates the blob (tml_model_init); throws std::invalid_argument with the status if it is invalid.
+  // Validates the blob (tml_model_init); throws Error with the status if it is invalid.
   explicit Int8Model(const std::vector<uint8_t>& blob);
   Int8Model(const Int8Model& other);
   Int8Model& operator=(const Int8Model&) = delete;

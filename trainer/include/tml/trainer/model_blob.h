@@ -18,7 +18,7 @@
 //   m.layers.push_back(conv);
 //   ...
 //   m.layers.push_back(softmax_layer(logits_scale));
-//   std::vector<uint8_t> blob = write_model_blob(m);    // throws std::invalid_argument on a bad model
+//   std::vector<uint8_t> blob = write_model_blob(m);    // throws Error on a bad model
 #pragma once
 
 #include <cstdint>
@@ -73,7 +73,7 @@ struct QuantizedModel {
 };
 
 // Fills layer.multiplier and layer.shift from real scales: for each output channel o,
-// tml_quantize_multiplier(input_scale * weight_scales[o] / output_scale). Throws std::invalid_argument
+// tml_quantize_multiplier(input_scale * weight_scales[o] / output_scale). Throws Error
 // for a non-positive scale.
 void set_requantization(QuantizedLayer& layer, double input_scale, const std::vector<double>& weight_scales,
                         double output_scale);
@@ -90,7 +90,7 @@ const char* layer_kind_name(int kind);
 
 // The blob: header, layer records, labels, normalisation and every array 4-byte aligned, the arena
 // planned, the hash set; validated by tml_model_init before it is returned. Throws
-// std::invalid_argument with a message naming the layer and the field when the model is not valid.
+// Error with a message naming the layer and the field when the model is not valid.
 std::vector<uint8_t> write_model_blob(const QuantizedModel& model);
 
 }  // namespace tml::trainer

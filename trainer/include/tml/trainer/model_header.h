@@ -36,7 +36,7 @@ struct HeaderInfo {
 };
 
 // The header text for `blob` (validated first with tml_model_init; labels, window, arena size, input
-// quantization and normalisation are read from it). Throws std::invalid_argument if the blob is invalid
+// quantization and normalisation are read from it). Throws Error if the blob is invalid
 // or the info does not fit it (axis count, stride, prefix).
 std::string model_header(const std::vector<uint8_t>& blob, const HeaderInfo& info);
 

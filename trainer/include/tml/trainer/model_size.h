@@ -43,7 +43,7 @@ struct ModelSize {
   uint32_t descriptor_bytes() const;  // header, layer records, labels, normalisation, padding
 };
 
-// Validates the blob (tml_model_init) and measures it. Throws std::invalid_argument if it is invalid.
+// Validates the blob (tml_model_init) and measures it. Throws Error if it is invalid.
 ModelSize model_size(const std::vector<uint8_t>& blob);
 
 }  // namespace tml::trainer

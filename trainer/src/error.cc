@@ -1,4 +1,4 @@
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 #include "tml/status.h"
 
