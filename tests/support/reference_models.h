@@ -1,5 +1,5 @@
 // The two reference models of bench/MODELS.md as quantized models with random int8 parameters, for tests
-// that need a real model blob (trainer/model_blob.h writes it). Deterministic for a given seed.
+// that need a real model blob (trainer/blob_writer.h writes it). Deterministic for a given seed.
 #pragma once
 
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "quant_reference.h"
-#include "tml/trainer/model_blob.h"
+#include "tml/trainer/blob_writer.h"
 
 namespace tml::test {
 

@@ -5,10 +5,10 @@
 
 #include "dataset/dataset.h"
 #include "report/svg.h"
+#include "tml/trainer/blob_size.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/int8_model.h"
-#include "tml/trainer/model_size.h"
-#include "tml/trainer/qmodel.h"
+#include "tml/trainer/quantized_model.h"
 #include "tml/trainer/train.h"
 #include "train/quantize_report.h"
 #include "train/recordings.h"

@@ -7,8 +7,8 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "tml/trainer/blob_writer.h"
 #include "tml/trainer/error.h"
-#include "tml/trainer/model_blob.h"
 #include "tml/trainer/train.h"
 #include "train/report.h"
 

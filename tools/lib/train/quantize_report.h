@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tml/trainer/blob_size.h"
 #include "tml/trainer/model_header.h"
-#include "tml/trainer/model_size.h"
-#include "tml/trainer/qmodel.h"
 #include "tml/trainer/quantize.h"
+#include "tml/trainer/quantized_model.h"
 
 namespace tml::train {
 

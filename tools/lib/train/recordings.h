@@ -8,8 +8,8 @@
 
 #include "dataset/dataset.h"
 #include "tml/trainer/data.h"
-#include "tml/trainer/model.h"
-#include "tml/trainer/qmodel.h"
+#include "tml/trainer/float_model.h"
+#include "tml/trainer/quantized_model.h"
 
 namespace tml::train {
 

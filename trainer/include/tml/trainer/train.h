@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "tml/trainer/data.h"
+#include "tml/trainer/float_model.h"
 #include "tml/trainer/metrics.h"
-#include "tml/trainer/model.h"
 
 namespace tml::trainer {
 

@@ -1,6 +1,5 @@
 // Model files: exact round trip, validation of everything at load, and refusal of damaged files.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -8,7 +7,7 @@
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/batchnorm.h"
 #include "tml/trainer/error.h"
-#include "tml/trainer/model.h"
+#include "tml/trainer/float_model.h"
 #include "tml/trainer/random.h"
 
 using namespace tml::trainer;

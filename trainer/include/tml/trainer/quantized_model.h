@@ -2,7 +2,7 @@
 // the firmware runs, plus what `tml export` and `tml eval` need that the blob lacks (stride, sample
 // rate, axes with units, sensor, full labels) and a record of how it was made (source model,
 // calibration, float and int8 accuracy, per-layer quantization). JSON; the blob is base64.
-// docs/model_file.md specifies every field.
+// docs/model_json.md specifies every field.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "tml/trainer/calibration.h"
-#include "tml/trainer/model.h"
+#include "tml/trainer/float_model.h"
 
 namespace tml::trainer {
 

@@ -1,5 +1,5 @@
-// The model blob writer (see model_blob.h); the layout itself is defined in tml/model_format.h.
-#include "tml/trainer/model_blob.h"
+// The model blob writer (see blob_writer.h); the layout itself is defined in tml/model_format.h.
+#include "tml/trainer/blob_writer.h"
 
 #include <cmath>
 #include <cstring>

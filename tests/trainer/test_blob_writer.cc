@@ -1,4 +1,4 @@
-// The blob writer (trainer/model_blob.h) on the two reference models of bench/MODELS.md with random
+// The blob writer (trainer/blob_writer.h) on the two reference models of bench/MODELS.md with random
 // int8 parameters: the blob validates, the arena is exact and as small as fusing allows, a run in
 // exactly that arena matches the kernels called one by one, and bad models give clear errors.
 #include <catch2/catch.hpp>
@@ -12,8 +12,8 @@
 #include "reference_models.h"
 #include "tml/kernels.h"
 #include "tml/model.h"
+#include "tml/trainer/blob_writer.h"
 #include "tml/trainer/error.h"
-#include "tml/trainer/model_blob.h"
 
 using namespace tml::trainer;
 using tml::test::conv1d_model;

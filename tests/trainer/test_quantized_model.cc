@@ -1,13 +1,12 @@
 // The quantized model file: what is written is read back (the blob byte for byte), and a file that is
 // not right is refused at load with what is wrong.
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "reference_models.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/error.h"
-#include "tml/trainer/qmodel.h"
+#include "tml/trainer/quantized_model.h"
 
 using namespace tml::trainer;
 

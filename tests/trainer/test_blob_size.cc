@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include "reference_models.h"
+#include "tml/trainer/blob_size.h"
 #include "tml/trainer/error.h"
-#include "tml/trainer/model_size.h"
 
 using namespace tml::trainer;
 

@@ -1,4 +1,4 @@
-#include "tml/trainer/qmodel.h"
+#include "tml/trainer/quantized_model.h"
 
 #include <cmath>
 #include <cstdio>

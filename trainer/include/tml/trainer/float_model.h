@@ -1,7 +1,7 @@
 // The float model: the network plus everything needed to use it on new data the way it was trained —
 // labels, window, sample rate, axes and the input normalisation — and a record of how it was trained.
 //
-// Model files are JSON (format "tml-model", version 1); docs/model_file.md specifies every field.
+// Model files are JSON (format "tml-model", version 1); docs/model_json.md specifies every field.
 // model_from_json() validates everything before it returns; a Model that passes validate() can be run.
 #pragma once
 
@@ -67,7 +67,7 @@ struct Model {
   void validate() const;
 };
 
-// The model as JSON text (docs/model_file.md). Throws Error if the model does not validate.
+// The model as JSON text (docs/model_json.md). Throws Error if the model does not validate.
 std::string model_to_json(const Model& model);
 
 // Parses and validates a model file's text; `origin` (a path) prefixes error messages.

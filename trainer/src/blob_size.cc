@@ -1,4 +1,4 @@
-#include "tml/trainer/model_size.h"
+#include "tml/trainer/blob_size.h"
 
 #include <cstring>
 #include <string>

@@ -1,4 +1,4 @@
-#include "tml/trainer/model.h"
+#include "tml/trainer/float_model.h"
 
 #include <cmath>
 #include <nlohmann/json.hpp>
