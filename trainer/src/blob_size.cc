@@ -1,9 +1,6 @@
 #include "tml/trainer/blob_size.h"
 
-#include <cstring>
-#include <string>
-
-#include "tml/trainer/error.h"
+#include "tml/trainer/blob.h"
 
 namespace tml::trainer {
 namespace {
@@ -21,12 +18,9 @@ uint32_t ModelSize::parameter_bytes() const {
 uint32_t ModelSize::descriptor_bytes() const { return flash_bytes - parameter_bytes(); }
 
 ModelSize model_size(const std::vector<uint8_t>& blob) {
-  std::vector<uint32_t> words((blob.size() + 3) / 4);
-  std::memcpy(words.data(), blob.data(), blob.size());
-  tml_model m;
-  const int s = tml_model_init(&m, reinterpret_cast<const uint8_t*>(words.data()), blob.size());
-  if (s != TML_OK) throw Error(std::string("the model blob is invalid: ") + tml_status_str(s));
-  const tml_model_header& h = m.header;
+  const Blob b(blob);
+  const tml_model& m = b.model();
+  const tml_model_header& h = b.header();
   ModelSize out;
   out.header_bytes = TML_MODEL_HEADER_SIZE;
   out.labels_bytes = h.labels_offset ? uint32_t{h.output_channels} * TML_MODEL_LABEL_SIZE : 0;

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string>
 
-#include "tml/model.h"
+#include "tml/trainer/blob.h"
 #include "tml/trainer/error.h"
 
 namespace tml::trainer {
@@ -60,16 +60,11 @@ std::string model_header(const std::vector<uint8_t>& blob, const HeaderInfo& inf
   for (char c : info.prefix)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
       throw Error("the header prefix must be a C identifier: '" + info.prefix + "'");
-  // The runner wants the blob 4-aligned: copy into words.
-  std::vector<uint32_t> words((blob.size() + 3) / 4);
-  std::memcpy(words.data(), blob.data(), blob.size());
-  tml_model m;
-  const int status = tml_model_init(&m, reinterpret_cast<const uint8_t*>(words.data()), blob.size());
-  if (status != TML_OK) throw Error(std::string("the model blob is invalid: ") + tml_status_str(status));
-  const tml_model_header& h = m.header;
+  const Blob b(blob);
+  const tml_model_header& h = b.header();
   if (info.axes.size() != h.input_channels)
     throw Error("the header names " + std::to_string(info.axes.size()) + " axes but the model has " +
-                                std::to_string(h.input_channels) + " input channels");
+                std::to_string(h.input_channels) + " input channels");
   if (info.stride_rows == 0 || info.stride_rows > h.input_time)
     throw Error("the stride must be 1 to " + std::to_string(h.input_time) + " rows");
   const std::string p = info.prefix, P = upper(info.prefix);
@@ -114,18 +109,16 @@ std::string model_header(const std::vector<uint8_t>& blob, const HeaderInfo& inf
     for (size_t i = 0; i < items.size(); ++i) o += (i ? ", " : "") + c_string(items[i]);
     o += "};\n";
   };
-  std::vector<std::string> labels;
-  for (uint32_t i = 0; i < h.output_channels; ++i) {
-    const char* l = tml_model_label(&m, i);
-    labels.push_back(l ? l : "class" + std::to_string(i));
-  }
+  std::vector<std::string> labels = b.labels();
+  for (size_t i = 0; i < labels.size(); ++i)
+    if (labels[i].empty()) labels[i] = "class" + std::to_string(i);
   string_array("labels", labels);
   string_array("axes", info.axes);
   std::vector<std::string> units = info.units;
   units.resize(info.axes.size());
   string_array("units", units);
   if (h.norm_offset) {
-    const float* norm = reinterpret_cast<const float*>(reinterpret_cast<const uint8_t*>(words.data()) + h.norm_offset);
+    const float* norm = reinterpret_cast<const float*>(b.data() + h.norm_offset);
     for (const char* name : {"mean", "inv_std"}) {
       o += "static const float " + p + "_" + name + "[" + std::to_string(h.input_channels) + "] TML_UNUSED_ = {";
       for (uint32_t c = 0; c < h.input_channels; ++c) o += (c ? ", " : "") + c_float(*norm++);

@@ -9,6 +9,7 @@
 #include "layer_json.h"
 #include "tml/model.h"
 #include "tml/protocol/messages.h"
+#include "tml/trainer/blob.h"
 #include "tml/trainer/error.h"
 
 namespace tml::trainer {
@@ -89,20 +90,15 @@ int sensor_number(const std::string& name) {
 }
 
 void QModel::validate() const {
-  std::vector<uint32_t> words((blob.size() + 3) / 4);
-  if (!blob.empty()) std::memcpy(words.data(), blob.data(), blob.size());
-  tml_model m;
-  const int s = tml_model_init(&m, reinterpret_cast<const uint8_t*>(words.data()), blob.size());
-  if (s != TML_OK) throw Error(std::string("the int8 model blob is invalid: ") + tml_status_str(s));
-  const tml_model_header& h = m.header;
+  const Blob b(blob);
+  const tml_model_header& h = b.header();
   if (labels.size() != h.output_channels)
     throw Error("there are " + std::to_string(labels.size()) + " labels but the blob has " +
                 std::to_string(h.output_channels) + " outputs");
-  for (uint32_t i = 0; i < h.output_channels; ++i) {
-    const char* l = tml_model_label(&m, i);
-    if (l && labels[i] != l)
-      throw Error("label " + std::to_string(i + 1) + " is '" + labels[i] + "' but the blob says '" + l + "'");
-  }
+  const std::vector<std::string> in_blob = b.labels();
+  for (uint32_t i = 0; i < h.output_channels; ++i)
+    if (!in_blob[i].empty() && labels[i] != in_blob[i])
+      throw Error("label " + std::to_string(i + 1) + " is '" + labels[i] + "' but the blob says '" + in_blob[i] + "'");
   if (window != h.input_time)
     throw Error("the window is " + std::to_string(window) + " rows but the blob takes " + std::to_string(h.input_time));
   if (axes.size() != h.input_channels)
@@ -118,10 +114,7 @@ void QModel::validate() const {
 
 std::string qmodel_to_json(const QModel& m) {
   m.validate();
-  tml_model tm;
-  std::vector<uint32_t> words((m.blob.size() + 3) / 4);
-  std::memcpy(words.data(), m.blob.data(), m.blob.size());
-  tml_model_init(&tm, reinterpret_cast<const uint8_t*>(words.data()), m.blob.size());
+  const tml_model_header h = Blob(m.blob).header();
 
   ordered j;
   j["format"] = kFormat;
@@ -151,8 +144,8 @@ std::string qmodel_to_json(const QModel& m) {
                                          "activations, int32 bias, Q31 multiplier and shift"},
                               {"calibration", cal},
                               {"input", ordered{{"range", range_json(m.input_range)},
-                                                {"scale", detail::shortest(tm.header.input_scale)},
-                                                {"zero_point", tm.header.input_zero_point}}},
+                                                {"scale", detail::shortest(h.input_scale)},
+                                                {"zero_point", h.input_zero_point}}},
                               {"layers", layers}};
   if (!m.eval_split.empty()) {
     ordered acc = {{"split", m.eval_split}, {"windows", m.eval_windows}};
@@ -166,8 +159,8 @@ std::string qmodel_to_json(const QModel& m) {
                         {"created", m.created},
                         {"tool", m.tool}};
   j["blob"] = ordered{{"size", m.blob.size()},
-                      {"hash", hex32(tm.header.hash)},
-                      {"arena", tm.header.arena_size},
+                      {"hash", hex32(h.hash)},
+                      {"arena", h.arena_size},
                       {"base64", base64(m.blob)}};
   if (!m.float_model.empty()) j["float_model"] = ordered::parse(m.float_model);
   std::string out;
