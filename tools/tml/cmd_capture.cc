@@ -16,6 +16,7 @@
 #include "emulator/sim_data.h"
 #include "link/connection.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 
 namespace tml::cli {
 namespace {
@@ -35,16 +36,8 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
-std::string fmt(double v, int decimals) {
-  std::ostringstream o;
-  o.setf(std::ios::fixed);
-  o.precision(decimals);
-  o << v;
-  return o.str();
-}
-
 std::string live_figures(const capture::Figures& f, double rate_hz) {
-  return fmt(f.rows / rate_hz, 1) + " s  " + fmt(f.rows_per_second(), 0) + " rows/s  frames " +
+  return fixed(f.rows / rate_hz, 1) + " s  " + fixed(f.rows_per_second(), 0) + " rows/s  frames " +
          std::to_string(f.frames) + "  lost " + std::to_string(f.lost_frames) + "  crc " + std::to_string(f.crc_errors);
 }
 
@@ -191,7 +184,7 @@ int cmd_capture(int argc, char** argv) {
             << (r.count("text") ? "Lines: " : "Frames: ") << total.frames << " received, " << total.lost_frames
             << " lost, " << (total.crc_errors + total.rejected) << " rejected (" << total.crc_errors << " CRC errors, "
             << total.rejected << " other); " << total.lost_rows << " rows missing; " << total.bytes << " bytes in "
-            << fmt(total.seconds, 2) << " s.\n";
+            << fixed(total.seconds, 2) << " s.\n";
   if (ds) print_dataset_summary(*ds);
   if (incomplete) {
     std::cerr << "tml capture: " << incomplete << " sample(s) had missing data and were not saved.\n";

@@ -10,6 +10,7 @@
 #include "dataset/dataset.h"
 #include "dataset/transfer.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 
 namespace tml::cli {
 namespace {
@@ -21,17 +22,10 @@ const char* const kExamples =
     "tml dataset import datasets/gestures-ei --dataset gestures/\n"
     "tml dataset export gestures/ --format ei --out gestures-ei/";
 
-std::string seconds_text(double seconds) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.1f s", seconds);
-  return buf;
-}
+std::string seconds_text(double seconds) { return format("%.1f s", seconds); }
 
 std::string duration_text(double seconds) {
-  if (seconds < 120) return seconds_text(seconds);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, " (%.1f min)", seconds / 60);
-  return seconds_text(seconds) + buf;
+  return seconds < 120 ? seconds_text(seconds) : seconds_text(seconds) + format(" (%.1f min)", seconds / 60);
 }
 
 std::string pad(const std::string& s, size_t width) { return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' '); }

@@ -16,6 +16,7 @@
 #include "link/board_link.h"
 #include "link/connection.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 #include "tml/trainer/int8_model.h"
 #include "util/atomic_file.h"
 
@@ -52,12 +53,6 @@ int truth_of(const std::vector<emulator::SimSetup::Segment>& timeline, const std
     start += s.rows;
   }
   return -1;
-}
-
-std::string fmt_count(uint64_t v) {
-  std::string s = std::to_string(v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return s;
 }
 
 }  // namespace
@@ -106,16 +101,13 @@ int cmd_run(int argc, char** argv) {
   link::Connection conn = link::connect(port, eo);
   link::BoardLink board(*conn.transport);
   const link::Session session = board.hello();
-  char hash[16];
-  std::snprintf(hash, sizeof hash, "%08x", session.model_hash);
+  const std::string hash = hex32(session.model_hash);
   if (!(session.flags & TML_SESSION_FLAG_INFERENCE))
     throw Error(session.device() + " runs no model; put one on it with: tml flash --board " +
                 (link::is_sim(port) ? std::string("sim") : std::string("wio-terminal --port ") + port) +
                 " --model MODEL.h");
   if (header && header->hash != session.model_hash) {
-    char want[16];
-    std::snprintf(want, sizeof want, "%08x", header->hash);
-    throw Error(session.device() + " runs model " + hash + ", not " + want + " from " + r["model"].as<std::string>() +
+    throw Error(session.device() + " runs model " + hash + ", not " + hex32(header->hash) + " from " + r["model"].as<std::string>() +
                 "; flash it first");
   }
   std::vector<std::string> labels = header ? header->labels : std::vector<std::string>{};
@@ -164,7 +156,7 @@ int cmd_run(int argc, char** argv) {
         std::printf("%8.2f s  %-10s", (h.first_index + window) / session.rate_hz(), label_of(h.top).c_str());
         for (size_t i = 0; i < pr.scores.size(); ++i)
           std::printf("  %s %.2f", label_of(static_cast<int>(i)).c_str(), (pr.scores[i] + 128) / 256.0);
-        std::printf("   %s %s\n", fmt_count(h.cost).c_str(), h.cost_unit == 0 ? "instructions" : "us");
+        std::printf("   %s %s\n", thousands(h.cost).c_str(), h.cost_unit == 0 ? "instructions" : "us");
         std::fflush(stdout);
       }
       predictions.push_back(std::move(pr));
@@ -212,8 +204,8 @@ int cmd_run(int argc, char** argv) {
   }
   std::cout << predictions.size() << " predictions";
   if (!predictions.empty())
-    std::cout << "; cost per inference " << fmt_count(cost_sum / predictions.size()) << " (min " << fmt_count(cost_min)
-              << ", max " << fmt_count(cost_max) << ") " << (session.board == "mps2-an386" ? "instructions" : "us");
+    std::cout << "; cost per inference " << thousands(cost_sum / predictions.size()) << " (min " << thousands(cost_min)
+              << ", max " << thousands(cost_max) << ") " << (session.board == "mps2-an386" ? "instructions" : "us");
   std::cout << "\n";
   for (const auto& [top, n] : counts) std::cout << "  " << label_of(top) << ": " << n << "\n";
   if (known)

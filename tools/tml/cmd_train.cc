@@ -15,6 +15,7 @@
 #include "tml/model_format.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 #include "tml/trainer/train.h"
 #include "train/quantize_report.h"
 #include "train/recordings.h"
@@ -23,14 +24,6 @@
 
 namespace tml::cli {
 namespace {
-
-std::string fixed(double v, int decimals) {
-  std::ostringstream o;
-  o.setf(std::ios::fixed);
-  o.precision(decimals);
-  o << v;
-  return o.str();
-}
 
 std::vector<float> parse_class_weights(const std::string& text, const trainer::RecordingSet& set,
                                        const trainer::WindowSpec& window) {
@@ -217,7 +210,7 @@ int cmd_train(int argc, char** argv) {
   human << "\n";
 
   nlohmann::json class_weights = nlohmann::json::array();
-  for (float w : opt.class_weights) class_weights.push_back(train::short_float(w));
+  for (float w : opt.class_weights) class_weights.push_back(shortest(w));
   nlohmann::json report = {{"model", out.string()},
                            {"dataset", dataset_arg.string()},
                            {"architecture", arch},
@@ -231,9 +224,9 @@ int cmd_train(int argc, char** argv) {
                             {{"epochs", opt.epochs},
                              {"batch", opt.batch},
                              {"optimizer", optimizer},
-                             {"lr", train::short_float(opt.learning_rate)},
+                             {"lr", shortest(opt.learning_rate)},
                              {"seed", opt.seed},
-                             {"validation", train::short_float(opt.validation)},
+                             {"validation", shortest(opt.validation)},
                              {"patience", opt.patience},
                              {"class_weights", class_weights},
                              {"threads", opt.threads}}},

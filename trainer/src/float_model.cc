@@ -8,6 +8,7 @@
 #include "json_util.h"
 #include "layer_json.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 
 namespace tml::trainer {
 
@@ -58,7 +59,7 @@ namespace {
 
 ordered floats(const std::vector<float>& v) {
   ordered a = ordered::array();
-  for (float f : v) a.push_back(detail::shortest(f));
+  for (float f : v) a.push_back(shortest(f));
   return a;
 }
 

@@ -11,6 +11,7 @@
 #include "tml/protocol/messages.h"
 #include "tml/trainer/blob.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 
 namespace tml::trainer {
 
@@ -66,12 +67,6 @@ bool from_base64(const std::string& s, std::vector<uint8_t>& out) {
     if (pad < 1) out.push_back(static_cast<uint8_t>(n));
   }
   return true;
-}
-
-std::string hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", v);
-  return buf;
 }
 
 ordered range_json(const Range& r) { return ordered::array({r.min, r.max}); }
@@ -136,7 +131,7 @@ std::string qmodel_to_json(const QModel& m) {
   for (const auto& l : m.layers) {
     ordered lj = {{"kind", l.kind}, {"name", l.name}, {"from", l.description}, {"source_layers", l.sources}};
     if (l.kind == "conv1d" || l.kind == "fully_connected") lj["range"] = range_json(l.range);
-    lj["scale"] = detail::shortest(l.output.scale);
+    lj["scale"] = shortest(l.output.scale);
     lj["zero_point"] = l.output.zero_point;
     layers.push_back(lj);
   }
@@ -144,7 +139,7 @@ std::string qmodel_to_json(const QModel& m) {
                                          "activations, int32 bias, Q31 multiplier and shift"},
                               {"calibration", cal},
                               {"input", ordered{{"range", range_json(m.input_range)},
-                                                {"scale", detail::shortest(h.input_scale)},
+                                                {"scale", shortest(h.input_scale)},
                                                 {"zero_point", h.input_zero_point}}},
                               {"layers", layers}};
   if (!m.eval_split.empty()) {
@@ -159,7 +154,7 @@ std::string qmodel_to_json(const QModel& m) {
                         {"created", m.created},
                         {"tool", m.tool}};
   j["blob"] = ordered{{"size", m.blob.size()},
-                      {"hash", hex32(h.hash)},
+                      {"hash", "0x" + hex32(h.hash)},
                       {"arena", h.arena_size},
                       {"base64", base64(m.blob)}};
   if (!m.float_model.empty()) j["float_model"] = ordered::parse(m.float_model);

@@ -7,27 +7,22 @@
 #include <functional>
 #include <memory>
 #include <numeric>
+#include <string>
 #include <thread>
 #include <tuple>
-#include <string>
 
 #include "tml/trainer/error.h"
-#include "worker_pool.h"
+#include "tml/trainer/format.h"
 #include "tml/trainer/loss.h"
 #include "tml/trainer/optimizer.h"
 #include "tml/trainer/random.h"
+#include "worker_pool.h"
 
 namespace tml::trainer {
 namespace {
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
 std::string rows_text(int rows, double rate_hz) {
-  return std::to_string(rows) + " rows = " + fmt("%.3g s", rows / rate_hz);
+  return std::to_string(rows) + " rows = " + format("%.3g s", rows / rate_hz);
 }
 
 void check_options(const TrainOptions& o, size_t classes) {

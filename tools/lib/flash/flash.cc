@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 #include "util/atomic_file.h"
 
 namespace tml::flash {
@@ -60,9 +61,7 @@ HeaderConstants read_model_header(const std::filesystem::path& header) {
 
 link::Session verify_model(link::BoardLink& board, uint32_t expected_hash, const std::string& where) {
   const link::Session s = board.hello();
-  char want[16], got[16];
-  std::snprintf(want, sizeof want, "%08x", expected_hash);
-  std::snprintf(got, sizeof got, "%08x", s.model_hash);
+  const std::string want = hex32(expected_hash), got = hex32(s.model_hash);
   if (s.model_hash != expected_hash) {
     if (expected_hash == 0) throw Error(where + " still runs model " + got + " after flashing firmware without a model");
     if (s.model_hash == 0)

@@ -5,6 +5,7 @@
 #include "flash/flash.h"
 #include "link/connection.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 #include "util/atomic_file.h"
 #include "util/process.h"
 #include "util/state_dir.h"
@@ -56,9 +57,7 @@ void flash_sim(const Options& o, std::ostream& out) {
   const auto target = emulator::flashed_image();
   out << "Installing it as the emulated board's firmware:\n  " << elf.string() << " -> " << target.string() << "\n";
   if (o.dry_run) {
-    char hash[16];
-    std::snprintf(hash, sizeof hash, "%08x", model.hash);
-    out << "Then booting the emulated board to check that it runs " << (o.model.empty() ? "no model" : "model " + std::string(hash))
+    out << "Then booting the emulated board to check that it runs " << (o.model.empty() ? "no model" : "model " + hex32(model.hash))
         << ".\n";
     return;
   }
@@ -77,8 +76,7 @@ void flash_sim(const Options& o, std::ostream& out) {
   link::Connection conn = link::connect("sim", eo);
   link::BoardLink board(*conn.transport);
   const link::Session s = verify_model(board, o.model.empty() ? 0 : model.hash, "the emulated board");
-  char hash[16];
-  std::snprintf(hash, sizeof hash, "%08x", s.model_hash);
+  const std::string hash = hex32(s.model_hash);
   out << "Flashed the emulated board (" << s.device() << "): flash " << (text + data) << " bytes, RAM " << (data + bss)
       << " bytes of 192 KB.\n";
   if (o.model.empty())

@@ -8,6 +8,7 @@
 #include "link/connection.h"
 #include "link/serial_ports.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 #include "util/atomic_file.h"
 #include "util/process.h"
 #include "util/state_dir.h"
@@ -121,11 +122,7 @@ void flash_wio(const Options& o, std::ostream& out) {
     out << "3. The board is already in its bootloader on " << o.bootloader_port << "\n";
   out << "4. Upload:\n  $ " << shell_command(bossac(bootloader)) << "\n";
   out << "5. Wait for the board to come back (USB 2886:802d) and check that it reports "
-      << (o.model.empty() ? std::string("no model") : "model " + [&] {
-           char h[16];
-           std::snprintf(h, sizeof h, "%08x", model.hash);
-           return std::string(h);
-         }())
+      << (o.model.empty() ? std::string("no model") : "model " + hex32(model.hash))
       << "\n";
   out.flush();
   if (o.dry_run) return;

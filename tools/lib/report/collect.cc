@@ -7,6 +7,7 @@
 #include "report/svg.h"
 #include "tml/trainer/blob_size.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 #include "tml/trainer/int8_model.h"
 #include "tml/trainer/quantized_model.h"
 #include "tml/trainer/train.h"

@@ -4,26 +4,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 
 #include "tml/trainer/blob_writer.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 #include "tml/trainer/train.h"
 #include "train/report.h"
 
 namespace tml::train {
 namespace {
-
-std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
-std::string fmt(const char* f, ...) {
-  char buf[512];
-  va_list ap;
-  va_start(ap, f);
-  std::vsnprintf(buf, sizeof buf, f, ap);
-  va_end(ap);
-  return buf;
-}
 
 std::string shape(int time, int channels) {
   return time == 1 ? "[" + std::to_string(channels) + "]" : "[" + std::to_string(time) + "][" + std::to_string(channels) + "]";
@@ -40,11 +30,11 @@ std::string confusion(const trainer::Metrics& m, const std::string& title) {
   size_t w = 6;
   for (const auto& c : m.per_class) w = std::max(w, std::min<size_t>(c.label.size(), 12));
   o += "  " + std::string(w, ' ');
-  for (const auto& c : m.per_class) o += fmt(" %*s", static_cast<int>(w), clip(c.label, 12).c_str());
+  for (const auto& c : m.per_class) o += format(" %*s", static_cast<int>(w), clip(c.label, 12).c_str());
   o += "\n";
   for (size_t t = 0; t < m.confusion.size(); ++t) {
-    o += fmt("  %-*s", static_cast<int>(w), clip(m.per_class[t].label, 12).c_str());
-    for (int64_t v : m.confusion[t]) o += fmt(" %*lld", static_cast<int>(w), static_cast<long long>(v));
+    o += format("  %-*s", static_cast<int>(w), clip(m.per_class[t].label, 12).c_str());
+    for (int64_t v : m.confusion[t]) o += format(" %*lld", static_cast<int>(w), static_cast<long long>(v));
     o += "\n";
   }
   return o;
@@ -63,8 +53,8 @@ void check_data_fits(const trainer::RecordingSet& set, const std::vector<trainer
     if (set.axes[a] != axes[a].name)
       spdlog::warn("axis {} is '{}' in the dataset but '{}' in the model", a + 1, set.axes[a], axes[a].name);
   if (std::fabs(set.rate_hz - rate_hz) > 1e-3 * rate_hz)
-    throw Error("the model was made for " + fmt("%g", rate_hz) + " Hz but dataset " + dataset + " is sampled at " +
-                fmt("%g", set.rate_hz) + " Hz");
+    throw Error("the model was made for " + format("%g", rate_hz) + " Hz but dataset " + dataset + " is sampled at " +
+                format("%g", set.rate_hz) + " Hz");
 }
 
 QuantizeRun run_quantize(trainer::Model& model, const trainer::RecordingSet& set,
@@ -150,7 +140,7 @@ std::string export_header(const trainer::QModel& model, const std::string& sourc
 
 std::string describe_export(const trainer::QModel& model) {
   return (model.sensor.empty() ? std::string("no sensor") : model.sensor) +
-         fmt(" (sensor %d), %g Hz, window %d rows, stride %d rows, %zu axes, %zu classes",
+         format(" (sensor %d), %g Hz, window %d rows, stride %d rows, %zu axes, %zu classes",
              trainer::sensor_number(model.sensor), model.rate_hz, model.window, model.stride, model.axes.size(),
              model.labels.size());
 }
@@ -169,55 +159,55 @@ std::string format_quantize_report(const QuantizeRun& run) {
   const trainer::Metrics& f = c.float_metrics;
   const trainer::Metrics& q = c.int8_metrics;
   std::string o;
-  o += fmt("Accuracy on %lld %s windows: float %.4f, int8 %.4f (%+.2f points); the same class for %.2f %% of the windows\n",
+  o += format("Accuracy on %lld %s windows: float %.4f, int8 %.4f (%+.2f points); the same class for %.2f %% of the windows\n",
            static_cast<long long>(q.count), run.eval_split.c_str(), f.accuracy, q.accuracy,
            100.0 * (q.accuracy - f.accuracy), 100.0 * c.agreement);
   const trainer::Calibration& cal = run.result.calibration;
-  o += fmt("Calibrated on %lld training windows (%s", static_cast<long long>(cal.windows),
+  o += format("Calibrated on %lld training windows (%s", static_cast<long long>(cal.windows),
            trainer::calibration_method_name(cal.options.method));
-  if (cal.options.method == trainer::CalibrationMethod::Percentile) o += fmt(" %g", cal.options.percentile);
-  o += fmt("); input range [%.4g, %.4g], scale %.6g, zero point %d\n\n", cal.input.min, cal.input.max,
+  if (cal.options.method == trainer::CalibrationMethod::Percentile) o += format(" %g", cal.options.percentile);
+  o += format("); input range [%.4g, %.4g], scale %.6g, zero point %d\n\n", cal.input.min, cal.input.max,
            static_cast<double>(run.result.input.scale), run.result.input.zero_point);
 
   o += "Per int8 layer: float activations against the int8 ones (dequantized), on the same windows\n";
-  o += fmt("  %-2s %-31s %-10s %10s %5s %21s %10s %10s %8s %8s\n", "#", "layer", "output", "scale", "zp",
+  o += format("  %-2s %-31s %-10s %10s %5s %21s %10s %10s %8s %8s\n", "#", "layer", "output", "scale", "zp",
            "calibrated range", "max |err|", "rms err", "SQNR dB", "clipped");
   for (size_t j = 0; j < run.result.folded.layers.size(); ++j) {
     const trainer::FusedLayer& fl = run.result.folded.layers[j];
     const tml_layer_record& r = run.size.layers[j].record;
     const trainer::LayerError& e = c.layers[j];
     const bool calibrated = fl.kind == TML_LAYER_CONV1D || fl.kind == TML_LAYER_FULLY_CONNECTED;
-    const std::string range = calibrated                      ? fmt("[%.4g, %.4g]", cal.outputs[j].min, cal.outputs[j].max)
+    const std::string range = calibrated                      ? format("[%.4g, %.4g]", cal.outputs[j].min, cal.outputs[j].max)
                               : fl.kind == TML_LAYER_SOFTMAX ? std::string("(fixed: 0 to 1)")
                                                              : std::string("(its input's)");
-    o += fmt("  %-2zu %-31s %-10s %10.4g %5d %21s %10.4g %10.4g %8.1f %7.2f%%\n", j + 1, clip(fl.name, 31).c_str(),
+    o += format("  %-2zu %-31s %-10s %10.4g %5d %21s %10.4g %10.4g %8.1f %7.2f%%\n", j + 1, clip(fl.name, 31).c_str(),
              shape(r.out_time, r.out_channels).c_str(), static_cast<double>(r.output_scale), r.output_zero_point,
              range.c_str(), e.max_abs, e.rms, e.sqnr_db, 100.0 * e.clipped);
   }
 
   o += "\nPer class (" + run.eval_split + " windows)     precision          recall              F1\n";
-  o += fmt("  %-14s %7s   %7s %7s   %7s %7s   %7s %7s\n", "label", "support", "float", "int8", "float", "int8", "float",
+  o += format("  %-14s %7s   %7s %7s   %7s %7s   %7s %7s\n", "label", "support", "float", "int8", "float", "int8", "float",
            "int8");
   for (size_t k = 0; k < f.per_class.size(); ++k) {
     const auto& a = f.per_class[k];
     const auto& b = q.per_class[k];
-    o += fmt("  %-14s %7lld   %7.3f %7.3f   %7.3f %7.3f   %7.3f %7.3f\n", clip(a.label, 14).c_str(),
+    o += format("  %-14s %7lld   %7.3f %7.3f   %7.3f %7.3f   %7.3f %7.3f\n", clip(a.label, 14).c_str(),
              static_cast<long long>(a.support), a.precision, b.precision, a.recall, b.recall, a.f1, b.f1);
   }
-  o += fmt("  %-14s %7s   %7s %7s   %7s %7s   %7.3f %7.3f\n", "macro", "", "", "", "", "", f.macro_f1, q.macro_f1);
+  o += format("  %-14s %7s   %7s %7s   %7s %7s   %7.3f %7.3f\n", "macro", "", "", "", "", "", f.macro_f1, q.macro_f1);
   o += "\n" + confusion(f, "Confusion matrix, float") + "\n" + confusion(q, "Confusion matrix, int8");
   return o;
 }
 
 std::string format_size_report(const trainer::ModelSize& size, const std::vector<std::string>& names) {
   std::string o;
-  o += fmt("  %-2s %-31s %-9s %7s %8s | %7s %6s %7s %6s %6s | %6s %6s %7s %6s\n", "#", "layer", "output", "params",
+  o += format("  %-2s %-31s %-9s %7s %8s | %7s %6s %7s %6s %6s | %6s %6s %7s %6s\n", "#", "layer", "output", "params",
            "MACs", "weights", "bias", "requant", "record", "flash", "input", "output", "scratch", "RAM");
   uint32_t weights = 0, bias = 0, requant = 0, records = 0;
   for (size_t i = 0; i < size.layers.size(); ++i) {
     const trainer::LayerSize& l = size.layers[i];
     const std::string name = i < names.size() ? names[i] : trainer::layer_kind_name(l.record.kind);
-    o += fmt("  %-2zu %-31s %-9s %7lld %8lld | %7u %6u %7u %6u %6u | %6u %6u %7u %6u\n", i + 1, clip(name, 31).c_str(),
+    o += format("  %-2zu %-31s %-9s %7lld %8lld | %7u %6u %7u %6u %6u | %6u %6u %7u %6u\n", i + 1, clip(name, 31).c_str(),
              shape(l.record.out_time, l.record.out_channels).c_str(), static_cast<long long>(l.params),
              static_cast<long long>(l.macs), l.weight_bytes, l.bias_bytes, l.requant_bytes, l.record_bytes,
              l.flash_bytes(), l.input_bytes, l.output_bytes, l.scratch_bytes, l.ram_bytes());
@@ -227,17 +217,17 @@ std::string format_size_report(const trainer::ModelSize& size, const std::vector
     records += l.record_bytes;
   }
   const uint32_t rest = size.header_bytes + size.labels_bytes + size.normalization_bytes + size.padding_bytes;
-  o += fmt("     %-58s | %29s %6u |\n", "model header, labels, normalisation", "", rest);
-  o += fmt("     %-31s %-9s %7lld %8lld | %7u %6u %7u %6u %6u | %-21s %6u\n", "total", "",
+  o += format("     %-58s | %29s %6u |\n", "model header, labels, normalisation", "", rest);
+  o += format("     %-31s %-9s %7lld %8lld | %7u %6u %7u %6u %6u | %-21s %6u\n", "total", "",
            static_cast<long long>(size.params), static_cast<long long>(size.macs), weights, bias, requant, records,
            size.flash_bytes, "arena: largest layer", size.arena_bytes);
   uint32_t scratch = 0;
   for (const auto& l : size.layers) scratch = std::max(scratch, l.scratch_bytes);
-  o += fmt("Flash: %u bytes = weights, biases and requantization %u + descriptor %u (model header %u, layer records "
+  o += format("Flash: %u bytes = weights, biases and requantization %u + descriptor %u (model header %u, layer records "
            "%u, labels %u, normalisation %u, alignment %u)\n",
            size.flash_bytes, size.parameter_bytes(), size.descriptor_bytes(), size.header_bytes, records,
            size.labels_bytes, size.normalization_bytes, size.padding_bytes);
-  o += fmt("RAM:   %u bytes = the arena, which holds every activation and the kernels' scratch (%u bytes at most with "
+  o += format("RAM:   %u bytes = the arena, which holds every activation and the kernels' scratch (%u bytes at most with "
            "this build's kernels); nothing else is allocated\n",
            size.arena_bytes, scratch);
   return o;
@@ -292,7 +282,7 @@ nlohmann::json quantize_json(const QuantizeRun& run) {
     const trainer::FusedLayer& fl = run.result.folded.layers[j];
     const trainer::LayerError& e = run.comparison.layers[j];
     const tml_layer_record& r = run.size.layers[j].record;
-    nlohmann::json quant = {{"scale", short_float(r.output_scale)}, {"zero_point", r.output_zero_point},
+    nlohmann::json quant = {{"scale", shortest(r.output_scale)}, {"zero_point", r.output_zero_point},
                             {"relu", fl.relu}};
     if (fl.kind == TML_LAYER_CONV1D || fl.kind == TML_LAYER_FULLY_CONNECTED) {
       quant["range"] = range_json(cal.outputs[j]);
@@ -313,7 +303,7 @@ nlohmann::json quantize_json(const QuantizeRun& run) {
   calibration["windows"] = cal.windows;
   calibration["input"] = {{"range", range_json(cal.input)},
                           {"seen", range_json(cal.input_seen)},
-                          {"scale", short_float(run.result.input.scale)},
+                          {"scale", shortest(run.result.input.scale)},
                           {"zero_point", run.result.input.zero_point}};
   return {{"model", q.source_model},
           {"dataset", q.dataset},

@@ -18,9 +18,6 @@ nlohmann::json history_json(const trainer::TrainResult& r);
 // Writes JSON to a file (atomically), or to stdout when path is "-".
 void write_json(const std::string& path, const nlohmann::json& j);
 
-// A float as the shortest decimal that reads back as the same float (0.001f -> 0.001, not 0.0010000000475).
-double short_float(float v);
-
 // The current time, UTC, ISO 8601 ("2025-01-31T12:00:00Z").
 std::string utc_now();
 
