@@ -225,7 +225,7 @@ TEST_CASE("blob writer: mistakes are reported with the layer and the field", "[m
   {
     auto m = good;
     m.labels[1] = std::string(32, 'x');
-    CHECK_THAT(error_of(m), Catch::Contains("longer than 31 bytes"));
+    CHECK_THAT(error_of(m), Catch::Contains("longer than the 31 bytes"));
   }
   {
     auto m = good;

@@ -149,11 +149,3 @@ TEST_CASE("a bad quantized model file is refused with the reason", "[qmodel]") {
              Catch::Contains("float_model: its labels, window or axes are not the quantized model's"));
   CHECK_THAT(error_of(edit([](auto& j) { j["float_model"]["version"] = 9; })), Catch::Contains("g.q.model: float_model: "));
 }
-
-TEST_CASE("sensor names map to the firmware's sensor numbers", "[qmodel]") {
-  CHECK(sensor_number("accelerometer") == 1);
-  CHECK(sensor_number("microphone") == 2);
-  CHECK(sensor_number("light") == 3);
-  CHECK(sensor_number("gyroscope") == 0);
-  CHECK(sensor_number("") == 0);
-}

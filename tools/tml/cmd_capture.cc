@@ -15,18 +15,12 @@
 #include "dataset/dataset.h"
 #include "emulator/sim_data.h"
 #include "link/connection.h"
+#include "tml/trainer/sensor.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/format.h"
 
 namespace tml::cli {
 namespace {
-
-int sensor_from_name(const std::string& name) {
-  if (name == "accel" || name == "accelerometer") return TML_SENSOR_ACCEL;
-  if (name == "mic" || name == "microphone") return TML_SENSOR_MIC;
-  if (name == "light") return TML_SENSOR_LIGHT;
-  throw UsageError("unknown sensor '" + name + "' (accel, mic or light)");
-}
 
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
@@ -99,10 +93,12 @@ int cmd_capture(int argc, char** argv) {
   std::string split;
   if (r.count("split")) {
     split = r["split"].as<std::string>();
-    if (split != "train" && split != "test") throw UsageError("--split must be train or test");
+    if (!dataset::is_split(split)) throw UsageError("--split must be train or test");
   }
   dataset::validate_label(label);
-  const int sensor = r.count("sensor") ? sensor_from_name(r["sensor"].as<std::string>()) : TML_SENSOR_NONE;
+  const int sensor = r.count("sensor") ? trainer::sensor_number(r["sensor"].as<std::string>()) : TML_SENSOR_NONE;
+  if (r.count("sensor") && sensor == TML_SENSOR_NONE)
+    throw UsageError("unknown sensor '" + r["sensor"].as<std::string>() + "' (accel, mic or light)");
   const std::filesystem::path dataset_dir = r["dataset"].as<std::string>();
 
   if (link::is_sim(port) && r.count("text"))

@@ -179,14 +179,8 @@ int cmd_import(int argc, char** argv) {
     opt.label = r["label"].as<std::string>();
     validate_label(opt.label);
   }
-  if (r.count("rate")) {
-    opt.rate_hz = r["rate"].as<double>();
-    if (!(opt.rate_hz > 0)) throw UsageError("--rate must be a positive number of Hz");
-  }
-  if (r.count("split")) {
-    opt.split = r["split"].as<std::string>();
-    if (opt.split != "train" && opt.split != "test") throw UsageError("--split must be train or test");
-  }
+  if (r.count("rate")) opt.rate_hz = r["rate"].as<double>();
+  if (r.count("split")) opt.split = r["split"].as<std::string>();
   const std::string input = r["input"].as<std::string>();
   const std::string dir = r["dataset"].as<std::string>();
 

@@ -12,7 +12,8 @@
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "cli/quant_options.h"
-#include "tml/model_format.h"
+#include "tml/trainer/blob_writer.h"
+#include "tml/trainer/model_header.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/format.h"
@@ -117,20 +118,12 @@ int cmd_train(int argc, char** argv) {
     opt.optimizer = trainer::OptimizerKind::Sgd;
   else
     throw UsageError("--optimizer must be adam or sgd");
-  if (opt.epochs < 1 || opt.epochs > 100000) throw UsageError("--epochs must be between 1 and 100000");
-  if (opt.batch < 1 || opt.batch > 65536) throw UsageError("--batch must be between 1 and 65536");
-  if (!(opt.learning_rate > 0.0f) || opt.learning_rate > 10.0f) throw UsageError("--lr must be in (0, 10]");
-  if (!(opt.momentum >= 0.0f && opt.momentum < 1.0f)) throw UsageError("--momentum must be in [0, 1)");
-  if (!(opt.validation >= 0.0f && opt.validation <= 0.9f)) throw UsageError("--validation must be between 0 and 0.9");
-  if (opt.patience < 0) throw UsageError("--patience must be 0 (off) or more");
-  if (opt.patience > 0 && opt.validation <= 0.0f) throw UsageError("--patience needs --validation (e.g. --validation 0.2)");
+  trainer::check_options(opt);
 
-  if (!header.empty()) {  // a header prefix that cannot be exported should not cost a training run
-    const std::string prefix = r["prefix"].as<std::string>();
-    bool ok = !prefix.empty() && !std::isdigit(static_cast<unsigned char>(prefix[0]));
-    for (char c : prefix) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-    if (!ok) throw UsageError("--prefix must be a C identifier (letters, digits, underscores), got '" + prefix + "'");
-  }
+  // A header prefix that cannot be exported should not cost a training run.
+  if (!header.empty() && !trainer::is_c_identifier(r["prefix"].as<std::string>()))
+    throw UsageError("--prefix must be a C identifier (letters, digits, underscores), got '" +
+                     r["prefix"].as<std::string>() + "'");
 
   // The architecture first: a typo there should not cost a dataset load.
   std::string arch_text;
@@ -146,11 +139,7 @@ int cmd_train(int argc, char** argv) {
   opt.window.length = trainer::parse_rows(r["window"].as<std::string>(), set.rate_hz, "--window");
   opt.window.stride = r.count("stride") ? trainer::parse_rows(r["stride"].as<std::string>(), set.rate_hz, "--stride")
                                         : std::max(1, opt.window.length / 4);
-  if (!header.empty())
-    for (const auto& label : set.labels)
-      if (label.size() >= TML_MODEL_LABEL_SIZE)
-        throw Error("label '" + label + "' is longer than the " + std::to_string(TML_MODEL_LABEL_SIZE - 1) +
-                    " bytes a model blob holds for a label; rename it to export a header");
+  if (!header.empty()) trainer::check_blob_labels(set.labels);
   if (r.count("class-weights")) opt.class_weights = parse_class_weights(r["class-weights"].as<std::string>(), set, opt.window);
 
   trainer::Model model;

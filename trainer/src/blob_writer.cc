@@ -147,6 +147,13 @@ tml_layer_record make_record(size_t index, const QuantizedLayer& layer, const tm
 
 }  // namespace
 
+void check_blob_labels(const std::vector<std::string>& labels) {
+  for (const std::string& label : labels)
+    if (label.size() >= TML_MODEL_LABEL_SIZE || label.find('\0') != std::string::npos)
+      throw Error("label '" + label + "' is longer than the " + std::to_string(TML_MODEL_LABEL_SIZE - 1) +
+                  " bytes a model blob holds for a label; rename it");
+}
+
 const char* layer_kind_name(int kind) {
   switch (kind) {
     case TML_LAYER_FULLY_CONNECTED: return "fully_connected";
@@ -251,12 +258,9 @@ std::vector<uint8_t> write_model_blob(const QuantizedModel& model) {
   w.append(records.data(), records.size() * sizeof(tml_layer_record));  // rewritten below with offsets
   if (!model.labels.empty()) {
     std::vector<char> table(model.labels.size() * TML_MODEL_LABEL_SIZE, 0);
-    for (size_t i = 0; i < model.labels.size(); ++i) {
-      const std::string& label = model.labels[i];
-      if (label.size() >= TML_MODEL_LABEL_SIZE || label.find('\0') != std::string::npos)
-        fail("label \"" + label + "\" is longer than " + std::to_string(TML_MODEL_LABEL_SIZE - 1) + " bytes");
-      std::memcpy(table.data() + i * TML_MODEL_LABEL_SIZE, label.data(), label.size());
-    }
+    check_blob_labels(model.labels);
+    for (size_t i = 0; i < model.labels.size(); ++i)
+      std::memcpy(table.data() + i * TML_MODEL_LABEL_SIZE, model.labels[i].data(), model.labels[i].size());
     h.labels_offset = w.append(table);
   }
   if (!model.mean.empty()) {

@@ -54,12 +54,15 @@ std::string comment_text(std::string s) {
 
 }  // namespace
 
+bool is_c_identifier(const std::string& name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
 std::string model_header(const std::vector<uint8_t>& blob, const HeaderInfo& info) {
-  if (info.prefix.empty() || std::isdigit(static_cast<unsigned char>(info.prefix[0])))
-    throw Error("the header prefix must be a C identifier");
-  for (char c : info.prefix)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
-      throw Error("the header prefix must be a C identifier: '" + info.prefix + "'");
+  if (!is_c_identifier(info.prefix)) throw Error("the header prefix must be a C identifier: '" + info.prefix + "'");
   const Blob b(blob);
   const tml_model_header& h = b.header();
   if (info.axes.size() != h.input_channels)

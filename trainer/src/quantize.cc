@@ -61,10 +61,7 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
   r.input = choose_quant_params(r.calibration.input);
   q.input_scale = r.input.scale;
   q.input_zero_point = r.input.zero_point;
-  for (const std::string& label : model.labels)
-    if (label.size() >= TML_MODEL_LABEL_SIZE)
-      throw Error("label '" + label + "' is longer than the " + std::to_string(TML_MODEL_LABEL_SIZE - 1) +
-                  " bytes a model blob holds for a label; rename it and train again");
+  check_blob_labels(model.labels);
   q.labels = model.labels;
   q.mean = model.normalization.mean;
   q.inv_std = model.normalization.inv_std();

@@ -78,12 +78,6 @@ Range range_of(const json& j) {
 
 }  // namespace
 
-int sensor_number(const std::string& name) {
-  for (int s = 1; s < TML_SENSOR_COUNT; ++s)
-    if (name == tml_sensor_name(static_cast<uint8_t>(s))) return s;
-  return TML_SENSOR_NONE;
-}
-
 void QModel::validate() const {
   const Blob b(blob);
   const tml_model_header& h = b.header();

@@ -25,16 +25,9 @@ std::string rows_text(int rows, double rate_hz) {
   return std::to_string(rows) + " rows = " + format("%.3g s", rows / rate_hz);
 }
 
-void check_options(const TrainOptions& o, size_t classes) {
-  if (o.window.length < 1) throw Error("the window must be at least one row");
-  if (o.window.stride < 1) throw Error("the stride must be at least one row");
-  if (o.epochs < 1) throw Error("epochs must be at least 1");
-  if (o.batch < 1) throw Error("the batch size must be at least 1");
-  if (!(o.learning_rate > 0.0f) || !std::isfinite(o.learning_rate)) throw Error("the learning rate must be positive");
-  if (!(o.validation >= 0.0f && o.validation < 1.0f)) throw Error("the validation share must be in [0, 1)");
-  if (o.patience < 0) throw Error("patience must be 0 (off) or more epochs");
-  if (o.patience > 0 && o.validation <= 0.0f) throw Error("early stopping (patience) needs a validation share");
-  if (o.threads < 1) throw Error("threads must be at least 1");
+void check_window_and_weights(const TrainOptions& o, size_t classes) {
+  if (o.window.length < 1) throw UsageError("the window must be at least one row");
+  if (o.window.stride < 1) throw UsageError("the stride must be at least one row");
   if (!o.class_weights.empty()) {
     if (o.class_weights.size() != classes)
       throw Error("there are " + std::to_string(classes) + " labels but " + std::to_string(o.class_weights.size()) +
@@ -116,8 +109,24 @@ void restore(Sequential& net, const std::vector<std::vector<float>>& values) {
 
 }  // namespace
 
+void check_options(const TrainOptions& o) {
+  if (o.epochs < 1 || o.epochs > 100000) throw UsageError("epochs must be at least 1 and at most 100000 (--epochs)");
+  if (o.batch < 1 || o.batch > 65536) throw UsageError("the batch size must be at least 1 and at most 65536 (--batch)");
+  if (!(o.learning_rate > 0.0f) || !std::isfinite(o.learning_rate))
+    throw UsageError("the learning rate must be positive (--lr)");
+  if (!(o.momentum >= 0.0f && o.momentum < 1.0f)) throw UsageError("the SGD momentum must be in [0, 1) (--momentum)");
+  if (!(o.validation >= 0.0f && o.validation <= 0.9f))
+    throw UsageError("the validation share must be between 0 and 0.9 (--validation)");
+  if (o.patience < 0) throw UsageError("patience must be 0 (off) or more epochs (--patience)");
+  if (o.patience > 0 && o.validation <= 0.0f)
+    throw UsageError(
+        "early stopping (patience) needs a validation share: --patience needs --validation (e.g. --validation 0.2)");
+  if (o.threads < 1 || o.threads > 256) throw UsageError("threads must be 1 to 256 (--threads)");
+}
+
 void check_training_input(const RecordingSet& set, const TrainOptions& options) {
-  check_options(options, set.labels.size());
+  check_options(options);
+  check_window_and_weights(options, set.labels.size());
   check_data(set, options.window);
 }
 

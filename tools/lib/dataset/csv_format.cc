@@ -75,7 +75,7 @@ ImportSet read_csv(const fs::path& input, const ImportOptions& opt) {
     }
     if (axes.empty()) throw Error(origin + ": no data columns besides the time column");
 
-    double rate = opt.rate_hz;
+    double rate = opt.rate_hz.value_or(0);
     if (rate == 0) {
       if (time_col < 0)
         throw Error(origin + " has no time column (timestamp, time or t, in ms); give the sample rate with --rate HZ");

@@ -246,8 +246,7 @@ Manifest parse_manifest(const std::string& text, const fs::path& file) {
     const std::string stem = "data/" + info.label + "/" + info.id;
     if (info.file != stem + ".csv" && info.file != stem + ".wav")
       throw Error(where + " (" + info.id + "): file \"" + shown(info.file) + "\" must be " + stem + ".csv or .wav");
-    if (info.split != "train" && info.split != "test")
-      throw Error(where + " (" + info.id + "): split \"" + shown(info.split) + "\" must be \"train\" or \"test\"");
+    check_split(info.split, where + " (" + info.id + ")");
     if (!ids.insert(info.id).second) throw Error(where + ": sample id '" + info.id + "' appears twice");
     m.samples.push_back(std::move(info));
   }
@@ -362,6 +361,12 @@ bool same_axes_and_rate(const Meta& a, const Meta& b) {
 bool stores_wav(const Meta& m) {
   return m.sensor == "microphone" && m.axes.size() == 1 && m.sample_format == "i16" &&
          m.rate_hz == std::floor(m.rate_hz) && m.rate_hz <= std::numeric_limits<uint32_t>::max();
+}
+
+bool is_split(const std::string& split) { return split == "train" || split == "test"; }
+
+void check_split(const std::string& split, const std::string& where) {
+  if (!is_split(split)) throw Error(where + ": split \"" + shown(split) + "\" must be \"train\" or \"test\"");
 }
 
 std::string hash_split(const std::string& id, int test_percent) {
@@ -528,8 +533,7 @@ std::vector<SampleInfo> Dataset::add_all(const std::vector<NewSample>& batch) {
     }
     info.rows = ns.values.size() / n_axes;
     info.split = ns.split.empty() ? hash_split(info.id, meta_.test_percent) : ns.split;
-    if (info.split != "train" && info.split != "test")
-      throw Error(who + ": split '" + shown(info.split) + "' must be \"train\" or \"test\"");
+    check_split(info.split, who);
     info.device = ns.device;
     info.source = ns.source;
     info.created = ns.created.empty() ? created_now : ns.created;

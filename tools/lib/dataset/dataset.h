@@ -92,6 +92,12 @@ struct NewSample {
   std::string created;  // now (UTC, ISO 8601) when empty
 };
 
+// "train" or "test": the split words.
+bool is_split(const std::string& split);
+
+// Throws tml::Error("<where>: split \"<split>\" must be \"train\" or \"test\"") unless is_split(split).
+void check_split(const std::string& split, const std::string& where);
+
 // The split a sample id falls into for a given test share: "test" if fnv1a32(id) % 100 < test_percent.
 std::string hash_split(const std::string& id, int test_percent);
 

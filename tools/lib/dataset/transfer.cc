@@ -79,14 +79,13 @@ ImportSet read_import(const fs::path& input, const ImportOptions& opt) {
   std::error_code ec;
   if (!fs::exists(input, ec)) throw Error(input.string() + " does not exist");
   if (!opt.label.empty()) validate_label(opt.label);
-  if (!opt.split.empty() && opt.split != "train" && opt.split != "test")
-    throw Error("split '" + opt.split + "' must be train or test");
-  if (opt.rate_hz != 0 && !(std::isfinite(opt.rate_hz) && opt.rate_hz > 0))
-    throw Error("the rate must be a positive number of Hz");
+  if (!opt.split.empty() && !is_split(opt.split)) throw UsageError("--split must be train or test");
+  if (opt.rate_hz && !(std::isfinite(*opt.rate_hz) && *opt.rate_hz > 0))
+    throw UsageError("--rate must be a positive number of Hz");
   const Format format = opt.format ? *opt.format : detect_format(input);
-  if (opt.rate_hz != 0 && format != Format::csv)
-    throw Error(std::string("--rate applies to CSV imports only: ") + format_title(format) +
-                " files declare their own rate");
+  if (opt.rate_hz && format != Format::csv)
+    throw UsageError(std::string("--rate applies to CSV imports only: ") + format_title(format) +
+                     " files declare their own rate");
 
   ImportSet set;
   switch (format) {

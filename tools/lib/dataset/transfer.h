@@ -36,7 +36,7 @@ const char* format_title(Format f);  // "Edge Impulse JSON", ...
 struct ImportOptions {
   std::optional<Format> format;  // detected from the input when not given
   std::string label;             // every sample gets this label
-  double rate_hz = 0;            // CSV only: the sample rate (needed when the files have no time column)
+  std::optional<double> rate_hz; // CSV only: the sample rate (needed when the files have no time column)
   std::string split;             // "train" or "test" for every sample
 };
 

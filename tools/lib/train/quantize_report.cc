@@ -9,6 +9,7 @@
 #include "tml/trainer/blob_writer.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/format.h"
+#include "tml/trainer/sensor.h"
 #include "tml/trainer/train.h"
 #include "train/report.h"
 

@@ -85,6 +85,10 @@ QuantizedLayer softmax_layer(double input_scale, double beta = 1.0);
 // average pooling (TML_LAYER_GLOBAL_AVG_POOL1D, size and stride ignored).
 QuantizedLayer pooling_layer(tml_layer_kind kind, int size = 0, int stride = 0, int pad_left = 0, int pad_right = 0);
 
+// Throws Error unless every label fits the blob's label table (TML_MODEL_LABEL_SIZE - 1 bytes, no NUL):
+// what the writer checks, for callers that want to know before a long training or calibration.
+void check_blob_labels(const std::vector<std::string>& labels);
+
 // "fully_connected", "conv1d", "max_pool1d", "avg_pool1d", "global_avg_pool1d", "softmax".
 const char* layer_kind_name(int kind);
 

@@ -35,6 +35,9 @@ struct HeaderInfo {
   std::vector<std::string> units;    // one per input channel (may be empty strings)
 };
 
+// Whether `name` can prefix the header's names: letters, digits and underscores, not starting with a digit.
+bool is_c_identifier(const std::string& name);
+
 // The header text for `blob` (validated first with tml_model_init; labels, window, arena size, input
 // quantization and normalisation are read from it). Throws Error if the blob is invalid
 // or the info does not fit it (axis count, stride, prefix).

@@ -59,9 +59,6 @@ struct QModel {
   void validate() const;
 };
 
-// The tml_sensor number (firmware/include/tml/protocol/messages.h) for a sensor name, 0 if unknown.
-int sensor_number(const std::string& name);
-
 // The file as JSON text; throws Error if the model does not validate.
 std::string qmodel_to_json(const QModel& model);
 
