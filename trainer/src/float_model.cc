@@ -6,6 +6,7 @@
 #include <string>
 
 #include "json_util.h"
+#include "model_file.h"
 #include "layer_json.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/format.h"
@@ -57,10 +58,100 @@ void Model::validate() const {
 
 namespace {
 
+constexpr detail::ModelFileKind kFile{"tml-model", kModelFormatVersion, "model"};
+
 ordered floats(const std::vector<float>& v) {
   ordered a = ordered::array();
   for (float f : v) a.push_back(shortest(f));
   return a;
+}
+
+
+// The layers, built for the input, with their parameters.
+void read_layers(const json& j, Model& m, const std::string& origin) {
+  const json& layers = field(j, "layers", origin);
+  if (!layers.is_array() || layers.empty()) throw Error(origin + ": \"layers\" must be a non-empty array");
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const std::string where = origin + ": layer " + std::to_string(i + 1);
+    std::vector<std::unique_ptr<Layer>> made;
+    try {
+      made = detail::layers_from_json(layers[i], static_cast<int>(m.labels.size()), {"params", "output"});
+    } catch (const Error& e) {
+      throw Error(where + ": " + e.what());
+    }
+    if (made.size() != 1) throw Error(where + ": \"activation\" is not used in model files; give layers one by one");
+    m.net.add(std::move(made[0]));
+  }
+  try {
+    m.net.build(Shape{m.window, static_cast<int>(m.axes.size())});
+  } catch (const Error& e) {
+    throw Error(origin + ": " + e.what());
+  }
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const std::string where = origin + ": layer " + std::to_string(i + 1) + " (" + m.net.layer(i).type_name() + ")";
+    const json& lj = layers[i];
+    Layer& l = m.net.layer(i);
+    if (lj.contains("output")) {
+      const Shape o = l.output_shape();
+      const json expect = o.flat() ? json::array({o.channels}) : json::array({o.time, o.channels});
+      if (lj.at("output") != expect)
+        throw Error(where + ": recorded output shape " + lj.at("output").dump() + " does not match the computed " + expect.dump());
+    }
+    const json empty = json::object();
+    const json& params = lj.contains("params") ? lj.at("params") : empty;
+    if (!params.is_object()) throw Error(where + ": \"params\" must be an object");
+    for (auto it = params.begin(); it != params.end(); ++it) {
+      bool known = false;
+      for (const auto& p : l.params()) known = known || p.name == it.key();
+      if (!known) throw Error(where + ": unknown parameter '" + it.key() + "'");
+    }
+    for (auto& p : l.params()) {
+      if (!params.contains(p.name)) throw Error(where + ": missing parameter '" + p.name + "'");
+      const json& pj = params.at(p.name);
+      const json& shape = field(pj, "shape", where + " " + p.name);
+      if (shape != json(p.shape))
+        throw Error(where + ": parameter '" + p.name + "' has shape " + shape.dump() + ", expected " + json(p.shape).dump());
+      std::vector<float> values = float_array(field(pj, "values", where + " " + p.name), where + " " + p.name);
+      if (values.size() != p.value.size())
+        throw Error(where + ": parameter '" + p.name + "' has " + std::to_string(values.size()) + " values, expected " +
+                    std::to_string(p.value.size()));
+      p.value = std::move(values);
+    }
+  }
+}
+
+// The record of the training run (informational: read when present and well-formed).
+void read_training(const json& t, TrainingInfo& info) {
+  auto str = [&](const char* k) { return detail::optional_text(t, k); };
+  auto num = [&](const char* k, double d) { return detail::optional_number(t, k, d); };
+  info.dataset = str("dataset");
+  info.created = str("created");
+  info.tool = str("tool");
+  info.architecture = str("architecture");
+  info.optimizer = str("optimizer");
+  info.seed = t.contains("seed") && t.at("seed").is_number_unsigned() ? t.at("seed").get<uint64_t>() : 0;
+  info.batch = static_cast<int>(num("batch", 0));
+  info.threads = static_cast<int>(num("threads", 0));
+  info.epochs = static_cast<int>(num("epochs", 0));
+  info.epochs_run = static_cast<int>(num("epochs_run", 0));
+  info.best_epoch = static_cast<int>(num("best_epoch", 0));
+  info.train_windows = static_cast<int64_t>(num("train_windows", 0));
+  info.validation_windows = static_cast<int64_t>(num("validation_windows", 0));
+  info.train_seconds = num("train_seconds", 0);
+  info.train_accuracy = num("train_accuracy", 0);
+  info.validation_accuracy = num("validation_accuracy", -1);
+  info.test_accuracy = num("test_accuracy", -1);
+  if (t.contains("history") && t.at("history").is_array())
+    for (const auto& h : t.at("history")) {
+      EpochStats e;
+      e.epoch = h.value("epoch", 0);
+      e.loss = h.value("loss", 0.0);
+      e.accuracy = h.value("accuracy", 0.0);
+      e.val_loss = h.value("val_loss", -1.0);
+      e.val_accuracy = h.value("val_accuracy", -1.0);
+      e.seconds = h.value("seconds", 0.0);
+      info.history.push_back(e);
+    }
 }
 
 }  // namespace
@@ -68,13 +159,10 @@ ordered floats(const std::vector<float>& v) {
 std::string model_to_json(const Model& m) {
   m.validate();
   ordered j;
-  j["format"] = "tml-model";
-  j["version"] = kModelFormatVersion;
+  j["format"] = kFile.format;
+  j["version"] = kFile.version;
   j["labels"] = m.labels;
-  ordered axes = ordered::array();
-  for (const auto& a : m.axes) axes.push_back(ordered{{"name", a.name}, {"unit", a.unit}});
-  j["input"] = ordered{{"window", m.window}, {"stride", m.stride}, {"rate_hz", m.rate_hz}, {"axes", axes},
-                       {"layout", "time-major [window][axes]"}};
+  j["input"] = detail::input_json(m.window, m.stride, m.rate_hz, m.axes);
   j["normalization"] = ordered{{"mean", floats(m.normalization.mean)}, {"std", floats(m.normalization.std)}};
   ordered layers = ordered::array();
   for (size_t i = 0; i < m.net.size(); ++i) {
@@ -128,134 +216,23 @@ std::string model_to_json(const Model& m) {
 }
 
 Model model_from_json(const std::string& src, const std::string& origin) {
-  json j;
-  try {
-    j = json::parse(src);
-  } catch (const json::parse_error& e) {
-    throw Error(origin + ": not a model file (not valid JSON: " + e.what() + ")");
-  }
-  if (!j.is_object() || !j.contains("format") || j.at("format") != "tml-model")
-    throw Error(origin + ": not a tml model file (no \"format\": \"tml-model\")");
-  const long long version = integer(j, "version", origin);
-  if (version != kModelFormatVersion)
-    throw Error(origin + ": model format version " + std::to_string(version) + " is not supported (this tml reads version " +
-                std::to_string(kModelFormatVersion) + ")");
-  Model m;
-  try {
-    const json& labels = field(j, "labels", origin);
-    if (!labels.is_array()) throw Error(origin + ": \"labels\" must be an array of strings");
-    for (const auto& l : labels) {
-      if (!l.is_string()) throw Error(origin + ": \"labels\" must be an array of strings");
-      m.labels.push_back(l.get<std::string>());
-    }
-    const json& input = field(j, "input", origin);
-    const std::string in_where = origin + ": input";
-    const long long window = integer(input, "window", in_where), stride = integer(input, "stride", in_where);
-    if (window < 1 || window > 100000000 || stride < 1 || stride > 100000000)
-      throw Error(in_where + ": window and stride must be at least 1 row");
-    m.window = static_cast<int>(window);
-    m.stride = static_cast<int>(stride);
-    m.rate_hz = number(input, "rate_hz", in_where);
-    const json& axes = field(input, "axes", in_where);
-    if (!axes.is_array() || axes.empty() || axes.size() > 4096) throw Error(in_where + ": \"axes\" must be a non-empty array");
-    for (const auto& a : axes) m.axes.push_back(Axis{text(a, "name", in_where + " axis"), text(a, "unit", in_where + " axis")});
+  return detail::read_model_file<Model>(src, origin, kFile, [&](const json& j, Model& m) {
+    m.labels = detail::read_labels(j, origin);
+    const detail::InputBlock in =
+        detail::read_input(field(j, "input", origin), origin + ": input", 100000000, 4096, "at least 1 row");
+    m.window = in.window;
+    m.stride = in.stride;
+    m.rate_hz = in.rate_hz;
+    m.axes = in.axes;
     const json& norm = field(j, "normalization", origin);
     m.normalization.mean = float_array(field(norm, "mean", origin + ": normalization"), origin + ": normalization mean");
     m.normalization.std = float_array(field(norm, "std", origin + ": normalization"), origin + ": normalization std");
     if (m.normalization.mean.size() != m.axes.size() || m.normalization.std.size() != m.axes.size())
-      throw Error(origin + ": the normalisation must have one mean and one std per axis (" + std::to_string(m.axes.size()) + ")");
-
-    const json& layers = field(j, "layers", origin);
-    if (!layers.is_array() || layers.empty()) throw Error(origin + ": \"layers\" must be a non-empty array");
-    for (size_t i = 0; i < layers.size(); ++i) {
-      const std::string where = origin + ": layer " + std::to_string(i + 1);
-      std::vector<std::unique_ptr<Layer>> made;
-      try {
-        made = detail::layers_from_json(layers[i], static_cast<int>(m.labels.size()), {"params", "output"});
-      } catch (const Error& e) {
-        throw Error(where + ": " + e.what());
-      }
-      if (made.size() != 1) throw Error(where + ": \"activation\" is not used in model files; give layers one by one");
-      m.net.add(std::move(made[0]));
-    }
-    try {
-      m.net.build(Shape{m.window, static_cast<int>(m.axes.size())});
-    } catch (const Error& e) {
-      throw Error(origin + ": " + e.what());
-    }
-    for (size_t i = 0; i < layers.size(); ++i) {
-      const std::string where = origin + ": layer " + std::to_string(i + 1) + " (" + m.net.layer(i).type_name() + ")";
-      const json& lj = layers[i];
-      Layer& l = m.net.layer(i);
-      if (lj.contains("output")) {
-        const Shape o = l.output_shape();
-        const json expect = o.flat() ? json::array({o.channels}) : json::array({o.time, o.channels});
-        if (lj.at("output") != expect)
-          throw Error(where + ": recorded output shape " + lj.at("output").dump() + " does not match the computed " + expect.dump());
-      }
-      const json empty = json::object();
-      const json& params = lj.contains("params") ? lj.at("params") : empty;
-      if (!params.is_object()) throw Error(where + ": \"params\" must be an object");
-      for (auto it = params.begin(); it != params.end(); ++it) {
-        bool known = false;
-        for (const auto& p : l.params()) known = known || p.name == it.key();
-        if (!known) throw Error(where + ": unknown parameter '" + it.key() + "'");
-      }
-      for (auto& p : l.params()) {
-        if (!params.contains(p.name)) throw Error(where + ": missing parameter '" + p.name + "'");
-        const json& pj = params.at(p.name);
-        const json& shape = field(pj, "shape", where + " " + p.name);
-        if (shape != json(p.shape))
-          throw Error(where + ": parameter '" + p.name + "' has shape " + shape.dump() + ", expected " + json(p.shape).dump());
-        std::vector<float> values = float_array(field(pj, "values", where + " " + p.name), where + " " + p.name);
-        if (values.size() != p.value.size())
-          throw Error(where + ": parameter '" + p.name + "' has " + std::to_string(values.size()) + " values, expected " +
-                      std::to_string(p.value.size()));
-        p.value = std::move(values);
-      }
-    }
-    if (j.contains("training") && j.at("training").is_object()) {
-      const json& t = j.at("training");
-      auto str = [&](const char* k) { return t.contains(k) && t.at(k).is_string() ? t.at(k).get<std::string>() : ""; };
-      auto num = [&](const char* k, double d) { return t.contains(k) && t.at(k).is_number() ? t.at(k).get<double>() : d; };
-      m.training.dataset = str("dataset");
-      m.training.created = str("created");
-      m.training.tool = str("tool");
-      m.training.architecture = str("architecture");
-      m.training.optimizer = str("optimizer");
-      m.training.seed = t.contains("seed") && t.at("seed").is_number_unsigned() ? t.at("seed").get<uint64_t>() : 0;
-      m.training.batch = static_cast<int>(num("batch", 0));
-      m.training.threads = static_cast<int>(num("threads", 0));
-      m.training.epochs = static_cast<int>(num("epochs", 0));
-      m.training.epochs_run = static_cast<int>(num("epochs_run", 0));
-      m.training.best_epoch = static_cast<int>(num("best_epoch", 0));
-      m.training.train_windows = static_cast<int64_t>(num("train_windows", 0));
-      m.training.validation_windows = static_cast<int64_t>(num("validation_windows", 0));
-      m.training.train_seconds = num("train_seconds", 0);
-      m.training.train_accuracy = num("train_accuracy", 0);
-      m.training.validation_accuracy = num("validation_accuracy", -1);
-      m.training.test_accuracy = num("test_accuracy", -1);
-      if (t.contains("history") && t.at("history").is_array())
-        for (const auto& h : t.at("history")) {
-          EpochStats e;
-          e.epoch = h.value("epoch", 0);
-          e.loss = h.value("loss", 0.0);
-          e.accuracy = h.value("accuracy", 0.0);
-          e.val_loss = h.value("val_loss", -1.0);
-          e.val_accuracy = h.value("val_accuracy", -1.0);
-          e.seconds = h.value("seconds", 0.0);
-          m.training.history.push_back(e);
-        }
-    }
-  } catch (const json::exception& e) {
-    throw Error(origin + ": malformed model file: " + e.what());
-  }
-  try {
-    m.validate();
-  } catch (const Error& e) {
-    throw Error(origin + ": " + e.what());
-  }
-  return m;
+      throw Error(origin + ": the normalisation must have one mean and one std per axis (" +
+                  std::to_string(m.axes.size()) + ")");
+    read_layers(j, m, origin);
+    if (j.contains("training") && j.at("training").is_object()) read_training(j.at("training"), m.training);
+  });
 }
 
 }  // namespace tml::trainer

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "json_util.h"
+#include "model_file.h"
 #include "layer_json.h"
 #include "tml/model.h"
 #include "tml/protocol/messages.h"
@@ -24,7 +25,7 @@ using detail::text;
 
 namespace {
 
-constexpr char kFormat[] = "tml-quantized-model";
+constexpr detail::ModelFileKind kFile{"tml-quantized-model", kQModelFormatVersion, "quantized model"};
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 std::string base64(const std::vector<uint8_t>& bytes) {
@@ -106,17 +107,10 @@ std::string qmodel_to_json(const QModel& m) {
   const tml_model_header h = Blob(m.blob).header();
 
   ordered j;
-  j["format"] = kFormat;
-  j["version"] = kQModelFormatVersion;
+  j["format"] = kFile.format;
+  j["version"] = kFile.version;
   j["labels"] = m.labels;
-  ordered axes = ordered::array();
-  for (const auto& a : m.axes) axes.push_back(ordered{{"name", a.name}, {"unit", a.unit}});
-  j["input"] = ordered{{"window", m.window},
-                       {"stride", m.stride},
-                       {"rate_hz", m.rate_hz},
-                       {"axes", axes},
-                       {"sensor", m.sensor},
-                       {"layout", "time-major [window][axes]"}};
+  j["input"] = detail::input_json(m.window, m.stride, m.rate_hz, m.axes, ordered{{"sensor", m.sensor}});
   ordered cal = {{"method", calibration_method_name(m.calibration.method)}};
   if (m.calibration.method == CalibrationMethod::Percentile) cal["percentile"] = m.calibration.percentile;
   cal["split"] = "train";
@@ -164,38 +158,16 @@ std::string model_file_format(const std::string& text) {
 }
 
 QModel qmodel_from_json(const std::string& src, const std::string& origin) {
-  json j;
-  try {
-    j = json::parse(src);
-  } catch (const json::parse_error& e) {
-    throw Error(origin + ": not a quantized model file (not valid JSON: " + e.what() + ")");
-  }
-  if (!j.is_object() || !j.contains("format") || j.at("format") != kFormat)
-    throw Error(origin + ": not a tml quantized model file (no \"format\": \"" + kFormat + "\")");
-  const long long version = integer(j, "version", origin);
-  if (version != kQModelFormatVersion)
-    throw Error(origin + ": quantized model format version " + std::to_string(version) +
-                " is not supported (this tml reads version " + std::to_string(kQModelFormatVersion) + ")");
-  QModel m;
-  try {
-    const json& labels = field(j, "labels", origin);
-    if (!labels.is_array()) throw Error(origin + ": \"labels\" must be an array of strings");
-    for (const auto& l : labels) {
-      if (!l.is_string()) throw Error(origin + ": \"labels\" must be an array of strings");
-      m.labels.push_back(l.get<std::string>());
-    }
+  return detail::read_model_file<QModel>(src, origin, kFile, [&](const json& j, QModel& m) {
+    m.labels = detail::read_labels(j, origin);
     const std::string in_where = origin + ": input";
     const json& input = field(j, "input", origin);
-    const long long window = integer(input, "window", in_where), stride = integer(input, "stride", in_where);
-    if (window < 1 || window > 65535 || stride < 1 || stride > 65535)
-      throw Error(in_where + ": window and stride must be 1 to 65535 rows");
-    m.window = static_cast<int>(window);
-    m.stride = static_cast<int>(stride);
-    m.rate_hz = number(input, "rate_hz", in_where);
+    const detail::InputBlock in = detail::read_input(input, in_where, 65535, 65535, "1 to 65535 rows");
+    m.window = in.window;
+    m.stride = in.stride;
+    m.rate_hz = in.rate_hz;
+    m.axes = in.axes;
     m.sensor = text(input, "sensor", in_where);
-    const json& axes = field(input, "axes", in_where);
-    if (!axes.is_array() || axes.empty() || axes.size() > 65535) throw Error(in_where + ": \"axes\" must be a non-empty array");
-    for (const auto& a : axes) m.axes.push_back(Axis{text(a, "name", in_where + " axis"), text(a, "unit", in_where + " axis")});
 
     const json& blob = field(j, "blob", origin);
     if (!from_base64(text(blob, "base64", origin + ": blob"), m.blob))
@@ -205,58 +177,46 @@ QModel qmodel_from_json(const std::string& src, const std::string& origin) {
                   std::to_string(m.blob.size()));
 
     // Informational fields: read when present and well-formed.
-    auto str = [](const json& o, const char* k) {
-      return o.is_object() && o.contains(k) && o.at(k).is_string() ? o.at(k).get<std::string>() : std::string();
-    };
-    auto num = [](const json& o, const char* k, double d) {
-      return o.is_object() && o.contains(k) && o.at(k).is_number() ? o.at(k).get<double>() : d;
-    };
+    using detail::optional_number;
+    using detail::optional_text;
     const json none = json::object();
     const json& source = j.contains("source") ? j.at("source") : none;
-    m.source_model = str(source, "model");
-    m.architecture = str(source, "architecture");
-    m.dataset = str(source, "dataset");
-    m.created = str(source, "created");
-    m.tool = str(source, "tool");
+    m.source_model = optional_text(source, "model");
+    m.architecture = optional_text(source, "architecture");
+    m.dataset = optional_text(source, "dataset");
+    m.created = optional_text(source, "created");
+    m.tool = optional_text(source, "tool");
     const json& quant = j.contains("quantization") ? j.at("quantization") : none;
     const json& cal = quant.is_object() && quant.contains("calibration") ? quant.at("calibration") : none;
-    if (str(cal, "method") == "percentile") {
+    if (optional_text(cal, "method") == "percentile") {
       m.calibration.method = CalibrationMethod::Percentile;
-      m.calibration.percentile = num(cal, "percentile", 99.99);
+      m.calibration.percentile = optional_number(cal, "percentile", 99.99);
     }
-    m.calibration_windows = static_cast<int64_t>(num(cal, "windows", 0));
+    m.calibration_windows = static_cast<int64_t>(optional_number(cal, "windows", 0));
     if (quant.is_object() && quant.contains("input") && quant.at("input").is_object() && quant.at("input").contains("range"))
       m.input_range = range_of(quant.at("input").at("range"));
     if (quant.is_object() && quant.contains("layers") && quant.at("layers").is_array())
       for (const auto& lj : quant.at("layers")) {
         QLayerInfo l;
-        l.kind = str(lj, "kind");
-        l.name = str(lj, "name");
-        l.description = str(lj, "from");
+        l.kind = optional_text(lj, "kind");
+        l.name = optional_text(lj, "name");
+        l.description = optional_text(lj, "from");
         if (lj.is_object() && lj.contains("source_layers") && lj.at("source_layers").is_array())
           for (const auto& s : lj.at("source_layers"))
             if (s.is_number_integer()) l.sources.push_back(s.get<int>());
         if (lj.is_object() && lj.contains("range")) l.range = range_of(lj.at("range"));
-        l.output.scale = static_cast<float>(num(lj, "scale", 1));
-        l.output.zero_point = static_cast<int>(num(lj, "zero_point", 0));
+        l.output.scale = static_cast<float>(optional_number(lj, "scale", 1));
+        l.output.zero_point = static_cast<int>(optional_number(lj, "zero_point", 0));
         m.layers.push_back(l);
       }
     if (j.contains("float_model"))  // in its own key order, so it is written back as it was
       m.float_model = ordered::parse(src).at("float_model").dump();
     const json& acc = j.contains("accuracy") ? j.at("accuracy") : none;
-    m.eval_split = str(acc, "split");
-    m.eval_windows = static_cast<int64_t>(num(acc, "windows", 0));
-    m.float_accuracy = num(acc, "float", -1);
-    m.int8_accuracy = num(acc, "int8", -1);
-  } catch (const json::exception& e) {
-    throw Error(origin + ": malformed quantized model file: " + e.what());
-  }
-  try {
-    m.validate();
-  } catch (const Error& e) {
-    throw Error(origin + ": " + e.what());
-  }
-  return m;
+    m.eval_split = optional_text(acc, "split");
+    m.eval_windows = static_cast<int64_t>(optional_number(acc, "windows", 0));
+    m.float_accuracy = optional_number(acc, "float", -1);
+    m.int8_accuracy = optional_number(acc, "int8", -1);
+  });
 }
 
 }  // namespace tml::trainer
