@@ -7,12 +7,13 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "pipeline/json_report.h"
+#include "pipeline/quantize_report.h"
+#include "pipeline/model_files.h"
+#include "pipeline/recordings.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/int8_model.h"
 #include "tml/trainer/train.h"
-#include "train/quantize_report.h"
-#include "train/recordings.h"
-#include "train/report.h"
 
 namespace tml::cli {
 
@@ -43,21 +44,21 @@ int cmd_eval(int argc, char** argv) {
 
   if (r.count("stride") && r["stride"].as<int>() < 1) throw UsageError("--stride must be at least 1 row");
   const std::filesystem::path model_path = r["model"].as<std::string>();
-  const bool quantized = train::model_file_format(model_path) == "tml-quantized-model";
+  const bool quantized = pipeline::model_file_format(model_path) == "tml-quantized-model";
   // The float model, or the quantized model's blob on the firmware's kernels.
   trainer::Model model;
   trainer::QModel qmodel;
   if (quantized)
-    qmodel = train::load_qmodel(model_path);
+    qmodel = pipeline::load_qmodel(model_path);
   else
-    model = train::load_model(model_path);
+    model = pipeline::load_model(model_path);
   const std::vector<std::string>& labels = quantized ? qmodel.labels : model.labels;
   const int window = quantized ? qmodel.window : model.window;
   const int stride = r.count("stride") ? r["stride"].as<int>() : quantized ? qmodel.stride : model.stride;
 
   const std::filesystem::path dataset_arg = r["dataset"].as<std::string>();
-  const trainer::RecordingSet set = train::read_recordings(dataset_arg, labels);
-  train::check_data_fits(set, quantized ? qmodel.axes : model.axes, quantized ? qmodel.rate_hz : model.rate_hz,
+  const trainer::RecordingSet set = pipeline::read_recordings(dataset_arg, labels);
+  pipeline::check_data_fits(set, quantized ? qmodel.axes : model.axes, quantized ? qmodel.rate_hz : model.rate_hz,
                          dataset_arg.string());
 
   std::vector<int> recs;
@@ -86,8 +87,8 @@ int cmd_eval(int argc, char** argv) {
                         {"split", split},
                         {"window", window},
                         {"stride", stride},
-                        {"metrics", train::metrics_json(m)}};
-    train::write_json(json_path, j);
+                        {"metrics", pipeline::metrics_json(m)}};
+    pipeline::write_json(json_path, j);
   }
   return 0;
 }

@@ -6,10 +6,10 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "pipeline/json_report.h"
+#include "pipeline/model_files.h"
+#include "pipeline/quantize_report.h"
 #include "tml/trainer/error.h"
-#include "train/quantize_report.h"
-#include "train/recordings.h"
-#include "train/report.h"
 #include "util/atomic_file.h"
 
 namespace tml::cli {
@@ -37,23 +37,23 @@ int cmd_export(int argc, char** argv) {
   const std::filesystem::path model_path = r["model"].as<std::string>();
   const std::filesystem::path out = r["out"].as<std::string>();
   const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
-  if (train::model_file_format(model_path) == "tml-model")
+  if (pipeline::model_file_format(model_path) == "tml-model")
     throw Error(model_path.string() + " is a float model; quantize it first: tml quantize --model " + model_path.string() +
                 " --dataset DATASET --out " + model_path.stem().string() + ".q.model");
-  const trainer::QModel model = train::load_qmodel(model_path);
-  const std::string text = train::export_header(model, model_path.filename().string(), r["prefix"].as<std::string>());
+  const trainer::QModel model = pipeline::load_qmodel(model_path);
+  const std::string text = pipeline::export_header(model, model_path.filename().string(), r["prefix"].as<std::string>());
   write_file_atomic(out, text);
 
   const trainer::ModelSize size = trainer::model_size(model.blob);
-  const std::vector<std::string> names = train::layer_names(model, size);
+  const std::vector<std::string> names = pipeline::layer_names(model, size);
   std::ostream& human = json_path == "-" ? std::cerr : std::cout;
-  human << "Exported " << model_path.string() << " to " << out.string() << ": " << train::describe_export(model) << "\n"
-        << train::format_size_report(size, names);
+  human << "Exported " << model_path.string() << " to " << out.string() << ": " << pipeline::describe_export(model) << "\n"
+        << pipeline::format_size_report(size, names);
   if (!json_path.empty()) {
-    nlohmann::json j = train::size_json(size, names);
+    nlohmann::json j = pipeline::size_json(size, names);
     j["model"] = model_path.string();
     j["header"] = out.string();
-    train::write_json(json_path, j);
+    pipeline::write_json(json_path, j);
   }
   return 0;
 }

@@ -12,16 +12,18 @@
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "cli/quant_options.h"
-#include "tml/trainer/blob_writer.h"
-#include "tml/trainer/model_header.h"
+#include "pipeline/json_report.h"
+#include "pipeline/quantize_report.h"
+#include "pipeline/model_files.h"
+#include "pipeline/recordings.h"
 #include "tml/trainer/architecture.h"
+#include "tml/trainer/blob_writer.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/format.h"
+#include "tml/trainer/model_header.h"
 #include "tml/trainer/train.h"
-#include "train/quantize_report.h"
-#include "train/recordings.h"
-#include "train/report.h"
 #include "util/atomic_file.h"
+#include "util/utc_time.h"
 
 namespace tml::cli {
 namespace {
@@ -134,7 +136,7 @@ int cmd_train(int argc, char** argv) {
   }
 
   const std::filesystem::path dataset_arg = r["dataset"].as<std::string>();
-  const trainer::RecordingSet set = train::read_recordings(dataset_arg);
+  const trainer::RecordingSet set = pipeline::read_recordings(dataset_arg);
 
   opt.window.length = trainer::parse_rows(r["window"].as<std::string>(), set.rate_hz, "--window");
   opt.window.stride = r.count("stride") ? trainer::parse_rows(r["stride"].as<std::string>(), set.rate_hz, "--stride")
@@ -188,7 +190,7 @@ int cmd_train(int argc, char** argv) {
   const trainer::TrainResult result = trainer::train(model, set, opt, callbacks);
 
   model.training.dataset = dataset_arg.string();
-  model.training.created = train::utc_now();
+  model.training.created = utc_now();
   model.training.tool = "tml " TML_VERSION;
   model.training.architecture = arch;
 
@@ -225,32 +227,32 @@ int cmd_train(int argc, char** argv) {
                            {"windows_per_second", result.windows_per_second},
                            {"best_epoch", result.best_epoch},
                            {"stopped_early", result.stopped_early},
-                           {"history", train::history_json(result)}};
+                           {"history", pipeline::history_json(result)}};
   if (!trainer::recordings_of(set, trainer::Split::Test).empty()) {
     const trainer::Metrics test = trainer::evaluate(model, set, trainer::Split::Test);
     model.training.test_accuracy = test.accuracy;
     human << "\nTest split: " << trainer::format_report(test);
-    report["test"] = train::metrics_json(test);
+    report["test"] = pipeline::metrics_json(test);
   } else {
     human << "The dataset has no test recordings; nothing to report on held-out data.\n";
   }
   if (!out.empty()) {
-    train::save_model(model, out);
+    pipeline::save_model(model, out);
     human << "Saved " << out.string() << "\n";
   }
   if (!header.empty()) {
     human << "\nQuantizing to int8\n";
-    const train::QuantizeRun run = train::run_quantize(model, set, calibration, out.string(), dataset_arg.string());
-    human << train::format_quantize_report(run);
+    const pipeline::QuantizeRun run = pipeline::run_quantize(model, set, calibration, out.string(), dataset_arg.string());
+    human << pipeline::format_quantize_report(run);
     const std::string source = out.empty() ? "tml train" : out.filename().string();
-    write_file_atomic(header, train::export_header(run.qmodel, source, r["prefix"].as<std::string>()));
-    human << "\nExported " << header.string() << ": " << train::describe_export(run.qmodel) << "\n"
-          << train::format_size_report(run.size, train::layer_names(run.qmodel, run.size));
-    nlohmann::json int8 = train::quantize_json(run);
+    write_file_atomic(header, pipeline::export_header(run.qmodel, source, r["prefix"].as<std::string>()));
+    human << "\nExported " << header.string() << ": " << pipeline::describe_export(run.qmodel) << "\n"
+          << pipeline::format_size_report(run.size, pipeline::layer_names(run.qmodel, run.size));
+    nlohmann::json int8 = pipeline::quantize_json(run);
     int8["header"] = header.string();
     report["int8"] = int8;
   }
-  if (!json_path.empty()) train::write_json(json_path, report);
+  if (!json_path.empty()) pipeline::write_json(json_path, report);
   return 0;
 }
 

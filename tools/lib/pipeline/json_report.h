@@ -1,4 +1,5 @@
-// Training and evaluation results as JSON (what `tml train --json` and `tml eval --json` write).
+// Training and evaluation results as JSON (what `tml train --json` and `tml eval --json` write), and the
+// one way every command writes its JSON: to a file, atomically, or to stdout.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -6,7 +7,7 @@
 #include "tml/trainer/metrics.h"
 #include "tml/trainer/train.h"
 
-namespace tml::train {
+namespace tml::pipeline {
 
 // {"count", "accuracy", "loss", "macro_f1", "labels", "per_class": [{label, precision, recall, f1, support}],
 //  "confusion": [[...]] (rows: true class, columns: predicted)}
@@ -18,7 +19,4 @@ nlohmann::json history_json(const trainer::TrainResult& r);
 // Writes JSON to a file (atomically), or to stdout when path is "-".
 void write_json(const std::string& path, const nlohmann::json& j);
 
-// The current time, UTC, ISO 8601 ("2025-01-31T12:00:00Z").
-std::string utc_now();
-
-}  // namespace tml::train
+}  // namespace tml::pipeline

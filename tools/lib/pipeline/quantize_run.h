@@ -1,17 +1,17 @@
-// Glue shared by `tml quantize`, `tml export`, `tml eval` and `tml train --header`: quantizing a float
-// model against a dataset, the quantized model file's record, the header's settings, and the printed and
-// JSON reports (float vs int8, per layer and per class; flash and RAM per layer).
+// Quantizing a float model against a dataset, as `tml quantize` and `tml train --header` do: calibration
+// on the training windows, the comparison on the test windows, the quantized model file's record; and the
+// exported header's settings (`tml export`).
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "tml/trainer/blob_size.h"
 #include "tml/trainer/model_header.h"
 #include "tml/trainer/quantize.h"
 #include "tml/trainer/quantized_model.h"
 
-namespace tml::train {
+namespace tml::pipeline {
 
 struct QuantizeRun {
   trainer::QuantizeResult result;
@@ -44,21 +44,7 @@ std::string export_header(const trainer::QModel& model, const std::string& sourc
 // "accelerometer (sensor 1), 104 Hz, window 208 rows, stride 52 rows, 3 axes, 4 classes"
 std::string describe_export(const trainer::QModel& model);
 
-// "Float 0.9730, int8 0.9706 (-0.24 points); same class on 99.5 % of 408 test windows", then the per-layer
-// table, the per-class table and both confusion matrices.
-std::string format_quantize_report(const QuantizeRun& run);
-
-// Flash and RAM per layer and in total. `names` gives each layer's name (may be empty).
-std::string format_size_report(const trainer::ModelSize& size, const std::vector<std::string>& names);
-
-// {"layers": [...per layer: index, name, kind, input, output, params, macs, flash {...}, ram {...}],
-//  "flash": {...}, "ram": {...}, "params", "macs"} (docs/quantization.md).
-nlohmann::json size_json(const trainer::ModelSize& size, const std::vector<std::string>& names);
-
-// The `tml quantize --json` report (docs/quantization.md).
-nlohmann::json quantize_json(const QuantizeRun& run);
-
 // Layer names of a quantized model (from its record, else the blob's kinds).
 std::vector<std::string> layer_names(const trainer::QModel& model, const trainer::ModelSize& size);
 
-}  // namespace tml::train
+}  // namespace tml::pipeline

@@ -1,13 +1,10 @@
-#include "train/report.h"
+#include "pipeline/json_report.h"
 
-#include <cstdio>
-#include <cstdlib>
-#include <ctime>
 #include <iostream>
 
 #include "util/atomic_file.h"
 
-namespace tml::train {
+namespace tml::pipeline {
 
 nlohmann::json metrics_json(const trainer::Metrics& m) {
   nlohmann::json per_class = nlohmann::json::array();
@@ -45,13 +42,4 @@ void write_json(const std::string& path, const nlohmann::json& j) {
     write_file_atomic(path, text);
 }
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-}  // namespace tml::train
+}  // namespace tml::pipeline
