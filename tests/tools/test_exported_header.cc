@@ -5,11 +5,10 @@
 // scores are the host's Int8Model's for the same window. The header also compiles warning-free for the
 // Cortex-M4.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 
-#include "flash/flash.h"
+#include "pipeline/model_files.h"
 #include "test_support.h"
 #include "tml/trainer/int8_model.h"
 #include "util/atomic_file.h"
@@ -102,7 +101,7 @@ TEST_CASE("the exported header runs in exactly its stated arena and no larger on
     r = run({(dir / "sketch").string()});
     INFO("sketch exit " << r.exit_code << ": " << r.out);
     REQUIRE(r.exit_code == 0);
-    const tml::flash::HeaderConstants h = tml::flash::read_model_header(header);
+    const tml::trainer::ExportedHeader h = tml::pipeline::read_model_header(header);
     std::istringstream out(r.out);
     unsigned lowest = 0, highest = 0;
     out >> lowest >> highest;

@@ -12,9 +12,9 @@
 
 #include "cli/command.h"
 #include "cli/sim_options.h"
-#include "flash/flash.h"
 #include "link/board_link.h"
 #include "link/connection.h"
+#include "pipeline/model_files.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/format.h"
 #include "tml/trainer/int8_model.h"
@@ -88,10 +88,10 @@ int cmd_run(int argc, char** argv) {
   if (verify && !r.count("model")) throw UsageError("--verify needs --model (the header the board was flashed with)");
   if (seconds < 0) throw UsageError("--seconds must not be negative");
 
-  std::optional<flash::HeaderConstants> header;
+  std::optional<trainer::ExportedHeader> header;
   std::optional<trainer::Int8Model> host;
   if (r.count("model")) {
-    header = flash::read_model_header(r["model"].as<std::string>());
+    header = pipeline::read_model_header(r["model"].as<std::string>());
     host.emplace(header->blob);
   }
 

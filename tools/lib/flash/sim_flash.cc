@@ -4,6 +4,7 @@
 #include "emulator/emulator.h"
 #include "flash/flash.h"
 #include "link/connection.h"
+#include "pipeline/model_files.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/format.h"
 #include "util/atomic_file.h"
@@ -32,8 +33,8 @@ void run_step(const std::vector<std::string>& argv, const Options& o, std::ostre
 }  // namespace
 
 void flash_sim(const Options& o, std::ostream& out) {
-  HeaderConstants model;
-  if (!o.model.empty()) model = read_model_header(o.model);
+  trainer::ExportedHeader model;
+  if (!o.model.empty()) model = pipeline::read_model_header(o.model);
   if (o.kernels != "reference" && o.kernels != "optimized")
     throw UsageError("--kernels must be reference or optimized");
   if (!find_program("arm-none-eabi-gcc"))

@@ -7,6 +7,7 @@
 #include "flash/flash.h"
 #include "link/connection.h"
 #include "link/serial_ports.h"
+#include "pipeline/model_files.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/format.h"
 #include "util/atomic_file.h"
@@ -92,8 +93,8 @@ std::string wait_for_port(const std::string& board, int wait_s) {
 }  // namespace
 
 void flash_wio(const Options& o, std::ostream& out) {
-  HeaderConstants model;
-  if (!o.model.empty()) model = read_model_header(o.model);
+  trainer::ExportedHeader model;
+  if (!o.model.empty()) model = pipeline::read_model_header(o.model);
   if (o.port.empty() && o.bootloader_port.empty())
     throw UsageError("--port is required for the Wio Terminal (tml ports lists the serial ports)");
   const Builder builder = pick_builder(o.builder);

@@ -35,6 +35,16 @@ trainer::QModel load_qmodel(const std::filesystem::path& path) {
   return trainer::qmodel_from_json(read_file(path), path.string());
 }
 
+trainer::ExportedHeader read_model_header(const std::filesystem::path& path) {
+  if (!std::filesystem::is_regular_file(path))
+    throw Error("no model header at " + path.string() + " (make one with tml export)");
+  trainer::ExportedHeader h = trainer::parse_model_header(read_file(path), path.string());
+  if (h.info.prefix != "tml_model")
+    throw Error(path.string() + " names its constants after the prefix '" + h.info.prefix +
+                "'; boards need the TML_MODEL_ names: export it again with the default prefix");
+  return h;
+}
+
 std::string model_file_format(const std::filesystem::path& path) {
   if (!std::filesystem::is_regular_file(path)) throw Error("model file " + path.string() + " does not exist");
   const std::string format = trainer::model_file_format(read_file(path));
