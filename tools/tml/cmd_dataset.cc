@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
-#include "dataset/csv_codec.h"
+#include "dataset/csv_text.h"
 #include "dataset/dataset.h"
 #include "dataset/transfer.h"
 #include "tml/trainer/error.h"

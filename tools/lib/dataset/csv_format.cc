@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "dataset/csv_codec.h"
+#include "dataset/csv_text.h"
 #include "tml/trainer/error.h"
 #include "util/atomic_file.h"
 

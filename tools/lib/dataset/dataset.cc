@@ -16,7 +16,7 @@
 #include <random>
 #include <set>
 
-#include "dataset/csv_codec.h"
+#include "dataset/csv_text.h"
 #include "dataset/wav_codec.h"
 #include "tml/trainer/error.h"
 #include "util/atomic_file.h"

@@ -5,7 +5,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-#include "dataset/csv_codec.h"
+#include "dataset/csv_text.h"
 #include "tml/trainer/error.h"
 #include "util/atomic_file.h"
 

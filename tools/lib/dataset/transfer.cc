@@ -5,8 +5,8 @@
 #include <map>
 #include <set>
 
-#include "dataset/csv_codec.h"
 #include "dataset/csv_format.h"
+#include "dataset/csv_text.h"
 #include "dataset/ei_json.h"
 #include "dataset/wav_format.h"
 #include "tml/trainer/error.h"

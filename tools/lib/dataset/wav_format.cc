@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "dataset/csv_codec.h"
+#include "dataset/csv_text.h"
 #include "dataset/wav_codec.h"
 #include "tml/trainer/error.h"
 #include "util/atomic_file.h"

@@ -1,12 +1,11 @@
 // Numbers as text and delimited tables: shortest float32 decimals, strict parsing, CSV splitting.
-#include "dataset/csv_codec.h"
-
 #include <catch2/catch.hpp>
 #include <cfloat>
 #include <cmath>
 #include <cstring>
 #include <random>
 
+#include "dataset/csv_text.h"
 #include "dataset_test_util.h"
 
 using namespace tml::dataset;

@@ -1,4 +1,4 @@
-#include "dataset/csv_codec.h"
+#include "dataset/csv_text.h"
 
 #include <cctype>
 #include <charconv>
