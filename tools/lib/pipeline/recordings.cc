@@ -58,7 +58,7 @@ trainer::RecordingSet load_recordings(const dataset::Dataset& ds, const std::vec
 }
 
 trainer::RecordingSet read_recordings(const std::filesystem::path& source, const std::vector<std::string>& labels) {
-  if (std::filesystem::exists(source / "dataset.json")) return load_recordings(dataset::Dataset::open(source), labels);
+  if (dataset::Dataset::exists(source)) return load_recordings(dataset::Dataset::open(source), labels);
   if (!std::filesystem::exists(source))
     throw Error(source.string() + " does not exist (give a dataset folder, or files 'tml dataset import' reads)");
   dataset::ImportSet in = dataset::read_import(source, {});
