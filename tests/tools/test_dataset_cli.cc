@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dataset/dataset.h"
-#include "dataset/ei_json.h"
+#include "formats/ei_json.h"
 #include "dataset_test_util.h"
 #include "folder_snapshot.h"
 #include "test_support.h"

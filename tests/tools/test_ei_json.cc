@@ -5,8 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "dataset/csv_text.h"
-#include "dataset/ei_json.h"
 #include "dataset_test_util.h"
+#include "formats/ei_json.h"
+#include "formats/transfer.h"
 #include "test_support.h"
 #include "util/atomic_file.h"
 

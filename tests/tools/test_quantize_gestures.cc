@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "dataset/dataset.h"
-#include "dataset/transfer.h"
+#include "formats/transfer.h"
 #include "pipeline/recordings.h"
 #include "test_support.h"
 #include "tml/trainer/architecture.h"

@@ -8,7 +8,7 @@
 #include "cli/command.h"
 #include "dataset/csv_text.h"
 #include "dataset/dataset.h"
-#include "dataset/transfer.h"
+#include "formats/transfer.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/format.h"
 

@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "dataset/dataset.h"
-#include "dataset/transfer.h"
+#include "formats/transfer.h"
 #include "emulator/replay.h"
 #include "tml/protocol/messages.h"
 #include "tml/trainer/error.h"

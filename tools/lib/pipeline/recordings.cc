@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "dataset/transfer.h"
+#include "formats/transfer.h"
 #include "tml/trainer/error.h"
 
 namespace tml::pipeline {

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "dataset/dataset.h"
-#include "dataset/transfer.h"
+#include "formats/input_files.h"
 
 namespace tml::dataset {
 

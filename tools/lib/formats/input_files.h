@@ -1,12 +1,5 @@
-// Moving recordings into and out of a dataset: what every importer and exporter shares. Each format
-// has its own file (ei_json.h, csv_format.h, wav_format.h); this one detects the format, applies the
-// rules for labels, sample ids and splits, and hands the result to the store as ONE atomic step.
-//
-// An import first reads and checks the WHOLE input (every file parsed, every value a finite float,
-// every file agreeing on axes and rate, every label and id valid and unique); only then is anything
-// written. So a bad file anywhere leaves the dataset exactly as it was.
-//
-// Rules when the input does not say otherwise (datasets/README.md repeats them for users):
+// The input files of an import and the rules that name their samples, shared by every format
+// (datasets/README.md repeats them for users):
 //   label  --label; else the importer's manifest (EI info.labels, manifest.csv); else, for CSV and WAV,
 //          the nearest folder between the input folder and the file that is not training/testing/
 //          train/test; else the file name up to its first '.'.
@@ -15,61 +8,17 @@
 //   id     EI: info.labels' name, else "<a>.<b>" from an EI file name "<a>.json.<b>.<rest>.json", else
 //          the file name without .json. CSV/WAV: the file name without extension, prefixed with
 //          "<label>." unless it already starts with it.
+// And what the exports share: the training/testing folders and manifest.csv.
 #pragma once
 
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "dataset/dataset.h"
+#include "dataset/meta.h"
+#include "formats/import_set.h"
 
 namespace tml::dataset {
-
-enum class Format { ei, csv, wav };
-
-// "ei", "csv", "wav"; throws tml::UsageError for anything else.
-Format parse_format(const std::string& name);
-const char* format_name(Format f);  // "ei", ...
-const char* format_title(Format f);  // "Edge Impulse JSON", ...
-
-struct ImportOptions {
-  std::optional<Format> format;  // detected from the input when not given
-  std::string label;             // every sample gets this label
-  std::optional<double> rate_hz; // CSV only: the sample rate (needed when the files have no time column)
-  std::string split;             // "train" or "test" for every sample
-};
-
-// One sample read from the input and checked, not yet written.
-struct PendingSample {
-  std::string origin;  // the file it came from, for messages
-  std::string label;
-  std::string id;
-  std::string split;    // "" = hash rule, applied by the store
-  std::string device;
-  std::string created;  // "" = now
-  std::vector<float> values;
-};
-
-// The whole input of an import: the configuration its files declare and its samples.
-struct ImportSet {
-  Format format = Format::ei;
-  Meta meta;
-  std::vector<PendingSample> samples;
-};
-
-// Reads and checks the whole input (a file or a folder). Throws tml::Error naming the offending file.
-ImportSet read_import(const std::filesystem::path& input, const ImportOptions& options);
-
-// Adds `set` to the dataset at `dir` (created when there is none) in one atomic step. The dataset's
-// axes and rate must match the input's. Returns the new entries.
-std::vector<SampleInfo> import_into(const std::filesystem::path& dir, const ImportSet& set, bool* created = nullptr);
-
-// Writes every sample of `d` to the new (or empty) folder `out` in format `f`. On failure the files
-// written so far are removed again.
-void export_dataset(const Dataset& d, Format f, const std::filesystem::path& out);
-
-// ---- helpers for the format files -----------------------------------------------------------------
 
 // One input file and where it was found.
 struct InputFile {
@@ -97,9 +46,6 @@ std::string guess_sensor(const std::vector<Axis>& axes);
 // A rate from a sampling interval, rounded to 1e-6 Hz (so 1000 / 9.615384615384615 ms is 104 Hz).
 double rate_from_interval_s(double interval_s);
 
-// "training" or "testing": the export folder of a split.
-std::string split_folder(const std::string& split);
-
 // The files of a CSV or WAV import, with the label (--label applied), id and split each gets from the
 // folder's manifest.csv if it has one, else from its folders and name.
 struct LabelledFile {
@@ -110,6 +56,13 @@ struct LabelledFile {
 };
 std::vector<LabelledFile> labelled_files(const std::filesystem::path& input, const std::string& extension,
                                          const ImportOptions& options);
+
+// "training" or "testing": the export folder of a split.
+std::string split_folder(const std::string& split);
+
+// The path an export gives a sample: "<training|testing>/<id>.<extension>", the id prefixed with
+// "<label>." unless it starts with it.
+std::string export_path(const SampleInfo& info, const std::string& extension);
 
 // manifest.csv of the CSV and WAV exports: "file,label,split", one row per sample.
 struct ManifestRow {

@@ -1,4 +1,4 @@
-#include "dataset/wav_format.h"
+#include "formats/wav_format.h"
 
 #include <cmath>
 #include <limits>
@@ -52,8 +52,7 @@ void export_wav(const Dataset& d, const fs::path& out) {
     const Sample s = d.load(info);
     std::vector<int16_t> pcm(s.values.size());
     for (size_t i = 0; i < pcm.size(); ++i) pcm[i] = static_cast<int16_t>(s.values[i]);  // i16: checked on add
-    const std::string name = info.id.rfind(info.label + ".", 0) == 0 ? info.id : info.label + "." + info.id;
-    const std::string rel = split_folder(info.split) + "/" + name + ".wav";
+    const std::string rel = export_path(info, ".wav");
     write_file_atomic(out / rel, encode_wav(static_cast<uint32_t>(m.rate_hz), pcm));
     rows.push_back(ManifestRow{rel, info.label, info.split, 0});
   }

@@ -18,7 +18,7 @@
 #include <string>
 
 #include "dataset/dataset.h"
-#include "dataset/transfer.h"
+#include "formats/input_files.h"
 
 namespace tml::dataset {
 

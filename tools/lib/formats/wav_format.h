@@ -12,7 +12,7 @@
 #include <filesystem>
 
 #include "dataset/dataset.h"
-#include "dataset/transfer.h"
+#include "formats/input_files.h"
 
 namespace tml::dataset {
 

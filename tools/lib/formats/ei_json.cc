@@ -1,13 +1,13 @@
-#include "dataset/ei_json.h"
+#include "formats/ei_json.h"
 
 #include <cmath>
-#include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "dataset/csv_text.h"
 #include "tml/trainer/error.h"
 #include "util/atomic_file.h"
+#include "util/utc_time.h"
 
 namespace tml::dataset {
 namespace fs = std::filesystem;
@@ -146,31 +146,6 @@ class EiSax {
 
 std::string dump(const std::string& s) { return json(s).dump(-1, ' ', false, json::error_handler_t::replace); }
 
-std::string iso_utc(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  if (!gmtime_r(&tt, &tm)) return "";
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-int64_t unix_time(const std::string& iso) {
-  std::tm tm{};
-  int y, mo, d, h, mi, s;
-  char z = 0;
-  if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &z) == 7 && z == 'Z') {
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = s;
-    return static_cast<int64_t>(timegm(&tm));
-  }
-  return static_cast<int64_t>(std::time(nullptr));
-}
-
 // "circle.json.6600enq7.ingestion-5758845749-fvlcj.json" -> "circle.6600enq7" (Edge Impulse's own
 // sample name); "circle.6600enq7.json" -> "circle.6600enq7".
 std::string id_from_file_name(const std::string& name) {
@@ -184,11 +159,6 @@ std::string id_from_file_name(const std::string& name) {
   return stem;
 }
 
-std::string axes_text(const std::vector<Axis>& axes) {
-  std::string s;
-  for (const auto& a : axes) s += (s.empty() ? "" : ", ") + a.name + (a.unit.empty() ? "" : " (" + a.unit + ")");
-  return s;
-}
 
 struct Entry {
   fs::path path;
@@ -331,7 +301,7 @@ ImportSet read_ei(const fs::path& input, const ImportOptions& opt) {
         throw Error(origin + ": " + err.what());
       }
     } else if (!(s.sensors == set.meta.axes)) {
-      throw Error(origin + ": sensors " + axes_text(s.sensors) + " differ from " + axes_text(set.meta.axes) + " in " +
+      throw Error(origin + ": sensors " + describe(s.sensors) + " differ from " + describe(set.meta.axes) + " in " +
                   first + "; import them into separate datasets");
     } else if (rate != set.meta.rate_hz) {
       throw Error(origin + ": interval_ms " + format_double(s.interval_ms) + " gives " + format_double(rate) +
@@ -366,10 +336,9 @@ void export_ei(const Dataset& d, const fs::path& out) {
     e.interval_ms = 1000.0 / d.meta().rate_hz;
     e.sensors = d.meta().axes;
     e.values = std::move(s.values);
-    const std::string name = (info.id.rfind(info.label + ".", 0) == 0 ? info.id : info.label + "." + info.id) + ".json";
     const std::string category = split_folder(info.split);
-    const std::string rel = category + "/" + name;
-    write_file_atomic(out / rel, format_ei_json(e, unix_time(info.created)));
+    const std::string rel = export_path(info, ".json");
+    write_file_atomic(out / rel, format_ei_json(e, parse_iso_utc(info.created).value_or(static_cast<int64_t>(std::time(nullptr)))));
     labels += std::string(first ? "" : ",") + "{\"path\":" + dump(rel) + ",\"name\":" + dump(info.id) +
               ",\"category\":\"" + category + "\",\"label\":{\"type\":\"label\",\"label\":" + dump(info.label) + "}}";
     first = false;

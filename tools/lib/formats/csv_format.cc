@@ -1,4 +1,4 @@
-#include "dataset/csv_format.h"
+#include "formats/csv_format.h"
 
 #include <cmath>
 
@@ -17,11 +17,6 @@ std::string trimmed(const std::string& s) {
   return s.substr(a, s.find_last_not_of(' ') - a + 1);
 }
 
-std::string axes_text(const std::vector<Axis>& axes) {
-  std::string s;
-  for (const auto& a : axes) s += (s.empty() ? "" : ", ") + a.name + (a.unit.empty() ? "" : " (" + a.unit + ")");
-  return s;
-}
 
 // Relative difference within 0.1 %.
 bool close_rates(double a, double b) { return std::fabs(a - b) <= 1e-3 * std::max(a, b); }
@@ -125,7 +120,7 @@ ImportSet read_csv(const fs::path& input, const ImportOptions& opt) {
         throw Error(origin + ": " + e.what());
       }
     } else if (!(axes == set.meta.axes)) {
-      throw Error(origin + ": columns " + axes_text(axes) + " differ from " + axes_text(set.meta.axes) + " in " + first);
+      throw Error(origin + ": columns " + describe(axes) + " differ from " + describe(set.meta.axes) + " in " + first);
     } else if (rate_from_time && !close_rates(rate, set.meta.rate_hz)) {
       throw Error(origin + ": its timestamps give " + format_double(rate) + " Hz, but " + first + " gives " +
                   format_double(set.meta.rate_hz) + " Hz; give one rate for all with --rate HZ");
@@ -155,8 +150,7 @@ void export_csv(const Dataset& d, const fs::path& out) {
       }
       text += '\n';
     }
-    const std::string name = info.id.rfind(info.label + ".", 0) == 0 ? info.id : info.label + "." + info.id;
-    const std::string rel = split_folder(info.split) + "/" + name + ".csv";
+    const std::string rel = export_path(info, ".csv");
     write_file_atomic(out / rel, text);
     rows.push_back(ManifestRow{rel, info.label, info.split, 0});
   }
