@@ -5,7 +5,7 @@
 #include <string>
 
 #include "reference_models.h"
-#include "test_support.h"
+#include "run_programs.h"
 #include "tml/model.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/model_header.h"

@@ -19,7 +19,7 @@
 #include "formats/ei_json.h"
 #include "dataset_test_util.h"
 #include "folder_snapshot.h"
-#include "test_support.h"
+#include "run_programs.h"
 #include "util/atomic_file.h"
 
 namespace fs = std::filesystem;

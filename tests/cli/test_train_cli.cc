@@ -8,7 +8,7 @@
 #include <string>
 
 #include "dataset/dataset.h"
-#include "test_support.h"
+#include "run_programs.h"
 #include "util/atomic_file.h"
 
 using tml::test::run_tml;

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "pipeline/model_files.h"
-#include "test_support.h"
+#include "run_programs.h"
 #include "tml/trainer/int8_model.h"
 #include "util/atomic_file.h"
 
