@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package tml needs to build, test and run the emulated board.
-# Idempotent: when everything is present it only checks and returns (about a second).
+# Idempotent: when everything is present it only checks and returns (about a second). ccache speeds up
+# rebuilds and lets the Wio Terminal build test compile the vendored Seeed core once per machine.
 # Usage: scripts/install-deps.sh [--bench] [--report]
 #   --bench   also the benchmark peers (PyTorch from Python and LibTorch)
 #   --report  also Chromium, for the HTML report test
@@ -10,7 +11,7 @@ packages=(
   cmake ninja-build g++ pkg-config git
   libserialport-dev libeigen3-dev libcxxopts-dev nlohmann-json3-dev libspdlog-dev catch2 zlib1g-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib binutils-arm-none-eabi
-  qemu-system-arm bossa-cli
+  qemu-system-arm bossa-cli ccache
 )
 for arg in "$@"; do
   case "$arg" in

@@ -14,6 +14,7 @@ extern "C" const char* tml_status_str(int status) {
     case TML_ERR_STATE: return "invalid state";
     case TML_ERR_IO: return "i/o error";
     case TML_ERR_AGAIN: return "incomplete, try again";
+    case TML_ERR_SHAPE: return "sample or axis count does not match the model";
     default: return "unknown status";
   }
 }

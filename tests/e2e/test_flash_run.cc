@@ -100,11 +100,25 @@ TEST_CASE("flashing the Wio Terminal: every command in a dry run", "[e2e][flash]
   CHECK(r.out.find("bossac -i -d '--port=<the bootloader port>' -U -i --offset=0x4000 -w -v " +
                    (build / "out" / "tml_wio.ino.bin").string() + " -R") != std::string::npos);
   CHECK(r.out.find("(NOT INSTALLED)") != std::string::npos);
-  CHECK_FALSE(std::filesystem::exists(build));  // a dry run touches nothing
+  // A dry run runs nothing but stages the folder, and says where, so it can be opened or built by hand.
+  CHECK(r.out.find("1. Staged the sketch and the tml library (optimized kernels, model " + header.string() + ") in " +
+                   build.string()) != std::string::npos);
+  CHECK(r.out.find("  sketch " + (build / "tml_wio").string() + "\n") != std::string::npos);
+  CHECK(std::filesystem::exists(build / "tml_wio" / "tml_model.h"));
+  CHECK(std::filesystem::exists(build / "libraries" / "tml" / "src" / "core" / "kernels" / "reference" / "pool1d.h"));
+  CHECK_FALSE(std::filesystem::exists(build / "out"));  // nothing was built
 
   auto pio = run_tml({"flash", "--board", "wio-terminal", "--port", "/dev/ttyACM0", "--dry-run", "--builder", "platformio",
-                      "--build-dir", build.string()});
+                      "--build-dir", build.string(), "--kernels", "reference"});
   CHECK(pio.exit_code == 0);
+  CHECK(pio.out.find("(reference kernels, no model)") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(build / "tml_wio" / "tml_model.h"));  // restaged without the model
+  CHECK(tml::read_file(build / "libraries" / "tml" / "src" / "tml" / "build_config.h").find("#define TML_KERNELS_REFERENCE 1") !=
+        std::string::npos);
+  auto bad = run_tml({"flash", "--board", "wio-terminal", "--port", "/dev/ttyACM0", "--dry-run", "--kernels", "fast",
+                      "--build-dir", build.string()});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--kernels must be reference or optimized") != std::string::npos);
   CHECK(pio.out.find("pio run --project-dir " + build.string() + " --environment seeed_wio_terminal") != std::string::npos);
 }
 
@@ -140,6 +154,7 @@ TEST_CASE("flashing the Wio Terminal fails clearly without its tools or when the
     CHECK(std::filesystem::exists(dir / "b" / "tml_wio" / "tml_model.h"));
     CHECK(std::filesystem::exists(dir / "b" / "libraries" / "tml" / "library.properties"));
     CHECK(std::filesystem::exists(dir / "b" / "libraries" / "tml" / "src" / "core" / "device.cpp"));
+    CHECK(std::filesystem::exists(dir / "b" / "libraries" / "tml" / "src" / "core" / "kernels" / "kernel_set.cpp"));
     CHECK(tml::read_file(dir / "b" / "tml_wio" / "tml_config.h").find("#define TML_WITH_MODEL 1") != std::string::npos);
   }
 }

@@ -165,7 +165,8 @@ TEST_CASE("the Wio Terminal port streams its sensors and reports what it drops",
   CHECK(gap == 18);  // 50 produced, 32 kept by the FIFO
   CHECK(rows + gap == 100);
 
-  // Microphone: the timer interrupt fills a ring; an overflow is counted, never hidden.
+  // Microphone: the DMA interrupt hands over blocks into a ring; an overflow is counted, never hidden,
+  // and so is a block the hardware overwrote before a late interrupt.
   tml_msg_set_sensor mic{TML_SENSOR_MIC, {0, 0, 0}};
   host.send(hw.usb_in, TML_MSG_SET_SENSOR, &mic, sizeof mic);
   wio_port_loop();
@@ -174,30 +175,60 @@ TEST_CASE("the Wio Terminal port streams its sensors and reports what it drops",
   s = as<tml_msg_session>(msgs[1]);
   CHECK(s.sensor == TML_SENSOR_MIC);
   CHECK(s.rate_millihz == 16000000);
-  tml_msg_start mic_start{6000, TML_START_SAMPLES};
+  tml_msg_start mic_start{8000, TML_START_SAMPLES};
   host.send(hw.usb_in, TML_MSG_START, &mic_start, sizeof mic_start);
   wio_port_loop();
   CHECK(hw.mic_rate == 16000);
-  for (int i = 0; i < 5000; ++i) wio_port_mic_sample(static_cast<uint16_t>(2048 + (i % 100)));  // 4096 fit
+  std::vector<uint16_t> block(250);
+  uint32_t sent = 0;
+  auto send_block = [&](uint32_t lost) {
+    for (size_t i = 0; i < block.size(); ++i) block[i] = static_cast<uint16_t>(2048 + (sent + lost + i) % 1000);
+    wio_port_mic_block(block.data(), block.size(), lost);
+    sent += lost + static_cast<uint32_t>(block.size());
+  };
+  for (int b = 0; b < 20; ++b) send_block(0);  // 5000 samples: 4096 fit
   for (int turn = 0; turn < 20; ++turn) wio_port_loop();
-  for (int i = 0; i < 2000; ++i) wio_port_mic_sample(2048);
-  for (int turn = 0; turn < 20; ++turn) wio_port_loop();
+  for (int b = 0; b < 4; ++b) send_block(0);
+  send_block(256);  // one block lost in the hardware before this one
+  for (int b = 0; b < 6; ++b) send_block(0);
+  for (int turn = 0; turn < 30; ++turn) wio_port_loop();
   msgs = host.drain(hw.usb_out);
   expected = gap = rows = 0;
-  int16_t first = 1;
-  uint32_t gap_at = 0;
+  std::vector<uint32_t> gaps_at;
+  bool values_ok = true;
   for (const auto& m : msgs)
     if (m.type == TML_MSG_SAMPLES) {
       const auto h = as<tml_msg_samples>(m);
-      if (h.first_index == 0) std::memcpy(&first, m.payload.data() + sizeof h, 2);
-      if (h.first_index != expected) gap_at = expected;
+      if (h.first_index != expected) gaps_at.push_back(expected);
       gap += h.first_index - expected;
       expected = h.first_index + h.count;
       rows += h.count;
+      for (uint32_t i = 0; i < h.count; ++i) {  // every sample sits at its stream index
+        int16_t v;
+        std::memcpy(&v, m.payload.data() + sizeof h + 2 * i, 2);
+        values_ok = values_ok && v == wio_mic_pcm(static_cast<uint16_t>(2048 + (h.first_index + i) % 1000));
+      }
     }
-  CHECK(first == 0);
-  CHECK(gap == 5000 - 4096);
-  CHECK(gap_at == 4096);  // the loss sits where it happened: after the buffered samples
-  CHECK(rows + gap == 6000);
+  CHECK(values_ok);
+  CHECK(gap == (5000 - 4096) + 256);
+  CHECK(gaps_at == std::vector<uint32_t>{4096, 6000});  // each loss where it happened
+  CHECK(rows + gap == 8000);
   CHECK(hw.mic_rate == 0);  // stopped after the requested rows
+}
+
+TEST_CASE("the microphone's late DMA interrupts are counted in whole blocks of the right parity", "[wio]") {
+  const uint32_t b = 16000;  // 256 samples at 16 kHz
+  CHECK(wio_mic_blocks_lost(b, b, 0) == 0);          // on time
+  CHECK(wio_mic_blocks_lost(b + 900, b, 0) == 0);    // jitter
+  CHECK(wio_mic_blocks_lost(b / 2, b, 0) == 0);      // after a late one, the next comes early
+  CHECK(wio_mic_blocks_lost(b * 3 / 2, b, 0) == 0);  // half a block late, the expected half: nothing lost
+  CHECK(wio_mic_blocks_lost(0, b, 0) == 0);
+  CHECK(wio_mic_blocks_lost(2 * b, b, 1) == 1);      // a block late: the other half arrived
+  CHECK(wio_mic_blocks_lost(b * 3 / 2, b, 1) == 1);
+  CHECK(wio_mic_blocks_lost(b, b, 1) == 1);          // the parity wins over the clock
+  CHECK(wio_mic_blocks_lost(3 * b, b, 0) == 2);      // two blocks late: the same half again
+  CHECK(wio_mic_blocks_lost(5 * b / 2, b, 0) == 2);
+  CHECK(wio_mic_blocks_lost(4 * b + 100, b, 1) == 3);
+  CHECK(wio_mic_blocks_lost(0, b, 1) == 1);
+  CHECK(wio_mic_blocks_lost(123, 0, 1) == 1);
 }

@@ -3,6 +3,8 @@
 #include <map>
 
 #include "cli/command.h"
+#include "dataset/csv_text.h"
+#include "formats/resample_import.h"
 #include "formats/transfer.h"
 
 namespace tml::cli {
@@ -16,13 +18,18 @@ int cmd_dataset_import(int argc, char** argv) {
            "before anything is written; a bad file leaves the dataset as it was.",
            "tml dataset import datasets/gestures-ei --dataset gestures/\n"
            "tml dataset import datasets/kws-mini --dataset kws/\n"
+           "tml dataset import datasets/gestures-ei --dataset gestures100/ --resample 100   # for the Wio Terminal\n"
            "tml dataset import walk.csv --format csv --label walk --rate 100 --dataset motion/");
   p.options().add_options()("dataset", "The dataset folder to add to (required)", cxxopts::value<std::string>())(
       "format", "Input format: ei, csv or wav (default: from the files)", cxxopts::value<std::string>())(
       "label", "Give every sample this label (default: from the input)", cxxopts::value<std::string>())(
       "rate", "CSV only: sample rate in Hz (default: from a timestamp column)", cxxopts::value<double>())(
       "split", "Put every sample in this split: train or test (default: from the input, else by hash)",
-      cxxopts::value<std::string>())("input", "File or folder to import", cxxopts::value<std::string>());
+      cxxopts::value<std::string>())("input", "File or folder to import", cxxopts::value<std::string>())(
+      "resample",
+      "Resample every recording to this rate in Hz first (windowed-sinc low-pass, no aliasing): N rows become "
+      "floor((N - 1) * new / old) + 1",
+      cxxopts::value<double>());
   p.options().parse_positional({"input"});
   p.options().positional_help("INPUT");
   cxxopts::ParseResult r;
@@ -37,7 +44,9 @@ int cmd_dataset_import(int argc, char** argv) {
   const std::string input = r["input"].as<std::string>();
   const std::string dir = r["dataset"].as<std::string>();
 
-  const ImportSet set = read_import(input, opt);
+  ImportSet set = read_import(input, opt);
+  const double rate_read = set.meta.rate_hz;
+  if (r.count("resample")) resample_import(set, r["resample"].as<double>());
   bool created = false;
   const auto added = import_into(dir, set, &created);
   std::map<std::string, size_t> per_label;
@@ -51,7 +60,8 @@ int cmd_dataset_import(int argc, char** argv) {
   std::cout << "Imported " << added.size() << (added.size() == 1 ? " sample (" : " samples (") << added.size() - test
             << " train, " << test << " test) from " << input << " (" << format_title(set.format) << ") into "
             << (created ? "the new dataset " : "") << dir << "\n"
-            << "  " << describe(set.meta) << "\n"
+            << "  " << describe(set.meta)
+            << (set.meta.rate_hz != rate_read ? " (resampled from " + format_double(rate_read) + " Hz)" : "") << "\n"
             << "  labels: " << labels << "\n";
   return 0;
 }

@@ -28,7 +28,7 @@ int cmd_flash(int argc, char** argv) {
     ("bootloader-port", "wio-terminal: the board is already in its bootloader on this port (skips the 1200-baud reset)", cxxopts::value<std::string>())
     ("build-dir", "Where to build (default: under the tml state folder)", cxxopts::value<std::string>())
     ("erase", "sim: remove the flashed firmware; the emulated board boots the plain capture firmware again")
-    ("dry-run", "Print every step and command without running anything");
+    ("dry-run", "Print every step and command without running anything (wio-terminal: the sketch is still staged, and its folder shown, to open or build by hand)");
   // clang-format on
   cxxopts::ParseResult r;
   if (!p.parse(argc, argv, r)) return 0;

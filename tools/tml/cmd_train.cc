@@ -7,7 +7,6 @@
 #include "pipeline/json_report.h"
 #include "pipeline/quantize_report.h"
 #include "pipeline/train_run.h"
-#include "tml/trainer/format.h"
 
 namespace tml::cli {
 
@@ -21,7 +20,8 @@ int cmd_train(int argc, char** argv) {
            "tml train --dataset gestures/ --model conv1d --window 2s --stride 0.5s --epochs 30 --out gestures.model\n"
            "tml train --dataset gestures/ --model my-net.json --window 208 --stride 52 --out my.model --json train.json\n"
            "tml train --dataset gestures/ --model dense --validation 0.2 --patience 5 --epochs 100 --out g.model\n"
-           "tml train --dataset gestures/ --model conv1d --header gestures_model.h   # train, quantize, export in one go");
+           "tml train --dataset gestures/ --model conv1d --header gestures_model.h   # train, quantize, export in one go\n"
+           "tml train --dataset datasets/gestures-ei --resample 100 --header gestures_model.h   # 104 Hz data, for a 100 Hz board");
   // clang-format off
   p.options().add_options()
     ("dataset", "Dataset folder (or anything 'tml dataset import' reads)", cxxopts::value<std::string>())
@@ -29,6 +29,7 @@ int cmd_train(int argc, char** argv) {
     ("out", "Float model file to write (optional with --header)", cxxopts::value<std::string>())
     ("header", "Also quantize to int8 and export this C header (tml quantize + tml export in one go)", cxxopts::value<std::string>())
     ("prefix", "With --header: prefix of the header's names (tml flash and the board firmware need the default)", cxxopts::value<std::string>()->default_value("tml_model"))
+    ("resample", "Resample the recordings to this rate in Hz before windowing (windowed-sinc low-pass, no aliasing; the model is then for this rate): N rows become floor((N - 1) * new / old) + 1", cxxopts::value<double>())
     ("window", "Window length: seconds (2s, 500ms) or rows (208)", cxxopts::value<std::string>()->default_value("2s"))
     ("stride", "Distance between window starts: seconds or rows (default: a quarter of the window)", cxxopts::value<std::string>())
     ("epochs", "Passes over the training windows", cxxopts::value<int>()->default_value("30"))
@@ -56,6 +57,7 @@ int cmd_train(int argc, char** argv) {
   job.prefix = r["prefix"].as<std::string>();
   job.window = r["window"].as<std::string>();
   if (r.count("stride")) job.stride = r["stride"].as<std::string>();
+  if (r.count("resample")) job.resample_hz = r["resample"].as<double>();
   if (r.count("class-weights")) job.class_weights = r["class-weights"].as<std::string>();
   job.calibration = calibration_options(r);
   trainer::TrainOptions& o = job.options;
@@ -72,12 +74,9 @@ int cmd_train(int argc, char** argv) {
 
   pipeline::TrainRun run(std::move(job));
   std::cerr << run.describe();
-  const trainer::TrainResult& result = run.train(epoch_progress(run.options().epochs, r.count("quiet") == 0));
-
+  run.train(epoch_progress(run.options().epochs, r.count("quiet") == 0));
   std::ostream& human = json_path == "-" ? std::cerr : std::cout;  // stdout may be the JSON
-  human << "Trained " << result.history.size() << " epochs on " << result.train_windows << " windows in "
-        << fixed(result.train_seconds, 2) << " s (" << fixed(result.windows_per_second, 0) << " windows/s)"
-        << (result.stopped_early ? ", stopped early; kept epoch " + std::to_string(result.best_epoch) : "") << "\n";
+  human << run.describe_training();
   if (const auto& test = run.evaluate_test())
     human << "\nTest split: " << trainer::format_report(*test);
   else

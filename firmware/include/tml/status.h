@@ -20,6 +20,7 @@ typedef enum tml_status {
   TML_ERR_STATE = -7,        // the request is not valid in the current state
   TML_ERR_IO = -8,           // a device or transport failed
   TML_ERR_AGAIN = -9,        // nothing yet; call again (e.g. a frame is still incomplete)
+  TML_ERR_SHAPE = -10,       // data of another shape than the model's (sample or axis count)
 } tml_status;
 
 // A short, static, human-readable name for a status ("crc mismatch"); never null.

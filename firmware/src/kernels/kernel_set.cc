@@ -1,8 +1,9 @@
 // The kernels the model runner calls: tml_<op>_s8 of the set chosen at build time (tml/kernels.h).
-// CMake compiles this file with TML_KERNELS_REFERENCE or TML_KERNELS_OPTIMIZED (-DTML_KERNELS=...); a
-// build that defines neither (an Arduino library build) gets the optimized set where the DSP extension
-// exists and the reference set elsewhere. Each function is one tail call, and a board image keeps only
-// the set it calls (--gc-sections).
+// CMake compiles this file with TML_KERNELS_REFERENCE or TML_KERNELS_OPTIMIZED (-DTML_KERNELS=...); an
+// Arduino library build gets the define from the tml/build_config.h that tml stages with it; a build that
+// defines neither gets the optimized set where the DSP extension exists and the reference set elsewhere.
+// Each function is one tail call, and a board image keeps only the set it calls (--gc-sections).
+#include "tml/build_config.h"
 #include "tml/dsp.h"
 #include "tml/kernels.h"
 

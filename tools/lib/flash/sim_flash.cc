@@ -3,6 +3,7 @@
 
 #include "emulator/emulator.h"
 #include "flash/flash.h"
+#include "flash/firmware_sources.h"
 #include "link/connection.h"
 #include "pipeline/model_files.h"
 #include "tml/trainer/error.h"
@@ -13,11 +14,6 @@
 
 namespace tml::flash {
 namespace {
-
-std::filesystem::path source_dir() {
-  if (const char* env = std::getenv("TML_SOURCE_DIR"); env && *env) return env;
-  return TML_SOURCE_DIR;
-}
 
 void run_step(const std::vector<std::string>& argv, const Options& o, std::ostream& out, const std::string& what) {
   out << "  $ " << shell_command(argv) << "\n";
@@ -35,8 +31,7 @@ void run_step(const std::vector<std::string>& argv, const Options& o, std::ostre
 void flash_sim(const Options& o, std::ostream& out) {
   trainer::ExportedHeader model;
   if (!o.model.empty()) model = pipeline::read_model_header(o.model);
-  if (o.kernels != "reference" && o.kernels != "optimized")
-    throw UsageError("--kernels must be reference or optimized");
+  check_kernels(o.kernels);
   if (!find_program("arm-none-eabi-gcc"))
     throw Error("arm-none-eabi-gcc is not installed; run scripts/install-deps.sh (Debian gcc-arm-none-eabi)");
   const auto src = source_dir();

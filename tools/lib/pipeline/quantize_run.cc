@@ -23,7 +23,7 @@ void check_data_fits(const trainer::RecordingSet& set, const std::vector<trainer
       spdlog::warn("axis {} is '{}' in the dataset but '{}' in the model", a + 1, set.axes[a], axes[a].name);
   if (std::fabs(set.rate_hz - rate_hz) > 1e-3 * rate_hz)
     throw Error("the model was made for " + format("%g", rate_hz) + " Hz but dataset " + dataset + " is sampled at " +
-                format("%g", set.rate_hz) + " Hz");
+                format("%g", set.rate_hz) + " Hz (import it with --resample " + format("%g", rate_hz) + " first)");
 }
 
 QuantizeRun run_quantize(trainer::Model& model, const trainer::RecordingSet& set,

@@ -13,6 +13,7 @@
 #include "tml/trainer/error.h"
 #include "tml/trainer/format.h"
 #include "tml/trainer/model_header.h"
+#include "tml/trainer/resample.h"
 #include "util/atomic_file.h"
 #include "util/utc_time.h"
 
@@ -33,6 +34,8 @@ std::string check_job(const TrainJob& job, trainer::TrainOptions& options) {
     options.threads = static_cast<int>(n);
   }
   trainer::check_options(options);
+  if (job.resample_hz && !(*job.resample_hz > 0 && std::isfinite(*job.resample_hz)))
+    throw UsageError("--resample must be a positive number of Hz");
   if (!job.header.empty() && !trainer::is_c_identifier(job.prefix))  // should not cost a training run
     throw UsageError("--prefix must be a C identifier (letters, digits, underscores), got '" + job.prefix + "'");
   if (trainer::is_preset(job.architecture)) return "";
@@ -71,6 +74,8 @@ std::vector<float> class_weights(const std::string& text, const trainer::Recordi
 TrainRun::TrainRun(TrainJob job) : job_(std::move(job)), options_(job_.options) {
   const std::string arch_text = check_job(job_, options_);
   set_ = read_recordings(job_.dataset);
+  read_hz_ = set_.rate_hz;
+  if (job_.resample_hz) trainer::resample_recordings(set_, *job_.resample_hz);
   options_.window.length = trainer::parse_rows(job_.window, set_.rate_hz, "--window");
   options_.window.stride = job_.stride.empty() ? std::max(1, options_.window.length / 4)
                                                : trainer::parse_rows(job_.stride, set_.rate_hz, "--stride");
@@ -95,7 +100,11 @@ TrainRun::TrainRun(TrainJob job) : job_(std::move(job)), options_(job_.options) 
 
 std::string TrainRun::describe() const {
   const trainer::WindowSpec& w = options_.window;
-  return "Training " + job_.architecture + " on " + job_.dataset.string() + ": " +
+  const std::string resampled = job_.resample_hz ? "Resampled " + std::to_string(set_.recordings.size()) +
+                                                       " recordings from " + format("%g", read_hz_) + " Hz to " +
+                                                       format("%g", *job_.resample_hz) + " Hz\n"
+                                                 : "";
+  return resampled + "Training " + job_.architecture + " on " + job_.dataset.string() + ": " +
          std::to_string(set_.recordings.size()) + " recordings, " + std::to_string(set_.labels.size()) +
          " labels, window " + std::to_string(w.length) + " rows (" + fixed(w.length / set_.rate_hz, 2) +
          " s), stride " + std::to_string(w.stride) + " rows\n" + model_.net.summary() + "  " +
@@ -109,6 +118,13 @@ const trainer::TrainResult& TrainRun::train(const trainer::TrainCallbacks& callb
   model_.training.tool = "tml " TML_VERSION;
   model_.training.architecture = job_.architecture;
   return result_;
+}
+
+std::string TrainRun::describe_training() const {
+  const trainer::TrainResult& r = result_;
+  return "Trained " + std::to_string(r.history.size()) + " epochs on " + std::to_string(r.train_windows) +
+         " windows in " + fixed(r.train_seconds, 2) + " s (" + fixed(r.windows_per_second, 0) + " windows/s)" +
+         (r.stopped_early ? ", stopped early; kept epoch " + std::to_string(r.best_epoch) : "") + "\n";
 }
 
 const std::optional<trainer::Metrics>& TrainRun::evaluate_test() {

@@ -20,6 +20,7 @@ struct TrainJob {
   std::string architecture = "conv1d";  // a preset (conv1d, dense) or an architecture file
   std::string window = "2s";            // seconds ("2s", "500ms") or rows ("208")
   std::string stride;                   // the same; "" = a quarter of the window
+  std::optional<double> resample_hz;    // the recordings resampled to this rate first (trainer/resample.h)
   trainer::TrainOptions options;        // all but the window, the optimizer and the threads:
   std::string optimizer = "adam";       // adam or sgd
   std::string threads = "auto";         // a count, or auto: recommended_threads() for the network and batch
@@ -47,6 +48,8 @@ class TrainRun {
 
   // Trains the network (trainer::train) and records in the model where it came from.
   const trainer::TrainResult& train(const trainer::TrainCallbacks& callbacks = {});
+  // "Trained 30 epochs on 2,000 windows in 4.12 s (14563 windows/s)", and where it stopped early.
+  std::string describe_training() const;
   // The model on the test split, or nothing when the dataset has no test recordings.
   const std::optional<trainer::Metrics>& evaluate_test();
   // Writes the float model file (job.out).
@@ -64,6 +67,7 @@ class TrainRun {
   trainer::TrainResult result_;
   std::optional<trainer::Metrics> test_;
   std::optional<QuantizeRun> int8_;
+  double read_hz_ = 0;  // the data's rate as read, before any resampling
 };
 
 }  // namespace tml::pipeline

@@ -19,13 +19,19 @@ int wio_hw_usb_read_byte(void);                          // -1 when nothing is w
 int wio_hw_i2c_write(uint8_t addr, uint8_t reg, uint8_t value);                // 0 on success
 int wio_hw_i2c_read(uint8_t addr, uint8_t reg, uint8_t* out, size_t len);     // 0 on success
 uint16_t wio_hw_light_read(void);                        // WIO_LIGHT, 12-bit ADC counts
-// Microphone: a timer interrupt samples WIO_MIC at `rate_hz` and calls wio_port_mic_sample() with each
-// 12-bit ADC value.
+// Microphone: WIO_MIC sampled at exactly `rate_hz` by the hardware (a timer's event starts each ADC
+// conversion, the DMA controller stores the results in a double buffer); for every full block the DMA
+// interrupt calls wio_port_mic_block(). Stopping leaves the ADC to analogRead() again.
 void wio_hw_mic_start(uint32_t rate_hz);
 void wio_hw_mic_stop(void);
 
-// Implemented by the port, called from the microphone interrupt.
-void wio_port_mic_sample(uint16_t adc);
+// Implemented by the port, called from the microphone's DMA interrupt: `n` 12-bit ADC values, which
+// follow `lost` samples the hardware could not deliver (0 unless the interrupt came too late).
+void wio_port_mic_block(const uint16_t* adc, size_t n, uint32_t lost);
+// Implemented by the port, for the interrupt: the blocks lost between two block interrupts `elapsed_us`
+// apart (`block_us` per block), when the block that arrived is (`other_half` 0) or is not (1) the half of
+// the double buffer that was due.
+uint32_t wio_mic_blocks_lost(uint32_t elapsed_us, uint32_t block_us, int other_half);
 
 #ifdef __cplusplus
 }

@@ -41,9 +41,10 @@ constexpr Odr kOdr[] = {{1000, 1}, {10000, 2}, {25000, 3}, {50000, 4}, {100000, 
 constexpr uint32_t kMicRate = 16000;
 constexpr size_t kMicRing = 4096;  // 256 ms of audio at 16 kHz
 
-// Microphone ring buffer: the timer interrupt writes head and the overrun count, the loop writes tail.
-// When the ring is full, new samples are dropped and counted; gap_pos remembers where in the stream
-// they went missing, so the loop can report the loss at exactly that point.
+// Microphone ring buffer: the DMA interrupt writes head and the overrun count, the loop writes tail.
+// When the ring is full, new samples are dropped and counted, as are samples the hardware lost before a
+// block (a late interrupt); gap_pos remembers where in the stream they went missing, so the loop can
+// report the loss at exactly that point.
 int16_t g_mic[kMicRing];
 volatile uint32_t g_mic_head = 0;
 uint32_t g_mic_tail = 0;
@@ -237,15 +238,43 @@ extern "C" int16_t wio_mic_pcm(uint16_t adc) {
   return static_cast<int16_t>(centred > 32767 ? 32767 : centred);
 }
 
-extern "C" void wio_port_mic_sample(uint16_t adc) {
-  const uint32_t head = g_mic_head;
-  if (head - g_mic_tail >= kMicRing) {  // full: the loop fell behind; count the loss
-    if (g_mic_overrun_total == g_mic_overrun_seen) g_mic_gap_pos = head;
-    g_mic_overrun_total = g_mic_overrun_total + 1;
-    return;
+extern "C" uint32_t wio_mic_blocks_lost(uint32_t elapsed_us, uint32_t block_us, int other_half) {
+  // The whole number of blocks, of the parity the double buffer says (odd when the other half arrived),
+  // nearest to elapsed / block - 1: interrupt jitter of up to a block cannot change the count.
+  if (block_us == 0) return other_half ? 1u : 0u;
+  const int64_t e = elapsed_us, b = block_us;
+  int64_t n = (e + b / 2) / b - 1;  // the rounded estimate
+  if (n < 0) n = 0;
+  if ((n & 1) != (other_half ? 1 : 0)) {
+    // The neighbours of the right parity are n - 1 and n + 1: the nearer to e / b - 1 (above n when e > (n + 1) b).
+    if (n == 0 || e > (n + 1) * b)
+      ++n;
+    else
+      --n;
   }
-  g_mic[head % kMicRing] = wio_mic_pcm(adc);
-  g_mic_head = head + 1;
+  return static_cast<uint32_t>(n);
+}
+
+extern "C" void wio_port_mic_block(const uint16_t* adc, size_t n, uint32_t lost) {
+  uint32_t head = g_mic_head;
+  uint32_t dropped = lost;
+  for (size_t i = 0; i < n; ++i) {
+    if (head - g_mic_tail >= kMicRing) {  // full: the loop fell behind; the rest of the block is lost
+      dropped += static_cast<uint32_t>(n - i);
+      break;
+    }
+    if (dropped) {  // a loss before this sample: it sits at this point of the stream
+      if (g_mic_overrun_total == g_mic_overrun_seen) g_mic_gap_pos = head;
+      g_mic_overrun_total = g_mic_overrun_total + dropped;
+      dropped = 0;
+    }
+    g_mic[head % kMicRing] = wio_mic_pcm(adc[i]);
+    g_mic_head = ++head;
+  }
+  if (dropped) {
+    if (g_mic_overrun_total == g_mic_overrun_seen) g_mic_gap_pos = head;
+    g_mic_overrun_total = g_mic_overrun_total + dropped;
+  }
 }
 
 extern "C" void wio_port_setup(void) {

@@ -1,6 +1,6 @@
 // The Wio Terminal port of the tml firmware: sensors (LIS3DHTR accelerometer on Wire1, the analog
-// microphone at 16 kHz, the light sensor on A13) behind the shared device core (tml/device.h), over the
-// board's native USB serial.
+// microphone WIO_MIC (PC30, ADC1) at 16 kHz by DMA, the light sensor WIO_LIGHT (pin 27, PD01, ADC1))
+// behind the shared device core (tml/device.h), over the board's native USB serial.
 #ifndef TML_WIO_PORT_H
 #define TML_WIO_PORT_H
 
@@ -18,7 +18,7 @@ uint32_t wio_lis3dh_nearest_rate_millihz(uint32_t rate_millihz);
 uint8_t wio_lis3dh_ctrl_reg1(uint32_t rate_millihz);
 // m/s^2 per raw count of the left-justified 16-bit output in high-resolution mode at +-4 g.
 float wio_lis3dh_scale(void);
-// 12-bit ADC count of the microphone as signed 16-bit PCM (centred, full scale).
+// 12-bit ADC count of the microphone as signed 16-bit PCM (centred on mid-scale, full scale).
 int16_t wio_mic_pcm(uint16_t adc);
 
 void wio_port_setup(void);  // Arduino setup()
