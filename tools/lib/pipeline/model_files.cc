@@ -5,35 +5,36 @@
 
 namespace tml::pipeline {
 
-void save_model(const trainer::Model& model, const std::filesystem::path& path) {
+namespace {
+
+template <typename M>
+void save(const M& model, const std::filesystem::path& path, std::string (*to_json)(const M&)) {
   std::string text;
   try {
-    text = trainer::model_to_json(model);
+    text = to_json(model);
   } catch (const Error& e) {
     throw Error("cannot save " + path.string() + ": " + e.what());
   }
   write_file_atomic(path, text);
 }
 
-trainer::Model load_model(const std::filesystem::path& path) {
+template <typename M>
+M load(const std::filesystem::path& path, M (*from_json)(const std::string&, const std::string&)) {
   if (!std::filesystem::exists(path)) throw Error("model file " + path.string() + " does not exist");
-  return trainer::model_from_json(read_file(path), path.string());
+  return from_json(read_file(path), path.string());
 }
+
+}  // namespace
+
+void save_model(const trainer::Model& model, const std::filesystem::path& path) {
+  save(model, path, trainer::model_to_json);
+}
+trainer::Model load_model(const std::filesystem::path& path) { return load(path, trainer::model_from_json); }
 
 void save_qmodel(const trainer::QModel& model, const std::filesystem::path& path) {
-  std::string text;
-  try {
-    text = trainer::qmodel_to_json(model);
-  } catch (const Error& e) {
-    throw Error("cannot save " + path.string() + ": " + e.what());
-  }
-  write_file_atomic(path, text);
+  save(model, path, trainer::qmodel_to_json);
 }
-
-trainer::QModel load_qmodel(const std::filesystem::path& path) {
-  if (!std::filesystem::exists(path)) throw Error("model file " + path.string() + " does not exist");
-  return trainer::qmodel_from_json(read_file(path), path.string());
-}
+trainer::QModel load_qmodel(const std::filesystem::path& path) { return load(path, trainer::qmodel_from_json); }
 
 trainer::ExportedHeader read_model_header(const std::filesystem::path& path) {
   if (!std::filesystem::is_regular_file(path))
