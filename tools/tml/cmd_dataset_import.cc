@@ -38,7 +38,10 @@ int cmd_dataset_import(int argc, char** argv) {
   Parser::require(r, "dataset");
   ImportOptions opt;
   if (r.count("format")) opt.format = parse_format(r["format"].as<std::string>());
-  if (r.count("label")) opt.label = r["label"].as<std::string>();
+  if (r.count("label")) {
+    opt.label = r["label"].as<std::string>();
+    validate_label(opt.label);  // an empty --label too: the options give no "no label"
+  }
   if (r.count("rate")) opt.rate_hz = r["rate"].as<double>();
   if (r.count("split")) opt.split = r["split"].as<std::string>();
   const std::string input = r["input"].as<std::string>();
