@@ -1,6 +1,9 @@
 // Board benchmark of the int8 kernels: instructions per inference of the two reference models on the
 // emulated Cortex-M4, layer by layer, with the reference and the optimized kernel set, beside CMSIS-NN's
-// figures for the same shapes; and the code size of the runner plus kernels of each set.
+// figures for the same shapes; the same for the keyword-spotting DS-CNN (depthwise and pointwise
+// convolutions, MODELS.md) with its flash and arena bytes; and the code size of the runner plus kernels
+// of each set. Then the front ends (firmware/include/tml/features.h): instructions per audio feature
+// frame, per second of audio and per spectral window, their flash (tables and code) and RAM.
 //
 //   build/bench/bench_kernels [--images DIR] [--keep]
 //
@@ -15,8 +18,13 @@
 // dispatch included); the total is one tml_model_run. The two images must produce the same outputs.
 // Code size: the linker maps of the size probes (size_main.cc: an application's use of the runner, no
 // model), every .text/.rodata byte taken from the tml core library, per source file.
+// Front ends: the front-end image (features_main.cc) runs jobs under -icount shift=0 (a kws-mini clip
+// through the MFCC and MFE front ends, a 3-axis window through the spectral one); code size from the
+// probe size_features_main.cc's map.
 #include <unistd.h>
 
+#include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -27,9 +35,12 @@
 #include <string>
 #include <vector>
 
+#include "dataset/wav_codec.h"
 #include "emulator/emulator.h"
+#include "features_jobs.h"
 #include "link/transport.h"
 #include "reference_models.h"
+#include "tml/trainer/front_end.h"
 #include "tml/model.h"
 #include "tml/trainer/error.h"
 
@@ -116,6 +127,74 @@ std::string with_commas(long v) {
   return (v < 0 ? "-" : "") + s;
 }
 
+// The DS-CNN (tests/support/reference_models.h): per layer, per kind of layer, and in total.
+struct DscnnLayer {
+  const char* name;
+  const char* kind;
+  long macs;
+};
+const std::vector<DscnnLayer> kDscnnLayers = {
+    {"conv1d [49][10] -> [25][64], k5 stride 2 same, ReLU", "conv1d k5", 80000},
+    {"depthwise 1: [25][64] k3 same, ReLU", "depthwise k3", 4800},
+    {"pointwise 1: conv1d 64 -> 64 k1, ReLU", "pointwise", 102400},
+    {"depthwise 2", "depthwise k3", 4800},
+    {"pointwise 2", "pointwise", 102400},
+    {"depthwise 3", "depthwise k3", 4800},
+    {"pointwise 3", "pointwise", 102400},
+    {"depthwise 4", "depthwise k3", 4800},
+    {"pointwise 4", "pointwise", 102400},
+    {"global average pool [25][64] -> [64]", "pooling, dense, softmax", 0},
+    {"dense 64 -> 12", "pooling, dense, softmax", 768},
+    {"softmax 12", "pooling, dense, softmax", 0},
+};
+
+void print_dscnn(const ModelRun& ref, const ModelRun& opt, const std::vector<uint8_t>& blob) {
+  std::vector<uint32_t> words((blob.size() + 3) / 4);
+  std::memcpy(words.data(), blob.data(), blob.size());
+  tml_model model;
+  if (tml_model_init(&model, reinterpret_cast<const uint8_t*>(words.data()), blob.size()) != TML_OK)
+    throw tml::Error("the DS-CNN blob is invalid");
+  std::printf("\nDS-CNN keyword-spotting model (MODELS.md: [49][10] MFCC, 4 depthwise-separable blocks of 64 "
+              "channels, 12 classes; batch norms folded)\n\n");
+  std::printf("| layer | MACs | reference | optimized | optimized instructions / MAC | reference / optimized |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|\n");
+  long macs = 0;
+  std::map<std::string, std::array<double, 3>> kinds;  // reference, optimized, MACs
+  std::vector<std::string> order;
+  for (size_t i = 0; i < kDscnnLayers.size(); ++i) {
+    const DscnnLayer& l = kDscnnLayers[i];
+    const double r = ref.layer_insns.at(i), o = opt.layer_insns.at(i);
+    macs += l.macs;
+    if (!kinds.count(l.kind)) order.push_back(l.kind);
+    auto& k = kinds[l.kind];
+    k[0] += r;
+    k[1] += o;
+    k[2] += double(l.macs);
+    char per_mac[32] = "-";
+    if (l.macs) std::snprintf(per_mac, sizeof per_mac, "%.2f", o / double(l.macs));
+    std::printf("| %s | %s | %s | %s | %s | %.2f |\n", l.name, l.macs ? with_commas(l.macs).c_str() : "-",
+                with_commas(std::lround(r)).c_str(), with_commas(std::lround(o)).c_str(), per_mac, r / o);
+  }
+  std::printf("| **total** (tml_model_run) | %s | **%s** | **%s** | %.2f | %.2f |\n", with_commas(macs).c_str(),
+              with_commas(ref.total_insns).c_str(), with_commas(opt.total_insns).c_str(),
+              double(opt.total_insns) / double(macs), double(ref.total_insns) / double(opt.total_insns));
+  std::printf("\nBy kind of layer (instructions per inference; the layers' sum, without tml_model_run's few "
+              "hundred):\n\n");
+  std::printf("| kind | MACs | reference | optimized | share of the optimized sum |\n|---|---:|---:|---:|---:|\n");
+  double sum = 0;
+  for (const auto& name : order) sum += kinds[name][1];
+  for (const auto& name : order) {
+    const auto& k = kinds[name];
+    std::printf("| %s | %s | %s | %s | %.1f %% |\n", name.c_str(), with_commas(std::lround(k[2])).c_str(),
+                with_commas(std::lround(k[0])).c_str(), with_commas(std::lround(k[1])).c_str(), 100.0 * k[1] / sum);
+  }
+  std::printf("\nFlash %s bytes (the blob: weights, biases, requantization, header and records), arena %s bytes "
+              "(every activation, exact). At 120 MHz and one instruction per cycle the optimized set's inference "
+              "would take %.1f ms. Outputs of the two sets: %s.\n",
+              with_commas(long(model.header.total_size)).c_str(), with_commas(long(model.header.arena_size)).c_str(),
+              double(opt.total_insns) / 120e3, ref.output == opt.output ? "identical" : "DIFFERENT");
+}
+
 void print_model(const char* title, const std::vector<Peer>& peers, long cmsis_total, double goal,
                  const ModelRun& ref, const ModelRun& opt) {
   std::printf("\n%s\n\n", title);
@@ -144,7 +223,7 @@ void print_model(const char* title, const std::vector<Peer>& peers, long cmsis_t
 std::map<std::string, long> core_bytes(const fs::path& map_path, const std::string& set) {
   std::ifstream in(map_path);
   if (!in) throw tml::Error("no linker map at " + map_path.string() + "; build the firmware first");
-  const std::string lib = "libtml_core_" + set + ".a(";
+  const std::string lib = set.empty() ? std::string() : "libtml_core_" + set + ".a(";
   std::map<std::string, long> bytes;
   std::string line, section;
   bool started = false;
@@ -163,10 +242,12 @@ std::map<std::string, long> core_bytes(const fs::path& map_path, const std::stri
     if (first.rfind("0x", 0) != 0) continue;
     std::string size, file;
     if (!(words >> size >> file) || size.rfind("0x", 0) != 0) continue;
-    const size_t at = file.find(lib);
+    // The library of this set, or (set empty) of any set: libtml_core_<set>.a(<object>).
+    const size_t lib_at = lib.empty() ? file.find("libtml_core_") : file.find(lib);
+    const size_t at = lib_at == std::string::npos ? lib_at : file.find(".a(", lib_at);
     if (at == std::string::npos) continue;
     if (section.rfind(".text", 0) != 0 && section.rfind(".rodata", 0) != 0) continue;
-    const std::string object = file.substr(at + lib.size(), file.size() - at - lib.size() - 1);
+    const std::string object = file.substr(at + 3, file.size() - at - 4);
     bytes[object] += std::strtol(size.c_str(), nullptr, 16);
   }
   return bytes;
@@ -196,10 +277,148 @@ void print_sizes(const fs::path& dir) {
                 n[1] ? with_commas(n[1]).c_str() : "-");
   }
   std::printf("| **total** | **%s** | **%s** |\n", with_commas(total[0]).c_str(), with_commas(total[1]).c_str());
-  std::printf("\nGoal <= 4,096 bytes: reference %s, optimized %s. CMSIS-NN's kernels for the same two models: %s "
-              "bytes; TFLM's interpreter alone about 10 KB.\n",
-              total[0] <= 4096 ? "met" : "NOT met", total[1] <= 4096 ? "met" : "NOT met",
+  // The goal was set for the runner with the two reference models' kernels; the depthwise kernel is the
+  // DS-CNN's addition, so it is shown apart.
+  long depthwise[2] = {0, 0};
+  for (int s = 0; s < 2; ++s) {
+    const auto it = sets[s].find("depthwise_conv1d_s8.cc.obj");
+    depthwise[s] = it == sets[s].end() ? 0 : it->second;
+  }
+  const long without[2] = {total[0] - depthwise[0], total[1] - depthwise[1]};
+  std::printf("\nWithout the depthwise kernel (what the two reference models can call): reference %s, optimized %s "
+              "bytes; goal <= 4,096: %s, %s. CMSIS-NN's kernels for the same two models: %s bytes; TFLM's "
+              "interpreter alone about 10 KB.\n",
+              with_commas(without[0]).c_str(), with_commas(without[1]).c_str(),
+              without[0] <= 4096 ? "met" : "NOT met", without[1] <= 4096 ? "met" : "NOT met",
               with_commas(kCmsisCodeBytes).c_str());
+}
+
+// Front ends: the jobs, their instruction counts, flash and RAM.
+struct FrontEndJob {
+  std::string name;
+  tml::trainer::FrontEnd fe;
+  tml::test::JobMode mode;
+  fs::path path;
+};
+
+long code_bytes(const std::map<std::string, long>& objects, const std::vector<std::string>& names) {
+  long total = 0;
+  for (const auto& n : names) {
+    const auto it = objects.find(n + ".cc.obj");
+    if (it != objects.end()) total += it->second;
+  }
+  return total;
+}
+
+void bench_front_ends(const fs::path& images, bool keep) {
+  using namespace tml::trainer;
+  char tmpl[] = "/tmp/tml-bench-features-XXXXXX";
+  if (!::mkdtemp(tmpl)) throw tml::Error("cannot create a temporary folder");
+  const fs::path dir = tmpl;
+  struct Cleanup {
+    fs::path dir;
+    bool keep;
+    ~Cleanup() {
+      if (keep)
+        std::printf("front-end jobs kept in %s\n", dir.c_str());
+      else
+        fs::remove_all(dir);
+    }
+  } cleanup{dir, keep};
+  const std::string clip = "yes/439c84f4_nohash_1.wav";
+  std::ifstream wav_in(fs::path(TML_SOURCE_DIR) / "datasets" / "kws-mini" / clip, std::ios::binary);
+  std::stringstream wav;
+  wav << wav_in.rdbuf();
+  std::vector<int16_t> pcm = tml::dataset::decode_wav(wav.str(), clip).samples;
+  pcm.resize(16000, 0);
+  AudioFrontEndConfig mfe;  // Edge Impulse's MFE defaults: 20 ms / 10 ms frames, FFT 256 (here 32 bands)
+  mfe.kind = AudioFeatureKind::mfe;
+  mfe.decibels = true;
+  mfe.noise_floor_db = -52.0;
+  mfe.frame_length = 320;
+  mfe.frame_step = 160;
+  mfe.fft_size = 512;
+  mfe.mel_bands = 40;
+  std::vector<FrontEndJob> jobs = {
+      {"MFCC (MLPerf KWS: 480/320, FFT 512, 40 mel, 10 MFCC)", FrontEnd::audio(AudioFrontEndConfig{}),
+       tml::test::JobMode::features_i16, dir / "mfcc.job"},
+      {"MFE (320/160, FFT 512, 40 mel, dB, floor -52 dB)", FrontEnd::audio(mfe), tml::test::JobMode::features_i16,
+       dir / "mfe.job"},
+      {"spectral (3 axes x 208 rows at 104 Hz, defaults)", FrontEnd::spectral(SpectralConfig{}),
+       tml::test::JobMode::features_f32, dir / "spectral.job"}};
+  SpectralConfig filtered;
+  filtered.filter = FilterType::low_pass;
+  filtered.cutoff_hz = 10;
+  filtered.filter_order = 4;
+  filtered.stats |= kFlattenStats;
+  jobs.push_back({"spectral + 4th-order low-pass + flatten statistics", FrontEnd::spectral(filtered),
+                  tml::test::JobMode::features_f32, dir / "spectral_filtered.job"});
+  std::vector<float> motion(208 * 3);
+  for (size_t i = 0; i < motion.size(); ++i) motion[i] = float(std::sin(0.37 * double(i)) + (i % 3 == 2 ? 9.81 : 0));
+  for (const auto& j : jobs) {
+    if (j.mode == tml::test::JobMode::features_i16)
+      tml::test::write_job(j.path, j.mode, j.fe.section(), pcm, 1.0f / 32768, 4);
+    else
+      tml::test::write_job(j.path, j.mode, j.fe.section(), motion, 1.0f, 4);
+  }
+  tml::emulator::Options options;
+  options.image = images / "tml-features.elf";
+  options.count_instructions = true;
+  for (const auto& j : jobs) options.firmware_args.push_back("--job=" + j.path.string());
+  tml::emulator::Emulator emu(options);
+  auto link = tml::link::open_tcp("127.0.0.1", emu.port());
+  const int status = emu.wait(300000);
+  const std::string log = emu.log();
+  if (status != 0) throw tml::Error("tml-features.elf ended with status " + std::to_string(status) + ":\n" + log);
+  const auto results = tml::test::parse_jobs(log);
+  if (results.size() != jobs.size()) throw tml::Error("unexpected front-end benchmark output:\n" + log);
+
+  const auto code = core_bytes(images / "tml-size-features.elf.map", "");
+  // Both kinds link together (tml_features_init and tml_features_run dispatch on the kind).
+  const long all_code =
+      code_bytes(code, {"features", "model_features", "audio", "spectral", "fft", "fmath", "biquad"});
+  const long audio_code = all_code, spectral_code = all_code;
+  std::printf("\nFront ends on the emulated Cortex-M4 (QEMU -icount shift=0; instructions, not cycles; "
+              "arm-none-eabi-gcc -Os). Share of a 120 MHz M4 at one instruction per cycle.\n\n");
+  std::printf("| front end | per frame | per window | per second | share of 120 MHz | tables | code | RAM "
+              "(scratch + output) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const auto& r = results[i];
+    if (r.status != 0) throw tml::Error("front-end job failed: " + jobs[i].name);
+    const tml_features& f = jobs[i].fe.features();
+    const bool audio = f.kind != TML_FEATURES_SPECTRAL;
+    const double window = double(r.ticks) * 40.0 / double(r.reps);
+    const long ram = long(tml_features_buffer_size(&f)) + long(4 * (audio ? f.record.audio.out_channels
+                                                                         : tml_features_output_size(&f)));
+    const long tables = long(jobs[i].fe.section().size());
+    if (audio) {
+      const double frame = double(r.frame_ticks) * 40.0 / double(r.frame_reps);
+      const double per_second = frame * f.record.audio.sample_rate / f.record.audio.frame_step;
+      std::printf("| %s | %s | %s (%d frames) | %s | %.2f %% | %s | %s | %s |\n", jobs[i].name.c_str(),
+                  with_commas(std::lround(frame)).c_str(), with_commas(std::lround(window)).c_str(),
+                  f.record.audio.out_time, with_commas(std::lround(per_second)).c_str(), 100.0 * per_second / 120e6,
+                  with_commas(tables).c_str(), with_commas(audio_code).c_str(), with_commas(ram).c_str());
+    } else {
+      const double per_second = window * 2;  // a window every 0.5 s
+      std::printf("| %s | - | %s | %s (2 windows) | %.3f %% | %s | %s | %s |\n", jobs[i].name.c_str(),
+                  with_commas(std::lround(window)).c_str(), with_commas(std::lround(per_second)).c_str(),
+                  100.0 * per_second / 120e6, with_commas(tables).c_str(), with_commas(spectral_code).c_str(),
+                  with_commas(ram).c_str());
+    }
+  }
+  std::printf("\nPer second of audio: one frame per hop (continuous mode computes each frame once). Spectral: a "
+              "window every 0.5 s. Tables: the blob's front-end section (record, window, twiddles, mel weights, "
+              "DCT, filter, band edges). RAM: tml_features_buffer_size plus one frame's (audio) or the window's "
+              "(spectral) float output; audio's window of features ([49][10] floats, 1,960 B for MFCC) is the "
+              "application's ring buffer.\n\nFront-end code (size_features_main.cc; .text + .rodata by source):\n\n");
+  std::printf("| source | bytes |\n|---|---:|\n");
+  for (const char* n : {"features", "model_features", "audio", "spectral", "fft", "fmath", "biquad"}) {
+    const auto it = code.find(std::string(n) + ".cc.obj");
+    std::printf("| %s.cc | %s |\n", n, it == code.end() ? "-" : with_commas(it->second).c_str());
+  }
+  std::printf("| **total** (both kinds: the validation and the whole-window entry points dispatch on the kind) "
+              "| **%s** |\n",
+              with_commas(all_code).c_str());
 }
 
 }  // namespace
@@ -221,10 +440,11 @@ int main(int argc, char** argv) {
     char tmpl[] = "/tmp/tml-bench-XXXXXX";
     if (!::mkdtemp(tmpl)) throw tml::Error("cannot create a temporary folder");
     const fs::path dir = tmpl;
-    std::vector<fs::path> blobs = {dir / "conv1d.tmlm", dir / "dense.tmlm"};
-    const std::vector<uint8_t> bytes[2] = {tml::trainer::write_model_blob(tml::test::conv1d_model(1)),
-                                           tml::trainer::write_model_blob(tml::test::dense_model(2))};
-    for (int i = 0; i < 2; ++i) {
+    std::vector<fs::path> blobs = {dir / "conv1d.tmlm", dir / "dense.tmlm", dir / "dscnn.tmlm"};
+    const std::vector<uint8_t> bytes[3] = {tml::trainer::write_model_blob(tml::test::conv1d_model(1)),
+                                           tml::trainer::write_model_blob(tml::test::dense_model(2)),
+                                           tml::trainer::write_model_blob(tml::test::dscnn_model(3))};
+    for (int i = 0; i < 3; ++i) {
       std::ofstream out(blobs[size_t(i)], std::ios::binary);
       out.write(reinterpret_cast<const char*>(bytes[i].data()), std::streamsize(bytes[i].size()));
     }
@@ -245,8 +465,11 @@ int main(int argc, char** argv) {
                 "random int8 parameters. CMSIS-NN: the shared PEERS.md (DSP build, -O2).\n");
     print_model("conv1d reference model", kConv1dPeers, kCmsisConv1dTotal, 0.8, runs[0][0], runs[1][0]);
     print_model("dense reference model", kDensePeers, kCmsisDenseTotal, 1.0, runs[0][1], runs[1][1]);
+    print_dscnn(runs[0][2], runs[1][2], bytes[2]);
     print_sizes(images);
-    const bool same = runs[0][0].output == runs[1][0].output && runs[0][1].output == runs[1][1].output;
+    bench_front_ends(images, keep);
+    bool same = true;
+    for (size_t i = 0; i < blobs.size(); ++i) same = same && runs[0][i].output == runs[1][i].output;
     return same ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_kernels: %s\n", e.what());

@@ -6,6 +6,12 @@
 
 #include "tml/kernels.h"
 
+// The front-end validation (features.cc) is linked only into applications that compute features: any
+// call of a tml_features_* or tml_audio_* function, or of tml_model_prepare_features, brings it in.
+// Here it is a weak reference, null when nothing else links it -- then a blob with a front end is
+// refused with TML_ERR_UNSUPPORTED -- so the runner of models without a front end stays as small as it was.
+extern "C" int tml_features_init(tml_features* fe, const void* section, size_t len) __attribute__((weak));
+
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the model blob is little-endian and read in place: a big-endian target needs byte swapping"
 #endif
@@ -61,6 +67,7 @@ uint32_t kernel_scratch(const tml_layer_record& r) {
       bytes = tml_fully_connected_s8_buffer_size(in.time * in.channels, out.channels);
       break;
     case TML_LAYER_CONV1D: bytes = tml_conv1d_s8_buffer_size(&in, r.kernel_size, &out); break;
+    case TML_LAYER_DEPTHWISE_CONV1D: bytes = tml_depthwise_conv1d_s8_buffer_size(&in, r.kernel_size, &out); break;
     case TML_LAYER_MAX_POOL1D: bytes = tml_max_pool1d_s8_buffer_size(&in, &out); break;
     case TML_LAYER_AVG_POOL1D: bytes = tml_avg_pool1d_s8_buffer_size(&in, &out); break;
     case TML_LAYER_GLOBAL_AVG_POOL1D: bytes = tml_global_avg_pool1d_s8_buffer_size(&in); break;
@@ -151,7 +158,7 @@ class Validator {
 
     // The optional fields a kind may set (tml_layer_output_dims has rejected unknown kinds).
     enum : uint8_t { kGeometry = 1, kPool = 2, kParameters = 4, kMultiplier = 8, kSameQuant = 16 };
-    static constexpr uint8_t kRules[7] = {
+    static constexpr uint8_t kRules[8] = {
         0,
         kParameters | kMultiplier,                       // fully connected
         kGeometry | kPool | kParameters | kMultiplier,   // conv1d
@@ -159,6 +166,7 @@ class Validator {
         kGeometry | kSameQuant,                          // average pool
         kSameQuant,                                      // global average pool
         kMultiplier,                                     // softmax
+        kGeometry | kParameters | kMultiplier,           // depthwise conv1d
     };
     const uint8_t rules = kRules[r.kind];
     const uint32_t used = ((r.kernel_size | r.stride | r.pad_left | r.pad_right) ? kGeometry : 0) |
@@ -169,6 +177,9 @@ class Validator {
     if ((rules & kSameQuant) && (r.output_zero_point != r.input_zero_point || r.output_scale != in.scale))
       return TML_ERR_FORMAT;
     if (rules & kParameters) {
+      // The terms of one output's dot product: conv1d kernel x in_channels, dense the whole input,
+      // depthwise the kernel taps of one channel (its [kernel][channels] weights: out_channels each).
+      if (r.kind == TML_LAYER_DEPTHWISE_CONV1D) return check_parameters(r, r.kernel_size);
       const uint32_t dot_steps = r.kind == TML_LAYER_CONV1D ? r.kernel_size : r.in_time;
       return check_parameters(r, elements(dot_steps, r.in_channels));
     }
@@ -214,19 +225,31 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   tml_model_header h;
   memcpy(&h, blob, sizeof h);
   if (h.magic != TML_MODEL_MAGIC) return TML_ERR_FORMAT;
-  if (h.version != TML_MODEL_VERSION) return TML_ERR_VERSION;
+  if (h.version < TML_MODEL_VERSION_MIN || h.version > TML_MODEL_VERSION) return TML_ERR_VERSION;
   if (h.total_size < TML_MODEL_HEADER_SIZE || h.total_size > len) return TML_ERR_FORMAT;
   if (full && tml_model_hash(blob, h.total_size) != h.hash) return TML_ERR_CRC;
   if (h.header_size != TML_MODEL_HEADER_SIZE || h.layer_size != TML_MODEL_LAYER_SIZE) return TML_ERR_FORMAT;
 
   if (h.layer_count < 1 || h.layer_count > TML_MODEL_MAX_LAYERS) return TML_ERR_FORMAT;
-  if (h.reserved0 || h.features_offset || h.heads_offset || h.anomaly_offset) return TML_ERR_FORMAT;
+  if (h.reserved0 || h.heads_offset || h.anomaly_offset || (h.version < 2 && h.features_offset))
+    return TML_ERR_FORMAT;
   if (!h.input_time || !h.input_channels || !positive_finite(h.input_scale) || !positive_finite(h.output_scale))
     return TML_ERR_FORMAT;
   const Validator v(blob, h);
   if (!v.data_start_ok()) return TML_ERR_FORMAT;
   int rc = v.check_header_extras();
   if (rc != TML_OK) return rc;
+  tml_features features;
+  memset(&features, 0, sizeof features);
+  if (h.features_offset) {
+    // The section lies in the data region; it writes exactly the network input.
+    if (!tml_features_init) return TML_ERR_UNSUPPORTED;
+    if (!v.array_ok(h.features_offset, TML_FEATURES_RECORD_SIZE) ||
+        tml_features_init(&features, blob + h.features_offset, h.total_size - h.features_offset) != TML_OK)
+      return TML_ERR_FORMAT;
+    const tml_audio_features_record& common = features.record.audio;
+    if (common.out_time != h.input_time || common.out_channels != h.input_channels) return TML_ERR_FORMAT;
+  }
 
   Link link = {h.input_time, h.input_channels, h.input_zero_point, h.input_scale, 0};
   tml_layer_record r = {};
@@ -253,6 +276,7 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   if (model) {
     model->blob = blob;
     model->header = h;
+    model->features = features;
     model->input_arena_offset = read_layer(blob, 0).input_arena_offset;
     model->output_arena_offset = r.output_arena_offset;
     if (r.kind != TML_LAYER_SOFTMAX) {
@@ -287,6 +311,12 @@ void run_layer(const uint8_t* blob, const tml_layer_record& r, uint8_t* arena) {
       const tml_conv1d_params p = {r.input_zero_point, r.output_zero_point, r.kernel_size, r.stride, r.pad_left,
                                    r.pool_size, r.pool_stride, act};
       tml_conv1d_s8(&p, &quant, &in_dims, in, weights, i32(r.bias_offset), &out_dims, out);
+      break;
+    }
+    case TML_LAYER_DEPTHWISE_CONV1D: {
+      const tml_depthwise_conv1d_params p = {r.input_zero_point, r.output_zero_point, r.kernel_size, r.stride,
+                                             r.pad_left, act};
+      tml_depthwise_conv1d_s8(&p, &quant, &in_dims, in, weights, i32(r.bias_offset), &out_dims, out);
       break;
     }
     case TML_LAYER_MAX_POOL1D:
@@ -349,6 +379,7 @@ extern "C" int tml_layer_output_dims(const tml_layer_record* r, tml_dims* out) {
       channels = r->out_channels;
       break;
     case TML_LAYER_CONV1D:
+    case TML_LAYER_DEPTHWISE_CONV1D:
     case TML_LAYER_MAX_POOL1D:
     case TML_LAYER_AVG_POOL1D: {
       if (!kernel || !stride || r->pad_left >= kernel || r->pad_right >= kernel) return TML_ERR_FORMAT;

@@ -141,7 +141,7 @@ TEST_CASE("tml train and tml eval refuse bad input with a clear message and a no
       {{"train", "--out", out}, 2, "--dataset is required"},
       {{"train", "--dataset", ds, "--out", out, "--optimizer", "rmsprop"}, 2, "--optimizer must be adam or sgd"},
       {{"train", "--dataset", ds, "--out", out, "--patience", "3"}, 2, "--patience needs --validation"},
-      {{"train", "--dataset", ds, "--out", out, "--model", "resnet"}, 2, "neither a preset (conv1d, dense) nor"},
+      {{"train", "--dataset", ds, "--out", out, "--model", "resnet"}, 2, "neither a preset (conv1d, dense, dscnn) nor"},
       {{"train", "--dataset", ds, "--out", out, "--window", "2 s"}, 1, "--window '2 s' is not a duration"},
       {{"train", "--dataset", ds, "--out", out, "--window", "5s"}, 1,
        "the window (250 rows = 5 s) is longer than every training recording (longest 120 rows = 2.4 s)"},

@@ -155,6 +155,9 @@ TEST_CASE("flashing the Wio Terminal fails clearly without its tools or when the
     CHECK(std::filesystem::exists(dir / "b" / "libraries" / "tml" / "library.properties"));
     CHECK(std::filesystem::exists(dir / "b" / "libraries" / "tml" / "src" / "core" / "device.cpp"));
     CHECK(std::filesystem::exists(dir / "b" / "libraries" / "tml" / "src" / "core" / "kernels" / "kernel_set.cpp"));
+    // Internal headers travel with their sources.
+    CHECK(std::filesystem::exists(dir / "b" / "libraries" / "tml" / "src" / "core" / "features" / "front_end.h"));
+    CHECK(std::filesystem::exists(dir / "b" / "libraries" / "tml" / "src" / "core" / "features" / "audio.cpp"));
     CHECK(tml::read_file(dir / "b" / "tml_wio" / "tml_config.h").find("#define TML_WITH_MODEL 1") != std::string::npos);
   }
 }

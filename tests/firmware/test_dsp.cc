@@ -30,6 +30,13 @@ int32_t model_smlad(uint32_t a, uint32_t b, int32_t acc) {
   return static_cast<int32_t>(static_cast<int64_t>(low) - (low >= 0x80000000u ? (int64_t{1} << 32) : 0));
 }
 
+// SMLABB (lane 0) and SMLATT (lane 1): the one product added exactly, then the low 32 bits.
+int32_t model_smla(uint32_t a, uint32_t b, int32_t acc, int lane) {
+  const int64_t sum = lane16(a, lane) * lane16(b, lane) + acc;
+  const uint32_t low = static_cast<uint32_t>(static_cast<uint64_t>(sum));
+  return static_cast<int32_t>(static_cast<int64_t>(low) - (low >= 0x80000000u ? (int64_t{1} << 32) : 0));
+}
+
 }  // namespace
 
 TEST_CASE("dsp: sign extension of bytes 0 and 2 / 1 and 3", "[dsp]") {
@@ -62,6 +69,18 @@ TEST_CASE("dsp: dual multiply-accumulate wraps modulo 2^32 without saturating", 
   CHECK(tml_smlad(pack(-32768, 32767), pack(32767, -32768), 0) == -2 * 32768 * 32767);
 }
 
+TEST_CASE("dsp: single multiply-accumulate of the bottom or top lanes wraps modulo 2^32", "[dsp]") {
+  CHECK(tml_smlabb(pack(3, 1000), pack(-5, 1000), 10) == 10 - 15);
+  CHECK(tml_smlatt(pack(1000, 3), pack(1000, -5), 10) == 10 - 15);
+  // The depthwise use: lanes hold x - zp (-255..255) and a weight (-127..127).
+  CHECK(tml_smlabb(pack(-255, 0), pack(-127, 0), 0) == 32385);
+  CHECK(tml_smlatt(pack(0, 255), pack(0, -127), 1) == 1 - 32385);
+  // (-32768)^2 = 2^30: past INT32_MAX the sum wraps, it never saturates.
+  CHECK(tml_smlabb(0x00008000u, 0x00008000u, INT32_MAX) == INT32_MIN + (1 << 30) - 1);
+  CHECK(tml_smlatt(0x80000000u, 0x80000000u, 1 << 30) == INT32_MIN);
+  CHECK(tml_smlabb(pack(-1, 0), pack(1, 0), INT32_MIN) == INT32_MAX);
+}
+
 TEST_CASE("dsp: random words against the architecture's pseudocode", "[dsp]") {
   std::mt19937 rng(5);
   std::uniform_int_distribution<uint32_t> word;
@@ -73,6 +92,8 @@ TEST_CASE("dsp: random words against the architecture's pseudocode", "[dsp]") {
     REQUIRE(tml_sxtab16(a, x) == pack(lane16(a, 0) + byte8(x, 0), lane16(a, 1) + byte8(x, 2)));
     REQUIRE(tml_sxtab16_ror8(a, x) == pack(lane16(a, 0) + byte8(x, 1), lane16(a, 1) + byte8(x, 3)));
     REQUIRE(tml_smlad(a, x, acc) == model_smlad(a, x, acc));
+    REQUIRE(tml_smlabb(a, x, acc) == model_smla(a, x, acc, 0));
+    REQUIRE(tml_smlatt(a, x, acc) == model_smla(a, x, acc, 1));
   }
 }
 

@@ -1,7 +1,8 @@
-// The two kernel sets (tml/kernels.h) byte for byte: tml_<op>_s8_opt against tml_<op>_s8_ref over
-// randomized shapes, strides, padding, pooling, zero points and per-channel requantization -- odd lengths,
-// channel counts that are not multiples of 2 or 4, dot products shorter than a word, positive shifts
-// (where fused pooling must requantize every step), accumulators at the int32 limits the runner allows.
+// The two kernel sets (tml/kernels.h) byte for byte: tml_<op>_s8_opt against tml_<op>_s8_ref (conv1d,
+// depthwise conv1d, fully connected) over randomized shapes, strides, padding, pooling, zero points and
+// per-channel requantization -- odd lengths, channel counts that are not multiples of 2 or 4 (stepped
+// through the primes), dot products shorter than a word, positive shifts (where fused pooling must
+// requantize every step), accumulators at the int32 limits the runner allows, unaligned pointers.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -141,7 +142,102 @@ std::vector<int8_t> run_fc(decltype(&tml_fully_connected_s8) kernel, const FcCas
   return y;
 }
 
+struct DwCase {
+  tml_depthwise_conv1d_params p{};
+  tml_dims in{}, out{};
+  std::vector<int8_t> input, filter;
+  std::vector<int32_t> bias, multiplier, shift;
+  bool with_bias = true;
+};
+
+// A depthwise layer of the given size and random everything else; false for geometries the runner refuses.
+bool random_depthwise(DwCase& c, int32_t in_time, int32_t channels, int32_t kernel) {
+  c.in = {in_time, channels};
+  c.p.kernel_size = kernel;
+  c.p.stride = uniform(1, 3);
+  c.p.pad_left = chance(50) ? 0 : uniform(0, kernel - 1);
+  const int32_t pad_right = chance(50) ? 0 : uniform(0, kernel - 1);
+  const int32_t span = in_time + c.p.pad_left + pad_right;
+  if (span < kernel) return false;
+  c.out = {(span - kernel) / c.p.stride + 1, channels};
+  if ((c.out.time - 1) * c.p.stride - c.p.pad_left >= in_time) return false;  // every step touches the input
+  c.p.input_zero_point = chance(20) ? (chance(50) ? -128 : 127) : uniform(-128, 127);
+  c.p.output_zero_point = uniform(-128, 127);
+  c.p.activation = {-128, 127};
+  if (chance(40)) c.p.activation = {c.p.output_zero_point, 127};
+  if (chance(15)) c.p.activation = {uniform(-128, 0), uniform(1, 127)};
+  const int mode = chance(85) ? 0 : uniform(1, 2);
+  c.input = random_input(size_t(in_time) * channels, mode, c.p.input_zero_point);
+  c.filter = random_weights(size_t(kernel) * channels, mode);
+  c.bias = random_bias(channels, kernel, mode != 0 && chance(50));
+  c.with_bias = chance(85);
+  c.multiplier.resize(channels);
+  c.shift.resize(channels);
+  for (int32_t ch = 0; ch < channels; ++ch) random_quant(&c.multiplier[ch], &c.shift[ch]);
+  return true;
+}
+
+std::vector<int8_t> run_depthwise(decltype(&tml_depthwise_conv1d_s8) kernel, const DwCase& c, int misalign = 0) {
+  const tml_channel_quant q = {c.multiplier.data(), c.shift.data()};
+  const size_t n = size_t(c.out.time) * c.out.channels;
+  // Input and filter at an offset of `misalign` bytes from a word boundary: the kernel reads words anywhere.
+  std::vector<int8_t> in(c.input.size() + 4), w(c.filter.size() + 4);
+  std::copy(c.input.begin(), c.input.end(), in.begin() + misalign);
+  std::copy(c.filter.begin(), c.filter.end(), w.begin() + misalign);
+  std::vector<int8_t> y(n + 8, 0x5A);
+  kernel(&c.p, &q, &c.in, in.data() + misalign, w.data() + misalign, c.with_bias ? c.bias.data() : nullptr, &c.out,
+         y.data());
+  for (size_t i = n; i < y.size(); ++i) REQUIRE(y[i] == 0x5A);
+  y.resize(n);
+  return y;
+}
+
 }  // namespace
+
+TEST_CASE("kernel sets: depthwise conv1d optimized equals reference on random layers", "[kernels][kernel_sets]") {
+  int cases = 0, padded = 0, positive_shift = 0, leftover = 0;
+  while (cases < 6000) {
+    DwCase c;
+    if (!random_depthwise(c, uniform(1, 40), uniform(1, 21), uniform(1, 7))) continue;
+    INFO("case " << cases << ": T " << c.in.time << " C " << c.in.channels << " K " << c.p.kernel_size << " stride "
+                  << c.p.stride << " pad " << c.p.pad_left);
+    REQUIRE(run_depthwise(tml_depthwise_conv1d_s8_opt, c, cases % 4) == run_depthwise(tml_depthwise_conv1d_s8_ref, c));
+    ++cases;
+    padded += c.p.pad_left > 0;
+    leftover += c.in.channels % 4 != 0;
+    positive_shift += std::any_of(c.shift.begin(), c.shift.end(), [](int32_t s) { return s > 0; });
+  }
+  CHECK(padded > 1000);
+  CHECK(leftover > 1000);
+  CHECK(positive_shift > 1000);
+}
+
+TEST_CASE("kernel sets: depthwise conv1d over prime-stepped channel counts and lengths", "[kernels][kernel_sets]") {
+  // Channel counts and lengths stepping through the primes, so every leftover of the four-channel
+  // blocks and every clipped window at both ends comes up, plus the DS-CNN shape [25][64] k3.
+  const int32_t primes[] = {1, 2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67};
+  int cases = 0;
+  for (int32_t channels : primes)
+    for (int32_t in_time : {1, 2, 3, 5, 7, 11, 13, 25, 49})
+      for (int32_t kernel : {1, 2, 3, 5})
+        for (int trial = 0; trial < 2; ++trial) {
+          DwCase c;
+          if (!random_depthwise(c, in_time, channels, kernel)) continue;
+          INFO("T " << in_time << " C " << channels << " K " << kernel << " stride " << c.p.stride << " pad "
+                    << c.p.pad_left);
+          REQUIRE(run_depthwise(tml_depthwise_conv1d_s8_opt, c) == run_depthwise(tml_depthwise_conv1d_s8_ref, c));
+          ++cases;
+        }
+  for (int trial = 0; trial < 20; ++trial) {
+    DwCase c;
+    REQUIRE(random_depthwise(c, 25, 64, 3));
+    c.p.stride = 1;
+    c.p.pad_left = 1;
+    c.out = {25, 64};
+    REQUIRE(run_depthwise(tml_depthwise_conv1d_s8_opt, c) == run_depthwise(tml_depthwise_conv1d_s8_ref, c));
+  }
+  CHECK(cases > 1000);
+}
 
 TEST_CASE("kernel sets: conv1d optimized equals reference on random layers", "[kernels][kernel_sets]") {
   int cases = 0, pooled = 0, positive_shift = 0, padded = 0;

@@ -1,7 +1,8 @@
 // The model runner (model.h) on a blob assembled here, field by field, from model_format.h and
 // docs/model_format.md -- independently of the trainer's blob writer. Covers validation (every rule,
 // truncation at every length, every single-byte change, random mutations), the arena plan, the exact
-// arena with guard bytes around it, and a run compared with the kernels called one by one.
+// arena with guard bytes around it, and a run compared with the kernels called one by one; the same
+// for a small depthwise-separable model (depthwise conv1d, pointwise conv1d, global average pooling).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -370,7 +371,10 @@ TEST_CASE("model: header damage gives the documented status", "[model]") {
     return init_exact(b, b.size(), &model);
   };
   CHECK(with([](tml_model_header& h) { h.magic ^= 1; }) == TML_ERR_FORMAT);
-  CHECK(with([](tml_model_header& h) { h.version = 2; }) == TML_ERR_VERSION);
+  CHECK(with([](tml_model_header& h) { h.version = 3; }) == TML_ERR_VERSION);
+  CHECK(with([](tml_model_header& h) { h.version = 1; }) == TML_OK);  // version 1: no extension words
+  CHECK(with([](tml_model_header& h) { h.version = 1, h.features_offset = 64 + 64 * 4; }) == TML_ERR_FORMAT);
+  CHECK(with([](tml_model_header& h) { h.heads_offset = 64 + 64 * 4; }) == TML_ERR_FORMAT);
   CHECK(with([](tml_model_header& h) { h.version = 0; }) == TML_ERR_VERSION);
   CHECK(with([](tml_model_header& h) { h.hash ^= 0x100; }, false) == TML_ERR_CRC);
   CHECK(with([](tml_model_header& h) { h.header_size = 60; }) == TML_ERR_FORMAT);
@@ -450,7 +454,8 @@ TEST_CASE("model: layer record damage and bad offsets are rejected", "[model]") 
   using R = tml_layer_record;
   // Kinds and reserved fields.
   CHECK(with(0, [](R& r) { r.kind = 0; }) == TML_ERR_FORMAT);
-  CHECK(with(0, [](R& r) { r.kind = 7; }) == TML_ERR_FORMAT);
+  CHECK(with(0, [](R& r) { r.kind = 8; }) == TML_ERR_FORMAT);
+  CHECK(with(0, [](R& r) { r.kind = TML_LAYER_DEPTHWISE_CONV1D; }) == TML_ERR_FORMAT);  // pooling, 2 -> 4 channels
   CHECK(with(1, [](R& r) { r.kind = TML_LAYER_MAX_POOL1D; }) == TML_OK);  // same geometry, same rules
   CHECK(with(1, [](R& r) { r.kind = TML_LAYER_FULLY_CONNECTED; }) == TML_ERR_FORMAT);
   CHECK(with(0, [](R& r) { r.flags = 1; }) == TML_ERR_FORMAT);
@@ -645,4 +650,187 @@ TEST_CASE("model: random mutations with the hash recomputed never break the runn
   }
   CHECK(accepted > 0);              // some mutations are harmless (weights, scales)
   CHECK(accepted < iterations / 2);  // most are caught
+}
+
+namespace {
+
+// The depthwise-separable test model: input [9][4] -> depthwise k3, stride 2, same padding (1 + 1),
+// ReLU -> [5][4] -> pointwise conv1d k1 x6 -> [5][6] -> global average pool -> [1][6]. No labels.
+struct SeparableModel {
+  std::vector<int8_t> dw_w, pw_w;  // [3][4], [6][1][4]
+  std::vector<int32_t> dw_b, dw_m, dw_s, pw_b, pw_m, pw_s;
+
+  explicit SeparableModel(uint32_t seed) {
+    std::mt19937 rng(seed);
+    dw_w = random_s8(rng, 3 * 4, -127, 127);
+    pw_w = random_s8(rng, 6 * 4, -127, 127);
+    std::uniform_int_distribution<int32_t> bias(-3000, 3000);
+    std::uniform_real_distribution<double> wscale(0.002, 0.02);
+    const auto channels = [&](int n, double in_scale, double out_scale, std::vector<int32_t>& b,
+                              std::vector<int32_t>& m, std::vector<int32_t>& sh) {
+      for (int o = 0; o < n; ++o) {
+        b.push_back(bias(rng));
+        int32_t mult, shift;
+        REQUIRE(tml_quantize_multiplier(in_scale * wscale(rng) / out_scale, &mult, &shift) == TML_OK);
+        m.push_back(mult);
+        sh.push_back(shift);
+      }
+    };
+    channels(4, 0.05, 0.02, dw_b, dw_m, dw_s);
+    channels(6, 0.02, 0.04, pw_b, pw_m, pw_s);
+  }
+};
+
+std::vector<uint8_t> assemble_separable(const SeparableModel& m) {
+  Assembler a;
+  tml_model_header h;
+  std::memset(&h, 0, sizeof h);
+  h.magic = TML_MODEL_MAGIC;
+  h.version = TML_MODEL_VERSION;
+  h.header_size = TML_MODEL_HEADER_SIZE;
+  h.layer_count = 3;
+  h.layer_size = TML_MODEL_LAYER_SIZE;
+  h.input_time = 9;
+  h.input_channels = 4;
+  h.output_time = 1;
+  h.output_channels = 6;
+  h.input_scale = 0.05f;
+  h.output_scale = 0.04f;
+  h.input_zero_point = -7;
+  h.output_zero_point = 11;
+  a.append(&h, sizeof h);
+  tml_layer_record dw = layer(TML_LAYER_DEPTHWISE_CONV1D, -7, -128, 9, 4, 5, 4, 0.02f);
+  dw.kernel_size = 3;
+  dw.stride = 2;
+  dw.pad_left = 1;
+  dw.pad_right = 1;
+  dw.act_min = -128;  // ReLU: the zero point is -128
+  tml_layer_record pw = layer(TML_LAYER_CONV1D, -128, 11, 5, 4, 5, 6, 0.04f);
+  pw.kernel_size = 1;
+  pw.stride = 1;
+  tml_layer_record gap = layer(TML_LAYER_GLOBAL_AVG_POOL1D, 11, 11, 5, 6, 1, 6, 0.04f);
+  for (int i = 0; i < 3; ++i) a.append(&dw, sizeof dw);  // placeholders, rewritten below
+  dw.weights_offset = a.append(m.dw_w);
+  dw.bias_offset = a.append(m.dw_b);
+  dw.multiplier_offset = a.append(m.dw_m);
+  dw.shift_offset = a.append(m.dw_s);
+  pw.weights_offset = a.append(m.pw_w);
+  pw.bias_offset = a.append(m.pw_b);
+  pw.multiplier_offset = a.append(m.pw_m);
+  pw.shift_offset = a.append(m.pw_s);
+  while (a.bytes.size() % 4) a.bytes.push_back(0);
+  h.total_size = static_cast<uint32_t>(a.bytes.size());
+  std::memcpy(a.bytes.data(), &h, sizeof h);
+  const tml_layer_record layers[3] = {dw, pw, gap};
+  std::memcpy(a.bytes.data() + TML_MODEL_HEADER_SIZE, layers, sizeof layers);
+  REQUIRE(tml_model_plan(a.bytes.data(), a.bytes.size()) == TML_OK);
+  return a.bytes;
+}
+
+}  // namespace
+
+TEST_CASE("model: a depthwise-separable blob runs like its kernels called one by one", "[model][depthwise]") {
+  const SeparableModel m(21);
+  const auto blob = assemble_separable(m);
+  tml_model model;
+  REQUIRE(tml_model_init(&model, blob.data(), blob.size()) == TML_OK);
+  // Plan: input [9][4] 36 + depthwise out [5][4] 20; then 20 + [5][6] 30 -> 32: the most is 56.
+  CHECK(tml_model_arena_size(&model) == 56);
+  std::mt19937 rng(22);
+  const std::vector<int8_t> input = random_s8(rng, 36);
+
+  std::vector<int8_t> dw(20), pw(30), out(6);
+  const tml_depthwise_conv1d_params dp = {-7, -128, 3, 2, 1, {-128, 127}};
+  const tml_channel_quant dq = {m.dw_m.data(), m.dw_s.data()};
+  const tml_dims in = {9, 4}, dw_out = {5, 4}, pw_out = {5, 6};
+  tml_depthwise_conv1d_s8(&dp, &dq, &in, input.data(), m.dw_w.data(), m.dw_b.data(), &dw_out, dw.data());
+  const tml_conv1d_params pp = {-128, 11, 1, 1, 0, 0, 0, {-128, 127}};
+  const tml_channel_quant pq = {m.pw_m.data(), m.pw_s.data()};
+  tml_conv1d_s8(&pp, &pq, &dw_out, dw.data(), m.pw_w.data(), m.pw_b.data(), &pw_out, pw.data());
+  const tml_act_range full = {-128, 127};
+  tml_global_avg_pool1d_s8(&full, &pw_out, pw.data(), out.data());
+  CHECK(run_guarded(model, input) == out);
+}
+
+TEST_CASE("model: depthwise records are validated like conv1d and keep their channels", "[model][depthwise]") {
+  const SeparableModel sm(23);
+  const auto good = assemble_separable(sm);
+  const uint32_t total = header_of(good).total_size;
+  const auto dw = layer_of(good, 0);
+  tml_model model;
+  REQUIRE(init_exact(good, good.size(), &model) == TML_OK);
+  const auto with = [&](const std::function<void(tml_layer_record&)>& edit) {
+    auto b = good;
+    auto r = layer_of(b, 0);
+    edit(r);
+    set_layer(b, 0, r);
+    rehash(b);
+    return init_exact(b, b.size(), &model);
+  };
+  using R = tml_layer_record;
+  CHECK(with([](R& r) { r.out_channels = 5; }) == TML_ERR_FORMAT);  // depthwise keeps the channel count
+  CHECK(with([](R& r) { r.out_time = 4; }) == TML_ERR_FORMAT);
+  CHECK(with([](R& r) { r.kernel_size = 0; }) == TML_ERR_FORMAT);
+  CHECK(with([](R& r) { r.stride = 0; }) == TML_ERR_FORMAT);
+  CHECK(with([](R& r) { r.pad_left = 3; }) == TML_ERR_FORMAT);
+  CHECK(with([](R& r) { r.pad_right = 3; }) == TML_ERR_FORMAT);
+  CHECK(with([](R& r) { r.pool_size = 1; }) == TML_ERR_FORMAT);  // no fused pooling
+  CHECK(with([](R& r) { r.pool_stride = 1; }) == TML_ERR_FORMAT);
+  CHECK(with([](R& r) { r.kernel_size = 12; }) == TML_ERR_FORMAT);  // longer than the padded input
+  CHECK(with([](R& r) { r.stride = 3, r.out_time = 3; }) == TML_ERR_FORMAT);  // then layer 1 does not chain
+  // The weights are [3][4] = 12 bytes: 8 before the end of the blob is too few.
+  CHECK(with([&](R& r) { r.weights_offset = total - 8; }) == TML_ERR_FORMAT);
+  CHECK(with([&](R& r) { r.weights_offset = total - 12; }) == TML_OK);  // in bounds: any bytes pass as weights
+  CHECK(with([](R& r) { r.weights_offset += 2; }) == TML_ERR_FORMAT);
+  CHECK(with([&](R& r) { r.multiplier_offset = total - 12; }) == TML_ERR_FORMAT);  // 16 bytes needed
+  CHECK(with([](R& r) { r.shift_offset = 0; }) == TML_ERR_FORMAT);
+  CHECK(with([](R& r) { r.bias_offset = 0; }) == TML_OK);  // no bias is allowed
+  CHECK(with([](R& r) { r.input_zero_point = 0; }) == TML_ERR_FORMAT);  // chain
+
+  const auto with_i32 = [&](uint32_t offset, int32_t value) {
+    auto b = good;
+    std::memcpy(b.data() + offset, &value, 4);
+    rehash(b);
+    return init_exact(b, b.size(), &model);
+  };
+  // The accumulator bound counts one channel's taps: |bias| + 3 * 255 * 127 must fit in an int32.
+  CHECK(with_i32(dw.bias_offset + 8, INT32_MAX - 3 * 255 * 127) == TML_OK);
+  CHECK(with_i32(dw.bias_offset + 8, INT32_MAX - 3 * 255 * 127 + 1) == TML_ERR_FORMAT);
+  CHECK(with_i32(dw.bias_offset, -(INT32_MAX - 3 * 255 * 127)) == TML_OK);
+  CHECK(with_i32(dw.bias_offset, -(INT32_MAX - 3 * 255 * 127) - 1) == TML_ERR_FORMAT);
+  CHECK(with_i32(dw.multiplier_offset + 12, (1 << 30) - 1) == TML_ERR_FORMAT);
+  CHECK(with_i32(dw.shift_offset + 4, 31) == TML_ERR_FORMAT);
+  CHECK(with_i32(dw.shift_offset + 4, 30) == TML_OK);
+  auto b = good;
+  b[dw.weights_offset + 11] = 0x80;  // the last weight: -128 is not a weight
+  rehash(b);
+  CHECK(init_exact(b, b.size(), &model) == TML_ERR_FORMAT);
+}
+
+TEST_CASE("model: a depthwise blob's single-byte changes and truncations are rejected or run safely", "[model][depthwise]") {
+  const SeparableModel sm(24);
+  const auto good = assemble_separable(sm);
+  tml_model model;
+  for (size_t len = 0; len < good.size(); ++len) REQUIRE(init_exact(good, len, &model) == TML_ERR_FORMAT);
+  int rejected_in_records = 0, records_bytes = 0;
+  for (size_t i = 0; i < good.size(); ++i) {
+    if (i - TML_MODEL_HASH_OFFSET < 4) continue;
+    for (uint8_t mask : {0x01, 0x02, 0x10, 0x80, 0xFF}) {
+      auto b = good;
+      b[i] ^= mask;
+      rehash(b);
+      ExactBlob exact(b, b.size());
+      const int rc = tml_model_init(&model, exact.data.get(), exact.len);
+      const bool in_records = i < TML_MODEL_HEADER_SIZE + 3 * TML_MODEL_LAYER_SIZE;
+      records_bytes += in_records;
+      if (rc != TML_OK) {
+        REQUIRE(rc < 0);
+        rejected_in_records += in_records;
+        continue;
+      }
+      if (tml_model_arena_size(&model) > (1u << 20)) continue;
+      run_guarded(model, std::vector<int8_t>(tml_model_input_size(&model), -3));
+    }
+  }
+  CHECK(rejected_in_records > records_bytes * 85 / 100);
 }

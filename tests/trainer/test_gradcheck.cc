@@ -15,6 +15,7 @@
 #include "tml/trainer/batchnorm.h"
 #include "tml/trainer/conv1d.h"
 #include "tml/trainer/dense.h"
+#include "tml/trainer/depthwise_conv1d.h"
 #include "tml/trainer/dropout.h"
 #include "tml/trainer/flatten.h"
 #include "tml/trainer/loss.h"
@@ -143,6 +144,12 @@ TEST_CASE("every layer's backward matches finite differences", "[gradcheck]") {
       {"conv1d k3 s2 same", maker<Conv1D>(3, 3, 2, Padding::Same), {8, 3}},
       {"conv1d k5 s3 same with kernel longer than input", maker<Conv1D>(2, 5, 3, Padding::Same), {4, 2}},
       {"conv1d k2 s3 valid (stride > kernel)", maker<Conv1D>(2, 2, 3, Padding::Valid), {11, 2}},
+      {"depthwise_conv1d k3 s1 same", maker<DepthwiseConv1D>(3, 1, Padding::Same), {7, 5}},
+      {"depthwise_conv1d k3 s2 valid", maker<DepthwiseConv1D>(3, 2, Padding::Valid), {10, 3}},
+      {"depthwise_conv1d k1 (a per-channel scale)", maker<DepthwiseConv1D>(1, 1, Padding::Valid), {4, 9}},
+      {"depthwise_conv1d k4 s1 same (uneven padding)", maker<DepthwiseConv1D>(4, 1, Padding::Same), {6, 2}},
+      {"depthwise_conv1d k5 s3 same with kernel longer than input", maker<DepthwiseConv1D>(5, 3, Padding::Same), {4, 2}},
+      {"depthwise_conv1d k2 s3 valid (stride > kernel) on 11 channels", maker<DepthwiseConv1D>(2, 3, Padding::Valid), {11, 11}},
       {"maxpool1d 2 (odd length)", maker<MaxPool1D>(2, 0), {9, 3}},
       {"maxpool1d 3 stride 2 (overlapping)", maker<MaxPool1D>(3, 2), {9, 2}},
       {"maxpool1d 2 stride 3 (gaps)", maker<MaxPool1D>(2, 3), {10, 2}},
@@ -249,6 +256,56 @@ TEST_CASE("a whole network's gradients (conv and pooling and dense and the fused
       ++checked;
       INFO("parameter " << pi << " entry " << i);
       REQUIRE(agree((up - down) / 2e-3, grads[pi][i]));
+    }
+  INFO(kinks << " entries skipped at kinks");
+  CHECK(kinks < checked / 4);
+  CHECK(checked > 100);
+}
+
+TEST_CASE("the dscnn preset's gradients (depthwise and pointwise and batch norm and pooling) match finite differences", "[gradcheck]") {
+  Sequential net = make_preset("dscnn", 3);
+  net.build(Shape{12, 3});
+  net.init(6);
+  net.reserve(kBatch);
+  Rng rng(9);
+  std::vector<float> x(static_cast<size_t>(12 * 3 * kBatch));
+  for (auto& v : x) v = rng.uniform(-1.0f, 1.0f);
+  const std::vector<int32_t> y = {2, 0, 1};
+  const size_t end = net.logits_end();
+  std::vector<float> d(static_cast<size_t>(3 * kBatch));
+  // Nine ReLUs put many kinks near any point: a small step (3e-4, where the float loss is still exact to
+  // ~1e-4 of a slope) keeps most entries on one side of them.
+  const float kStep = 3e-4f;
+  auto loss = [&] {
+    const float* z = net.forward(x.data(), kBatch, Mode::Train, end);
+    return softmax_cross_entropy(z, y.data(), kBatch, 3, nullptr, nullptr).loss;
+  };
+  const float* z = net.forward(x.data(), kBatch, Mode::Train, end);
+  softmax_cross_entropy(z, y.data(), kBatch, 3, nullptr, d.data());
+  net.backward(d.data(), kBatch, end);
+  auto params = net.trainable_params();
+  std::vector<std::vector<float>> grads;
+  for (auto* p : params) grads.push_back(p->grad);
+  int checked = 0, kinks = 0;
+  for (size_t pi = 0; pi < params.size(); ++pi)
+    for (size_t i : spread(params[pi]->value.size())) {
+      if (i % 7 != 0 && params[pi]->value.size() > 200) continue;  // a sample of the large tensors
+      float& v = params[pi]->value[i];
+      const float keep = v;
+      const double mid = loss();
+      v = keep + kStep;
+      const double up = loss();
+      v = keep - kStep;
+      const double down = loss();
+      v = keep;
+      if (!agree((up - mid) / kStep, (mid - down) / kStep)) {
+        ++kinks;
+        continue;
+      }
+      ++checked;
+      INFO("parameter " << pi << " (" << params[pi]->name << ") entry " << i << " numeric "
+                                  << (up - down) / (2.0 * kStep) << " analytic " << grads[pi][i]);
+      REQUIRE(agree((up - down) / (2.0 * kStep), grads[pi][i]));
     }
   INFO(kinks << " entries skipped at kinks");
   CHECK(kinks < checked / 4);

@@ -239,8 +239,10 @@ TEST_CASE("the network summary lists every layer with totals", "[layers]") {
   CHECK(s.find("90336") != std::string::npos);
 }
 
-TEST_CASE("a network runs relu then max pooling as one pass with the same values and gradients", "[layers]") {
-  Sequential net = make_preset("conv1d", 3);
+TEST_CASE("a network runs relu then max pooling and batch norm then relu as one pass with the same values and gradients", "[layers]") {
+  for (const char* preset : {"conv1d", "dscnn"}) {
+  INFO(preset);
+  Sequential net = make_preset(preset, 3);
   net.build(Shape{40, 3});
   net.init(9);
   const int batch = 4;
@@ -267,15 +269,17 @@ TEST_CASE("a network runs relu then max pooling as one pass with the same values
   for (size_t i = end; i-- > 0;) {
     std::vector<float> dx(acts[i].size());
     net.layer(i).backward(acts[i].data(), acts[i + 1].data(), dy.data(), i ? dx.data() : nullptr, batch);
-    for (auto it = net.layer(i).params().rbegin(); it != net.layer(i).params().rend(); ++it) grads.push_back(it->grad);
+    for (auto it = net.layer(i).params().rbegin(); it != net.layer(i).params().rend(); ++it)
+      if (it->trainable) grads.push_back(it->grad);
     dy = dx;
   }
   std::reverse(grads.begin(), grads.end());
-  // Only layers 1 and 4 (ReLU) were fused away, so the by-hand pass rewrote every gradient: compare with
-  // a fresh fused pass.
+  // Only ReLUs (conv1d: before max pooling) and batch norms (dscnn: before a ReLU) were fused away, so
+  // the by-hand pass rewrote every gradient: compare with a fresh fused pass.
   net.forward(x.data(), batch, Mode::Train, end);
   net.backward(d.data(), batch, end);
   const auto params = net.trainable_params();
   REQUIRE(params.size() == grads.size());
   for (size_t i = 0; i < params.size(); ++i) CHECK(params[i]->grad == grads[i]);
+  }
 }

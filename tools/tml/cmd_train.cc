@@ -25,7 +25,7 @@ int cmd_train(int argc, char** argv) {
   // clang-format off
   p.options().add_options()
     ("dataset", "Dataset folder (or anything 'tml dataset import' reads)", cxxopts::value<std::string>())
-    ("model", "Architecture: a preset (conv1d, dense) or an architecture file (.json, see docs/training.md)", cxxopts::value<std::string>()->default_value("conv1d"))
+    ("model", "Architecture: a preset (conv1d, dense, dscnn) or an architecture file (.json, see docs/training.md)", cxxopts::value<std::string>()->default_value("conv1d"))
     ("out", "Float model file to write (optional with --header)", cxxopts::value<std::string>())
     ("header", "Also quantize to int8 and export this C header (tml quantize + tml export in one go)", cxxopts::value<std::string>())
     ("prefix", "With --header: prefix of the header's names (tml flash and the board firmware need the default)", cxxopts::value<std::string>()->default_value("tml_model"))

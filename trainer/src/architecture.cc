@@ -4,17 +4,19 @@
 
 #include "layer_json.h"
 #include "tml/trainer/activation.h"
+#include "tml/trainer/batchnorm.h"
 #include "tml/trainer/conv1d.h"
 #include "tml/trainer/dense.h"
+#include "tml/trainer/depthwise_conv1d.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/flatten.h"
 #include "tml/trainer/pooling.h"
 
 namespace tml::trainer {
 
-std::vector<std::string> preset_names() { return {"conv1d", "dense"}; }
+std::vector<std::string> preset_names() { return {"conv1d", "dense", "dscnn"}; }
 
-bool is_preset(const std::string& name) { return name == "conv1d" || name == "dense"; }
+bool is_preset(const std::string& name) { return name == "conv1d" || name == "dense" || name == "dscnn"; }
 
 Sequential make_preset(const std::string& name, int classes) {
   Sequential net;
@@ -36,8 +38,28 @@ Sequential make_preset(const std::string& name, int classes) {
     net.add(std::make_unique<ReLU>());
     net.add(std::make_unique<Dense>(classes));
     net.add(std::make_unique<Softmax>());
+  } else if (name == "dscnn") {
+    // The keyword-spotting peer of bench/MODELS.md layer for layer: a stride-2 convolution, four
+    // depthwise-separable blocks of 64 channels, global average pooling. "same" padding of the first
+    // convolution on 49 frames is the peer's padding 2 on each side (25 steps).
+    constexpr int kWidth = 64, kBlocks = 4;
+    net.add(std::make_unique<Conv1D>(kWidth, 5, 2, Padding::Same));
+    net.add(std::make_unique<BatchNorm>());
+    net.add(std::make_unique<ReLU>());
+    for (int i = 0; i < kBlocks; ++i) {
+      net.add(std::make_unique<DepthwiseConv1D>(3, 1, Padding::Same));
+      net.add(std::make_unique<BatchNorm>());
+      net.add(std::make_unique<ReLU>());
+      net.add(std::make_unique<Conv1D>(kWidth, 1));
+      net.add(std::make_unique<BatchNorm>());
+      net.add(std::make_unique<ReLU>());
+    }
+    net.add(std::make_unique<GlobalAveragePool1D>());
+    net.add(std::make_unique<Dense>(classes));
+    net.add(std::make_unique<Softmax>());
   } else {
-    throw Error("unknown model preset '" + name + "' (presets: conv1d, dense; or give an architecture .json file)");
+    throw Error("unknown model preset '" + name +
+                "' (presets: conv1d, dense, dscnn; or give an architecture .json file)");
   }
   return net;
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "tml/trainer/channel_kernels.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/random.h"
 
@@ -25,12 +26,15 @@ void BatchNorm::allocate() {
   add_param("moving_var", {C}, false);
   Rng unused(0);
   init(unused);
+  mean_.assign(static_cast<size_t>(C), 0.0f);
   inv_std_.assign(static_cast<size_t>(C), 1.0f);
   scale_.assign(static_cast<size_t>(C), 0.0f);
   shift_.assign(static_cast<size_t>(C), 0.0f);
   sum_a_.assign(static_cast<size_t>(C), 0.0);
   sum_b_.assign(static_cast<size_t>(C), 0.0);
+  coef_.assign(static_cast<size_t>(C), 0.0f);
 }
+
 
 void BatchNorm::init(Rng&) {
   for (auto& v : gamma().value) v = 1.0f;
@@ -39,9 +43,17 @@ void BatchNorm::init(Rng&) {
   for (auto& v : moving_var().value) v = 1.0f;
 }
 
-void BatchNorm::reserve(int max_batch) { xhat_.assign(static_cast<size_t>(input_.size()) * max_batch, 0.0f); }
+void BatchNorm::forward(const float* x, float* y, int batch, Mode mode) { run(x, y, batch, mode, false); }
 
-void BatchNorm::forward(const float* x, float* y, int batch, Mode mode) {
+void BatchNorm::forward_relu(const float* x, float* y, int batch, Mode mode) { run(x, y, batch, mode, true); }
+
+void BatchNorm::backward(const float* x, const float*, const float* dy, float* dx, int batch) {
+  gradients(x, dy, dx, batch, false);
+}
+
+void BatchNorm::backward_relu(const float* x, const float* dy, float* dx, int batch) { gradients(x, dy, dx, batch, true); }
+
+void BatchNorm::run(const float* x, float* y, int batch, Mode mode, bool relu) {
   const int C = input_.channels;
   const int64_t rows = int64_t{input_.time} * batch;  // values per channel in this batch
   const float* g = gamma().value.data();
@@ -49,73 +61,82 @@ void BatchNorm::forward(const float* x, float* y, int batch, Mode mode) {
   if (mode == Mode::Infer) {
     const float* mm = moving_mean().value.data();
     const float* mv = moving_var().value.data();
-    std::vector<float>& scale = scale_;
-    std::vector<float>& shift = shift_;
+    float* __restrict scale = scale_.data();
+    float* __restrict shift = shift_.data();
     for (int c = 0; c < C; ++c) {
       scale[c] = g[c] / std::sqrt(mv[c] + epsilon_);
       shift[c] = be[c] - mm[c] * scale[c];
     }
     for (int64_t r = 0; r < rows; ++r)
-      for (int c = 0; c < C; ++c) y[r * C + c] = x[r * C + c] * scale[c] + shift[c];
+      for (int c = 0; c < C; ++c) {
+        const float v = x[r * C + c] * scale[c] + shift[c];
+        y[r * C + c] = relu ? std::max(v, 0.0f) : v;
+      }
     return;
   }
-  if (xhat_.size() < static_cast<size_t>(rows * C)) reserve(batch);
-  std::vector<double>& mean = sum_a_;
-  std::vector<double>& var = sum_b_;
-  std::fill(mean.begin(), mean.end(), 0.0);
-  std::fill(var.begin(), var.end(), 0.0);
-  for (int64_t r = 0; r < rows; ++r)
-    for (int c = 0; c < C; ++c) mean[c] += x[r * C + c];
-  for (int c = 0; c < C; ++c) mean[c] /= static_cast<double>(rows);
-  for (int64_t r = 0; r < rows; ++r)
-    for (int c = 0; c < C; ++c) {
-      const double d = x[r * C + c] - mean[c];
-      var[c] += d * d;
-    }
+  // One pass of sums around the batch's first row (close to the mean, so that E[d^2] - E[d]^2 loses
+  // nothing to cancellation), in double.
+  const auto& k = kernels::channel_kernels();
+  std::vector<double>& sum = sum_a_;
+  std::vector<double>& sum_sq = sum_b_;
+  k.centered_moments(x, x, rows, C, sum.data(), sum_sq.data());
+  float* mean = mean_.data();
   float* mm = moving_mean().value.data();
   float* mv = moving_var().value.data();
+  const double n = static_cast<double>(rows);
   for (int c = 0; c < C; ++c) {
-    const double biased = var[c] / static_cast<double>(rows);
-    const double unbiased = rows > 1 ? var[c] / static_cast<double>(rows - 1) : biased;
+    const double d = sum[c] / n;
+    const double m = double{x[c]} + d;
+    const double biased = std::max(sum_sq[c] / n - d * d, 0.0);
+    const double unbiased = rows > 1 ? biased * n / (n - 1) : biased;
+    mean[c] = static_cast<float>(m);
     inv_std_[c] = static_cast<float>(1.0 / std::sqrt(biased + epsilon_));
-    mm[c] = static_cast<float>((1.0 - momentum_) * mm[c] + momentum_ * mean[c]);
+    mm[c] = static_cast<float>((1.0 - momentum_) * mm[c] + momentum_ * m);
     mv[c] = static_cast<float>((1.0 - momentum_) * mv[c] + momentum_ * unbiased);
   }
-  for (int64_t r = 0; r < rows; ++r)
-    for (int c = 0; c < C; ++c) {
-      const float xh = static_cast<float>(x[r * C + c] - mean[c]) * inv_std_[c];
-      xhat_[r * C + c] = xh;
-      y[r * C + c] = g[c] * xh + be[c];
-    }
+  k.normalize(rows_of(rows, relu), x, y);
 }
 
-void BatchNorm::backward(const float*, const float*, const float* dy, float* dx, int batch) {
+kernels::BatchNormRows BatchNorm::rows_of(int64_t rows, bool relu) const {
+  kernels::BatchNormRows p;
+  p.rows = rows;
+  p.C = input_.channels;
+  p.mean = mean_.data();
+  p.inv_std = inv_std_.data();
+  p.gamma = gamma().value.data();
+  p.beta = beta().value.data();
+  p.relu = relu;
+  return p;
+}
+
+void BatchNorm::gradients(const float* x, const float* dy, float* dx, int batch, bool relu) {
   const int C = input_.channels;
   const int64_t rows = int64_t{input_.time} * batch;
   float* dg = gamma().grad.data();
   float* db = beta().grad.data();
   std::vector<double>& sum_dy = sum_a_;
   std::vector<double>& sum_dy_xhat = sum_b_;
-  std::fill(sum_dy.begin(), sum_dy.end(), 0.0);
-  std::fill(sum_dy_xhat.begin(), sum_dy_xhat.end(), 0.0);
-  for (int64_t r = 0; r < rows; ++r)
-    for (int c = 0; c < C; ++c) {
-      sum_dy[c] += dy[r * C + c];
-      sum_dy_xhat[c] += static_cast<double>(dy[r * C + c]) * xhat_[r * C + c];
-    }
+  const auto& kern = kernels::channel_kernels();
+  const kernels::BatchNormRows p = rows_of(rows, relu);
+  kern.gradient_sums(p, dy, x, sum_dy.data(), sum_dy_xhat.data());
   for (int c = 0; c < C; ++c) {
     dg[c] = static_cast<float>(sum_dy_xhat[c]);
     db[c] = static_cast<float>(sum_dy[c]);
   }
   if (!dx) return;
+  // dx = gamma * inv_std / n * (n * dy - sum(dy) - xhat * sum(dy * xhat)) = a dy - b - xhat k per channel.
   const float* g = gamma().value.data();
   const double n = static_cast<double>(rows);
-  for (int64_t r = 0; r < rows; ++r)
-    for (int c = 0; c < C; ++c) {
-      // dx = gamma * inv_std / n * (n * dy - sum(dy) - xhat * sum(dy * xhat))
-      const double v = n * dy[r * C + c] - sum_dy[c] - xhat_[r * C + c] * sum_dy_xhat[c];
-      dx[r * C + c] = static_cast<float>(g[c] * inv_std_[c] / n * v);
-    }
+  float* a = scale_.data();
+  float* b = shift_.data();
+  float* k = coef_.data();
+  for (int c = 0; c < C; ++c) {
+    const double s = double{g[c]} * inv_std_[c];
+    a[c] = static_cast<float>(s);
+    b[c] = static_cast<float>(s * sum_dy[c] / n);
+    k[c] = static_cast<float>(s * sum_dy_xhat[c] / n);
+  }
+  kern.normalize_backward(p, dy, x, a, b, k, dx);
 }
 
 }  // namespace tml::trainer

@@ -1,6 +1,7 @@
 #include "tml/trainer/blob_size.h"
 
 #include "tml/trainer/blob.h"
+#include "tml/trainer/blob_writer.h"
 
 namespace tml::trainer {
 namespace {
@@ -37,15 +38,17 @@ ModelSize model_size(const std::vector<uint8_t>& blob) {
     l.input_bytes = align4(in);
     l.output_bytes = align4(out_n);
     l.scratch_bytes = align4(r.scratch_size);
-    if (r.kind == TML_LAYER_FULLY_CONNECTED || r.kind == TML_LAYER_CONV1D) {
+    if (has_parameters(r.kind)) {
       const uint64_t units = r.out_channels;
-      const uint64_t dot = r.kind == TML_LAYER_CONV1D ? uint64_t{r.kernel_size} * r.in_channels : in;
+      const uint64_t dot = r.kind == TML_LAYER_CONV1D             ? uint64_t{r.kernel_size} * r.in_channels
+                           : r.kind == TML_LAYER_DEPTHWISE_CONV1D ? uint64_t{r.kernel_size}
+                                                                  : in;
       l.weight_bytes = static_cast<uint32_t>(units * dot);
       l.bias_bytes = r.bias_offset ? static_cast<uint32_t>(4 * units) : 0;
       l.requant_bytes = static_cast<uint32_t>(8 * units);
       l.params = static_cast<int64_t>(units * dot + (r.bias_offset ? units : 0));
       uint64_t steps = 1;
-      if (r.kind == TML_LAYER_CONV1D)
+      if (r.kind == TML_LAYER_CONV1D || r.kind == TML_LAYER_DEPTHWISE_CONV1D)
         steps = (uint64_t{r.in_time} + r.pad_left + r.pad_right - r.kernel_size) / r.stride + 1;
       l.macs = static_cast<int64_t>(steps * units * dot);
     } else if (r.kind == TML_LAYER_SOFTMAX) {

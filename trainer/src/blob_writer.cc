@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "tml/features.h"
 #include "tml/kernels.h"
 #include "tml/model.h"
 #include "tml/requant.h"
@@ -43,7 +44,6 @@ class Writer {
   }
 };
 
-bool uses_parameters(int kind) { return kind == TML_LAYER_FULLY_CONNECTED || kind == TML_LAYER_CONV1D; }
 bool keeps_quantization(int kind) {
   return kind == TML_LAYER_MAX_POOL1D || kind == TML_LAYER_AVG_POOL1D || kind == TML_LAYER_GLOBAL_AVG_POOL1D;
 }
@@ -74,14 +74,20 @@ tml_layer_record make_record(size_t index, const QuantizedLayer& layer, const tm
       check_range(at + "units", layer.units, 1, 65535);
       r.out_channels = static_cast<uint16_t>(layer.units);
       break;
+    case TML_LAYER_DEPTHWISE_CONV1D:
+      if (layer.units != in.channels)
+        fail(at + "units is " + std::to_string(layer.units) + ", but a depthwise conv1d keeps its input's " +
+             std::to_string(in.channels) + " channels");
+      r.out_channels = static_cast<uint16_t>(layer.units);
+      break;
     case TML_LAYER_MAX_POOL1D:
     case TML_LAYER_AVG_POOL1D:
     case TML_LAYER_GLOBAL_AVG_POOL1D:
     case TML_LAYER_SOFTMAX: break;
     default: fail(at + "unknown layer kind " + std::to_string(layer.kind));
   }
-  const bool windowed =
-      layer.kind == TML_LAYER_CONV1D || layer.kind == TML_LAYER_MAX_POOL1D || layer.kind == TML_LAYER_AVG_POOL1D;
+  const bool windowed = layer.kind == TML_LAYER_CONV1D || layer.kind == TML_LAYER_DEPTHWISE_CONV1D ||
+                        layer.kind == TML_LAYER_MAX_POOL1D || layer.kind == TML_LAYER_AVG_POOL1D;
   if (!windowed && (layer.kernel_size || layer.stride || layer.pad_left || layer.pad_right))
     fail(at + "this kind of layer has no kernel_size, stride or padding");
   if (layer.kind != TML_LAYER_CONV1D && (layer.pool_size || layer.pool_stride))
@@ -126,10 +132,11 @@ tml_layer_record make_record(size_t index, const QuantizedLayer& layer, const tm
   r.out_time = static_cast<uint16_t>(out.time);
   r.out_channels = static_cast<uint16_t>(out.channels);
 
-  if (uses_parameters(layer.kind)) {
+  if (has_parameters(layer.kind)) {
     const size_t units = static_cast<size_t>(layer.units);
-    const size_t dot = layer.kind == TML_LAYER_CONV1D ? size_t(layer.kernel_size) * size_t(in.channels)
-                                                      : size_t(in.time) * size_t(in.channels);
+    const size_t dot = layer.kind == TML_LAYER_CONV1D             ? size_t(layer.kernel_size) * size_t(in.channels)
+                       : layer.kind == TML_LAYER_DEPTHWISE_CONV1D ? size_t(layer.kernel_size)
+                                                                  : size_t(in.time) * size_t(in.channels);
     if (layer.weights.size() != units * dot)
       fail(at + "weights has " + std::to_string(layer.weights.size()) + " values, expected " +
            std::to_string(units * dot));
@@ -147,6 +154,10 @@ tml_layer_record make_record(size_t index, const QuantizedLayer& layer, const tm
 
 }  // namespace
 
+bool has_parameters(int kind) {
+  return kind == TML_LAYER_FULLY_CONNECTED || kind == TML_LAYER_CONV1D || kind == TML_LAYER_DEPTHWISE_CONV1D;
+}
+
 void check_blob_labels(const std::vector<std::string>& labels) {
   for (const std::string& label : labels)
     if (label.size() >= TML_MODEL_LABEL_SIZE || label.find('\0') != std::string::npos)
@@ -162,6 +173,7 @@ const char* layer_kind_name(int kind) {
     case TML_LAYER_AVG_POOL1D: return "avg_pool1d";
     case TML_LAYER_GLOBAL_AVG_POOL1D: return "global_avg_pool1d";
     case TML_LAYER_SOFTMAX: return "softmax";
+    case TML_LAYER_DEPTHWISE_CONV1D: return "depthwise_conv1d";
     default: return "unknown";
   }
 }
@@ -268,10 +280,23 @@ std::vector<uint8_t> write_model_blob(const QuantizedModel& model) {
     norm.insert(norm.end(), model.inv_std.begin(), model.inv_std.end());
     h.norm_offset = w.append(norm);
   }
+  if (!model.features.empty()) {
+    tml_features fe;
+    std::vector<uint32_t> aligned((model.features.size() + 3) / 4);
+    std::memcpy(aligned.data(), model.features.data(), model.features.size());
+    if (tml_features_init(&fe, aligned.data(), model.features.size()) != TML_OK)
+      fail("the front-end section is not valid (build it with audio_front_end_section or spectral_front_end_section)");
+    const tml_audio_features_record& common = fe.record.audio;
+    if (common.out_time != h.input_time || common.out_channels != h.input_channels)
+      fail("the front end computes [" + std::to_string(common.out_time) + "][" + std::to_string(common.out_channels) +
+           "] but the model input is [" + std::to_string(model.input_time) + "][" +
+           std::to_string(model.input_channels) + "]");
+    h.features_offset = w.append(model.features);
+  }
   for (size_t i = 0; i < records.size(); ++i) {
     const QuantizedLayer& layer = model.layers[i];
     tml_layer_record& r = records[i];
-    if (uses_parameters(layer.kind)) {
+    if (has_parameters(layer.kind)) {
       r.weights_offset = w.append(layer.weights);
       r.bias_offset = w.append(layer.bias);
       r.multiplier_offset = w.append(layer.multiplier);

@@ -9,6 +9,8 @@
 #include "tml/trainer/error.h"
 #include "tml/trainer/random.h"
 
+// A pointwise convolution (kernel 1, stride 1: no padding either) is one product over the whole batch,
+// whose [batch][T][C] input is a [batch * T][C] matrix; the others are products per example.
 // The convolution as matrix products, without copying patches: for one example with (padded) input
 // x [Tp][C], output row t reads the kernel * C consecutive floats starting at x + t * stride * C, so the
 // patch matrix is x itself read with row stride stride * C (rows overlap when stride < kernel).
@@ -88,8 +90,12 @@ void Conv1D::forward(const float* x, float* y, int batch, Mode) {
   const float* w = weights().value.data();
   for (int f = 0; f < F; ++f)
     for (int j = 0; j < KC; ++j) wt_[static_cast<size_t>(j) * F + f] = w[f * KC + j];
-  const float* xp = padded_input(x, batch);
   const auto& k = kernels::kernels();
+  if (pointwise()) {  // the whole batch is one [batch * T][C] matrix
+    k.gemm_nn(batch * T_out, F, C, x, C, 1, wt_.data(), F, y, F, bias().value.data(), false);
+    return;
+  }
+  const float* xp = padded_input(x, batch);
   for (int b = 0; b < batch; ++b)
     k.gemm_nn(T_out, F, KC, xp + static_cast<size_t>(b) * Tp * C, stride_ * C, 1, wt_.data(), F,
               y + static_cast<size_t>(b) * T_out * F, F, bias().value.data(), false);
@@ -104,6 +110,26 @@ void Conv1D::backward(const float* x, const float*, const float* dy, float* dx, 
 
   scratch_.resize(static_cast<size_t>(4 * F));
   kernels::column_sums(dy, batch * T_out, F, bias().grad.data(), scratch_.data());
+
+  if (pointwise()) {  // one product each over the whole batch, [batch * T] rows
+    const int rows = batch * T_out;
+    // dW^T = x^T dy in blocks of rows, so that each block of dy stays in the L1 cache while every
+    // row of dW^T is computed from it.
+    // The input gradient of the same block right after it, while that block of dy is still cached.
+    constexpr int kRowBlock = 96;
+    for (int r = 0; r < rows; r += kRowBlock) {
+      const int n = std::min(kRowBlock, rows - r);
+      k.gemm_nn(C, F, n, x + static_cast<size_t>(r) * C, 1, C, dy + static_cast<size_t>(r) * F, F, dwt_.data(), F,
+                nullptr, r > 0);
+      if (dx)
+        k.gemm_nn(n, C, F, dy + static_cast<size_t>(r) * F, F, 1, weights().value.data(), C,
+                  dx + static_cast<size_t>(r) * C, C, nullptr, false);
+    }
+    float* dw = weights().grad.data();
+    for (int f = 0; f < F; ++f)
+      for (int j = 0; j < C; ++j) dw[f * C + j] = dwt_[static_cast<size_t>(j) * F + f];
+    return;
+  }
 
   // dW^T[j][f] = sum_b sum_t patches_b[t][j] * dy_b[t][f]: A(j, t) = x_b[t * stride * C + j].
   for (int b = 0; b < batch; ++b)

@@ -9,6 +9,7 @@
 #include "tml/trainer/batchnorm.h"
 #include "tml/trainer/conv1d.h"
 #include "tml/trainer/dense.h"
+#include "tml/trainer/depthwise_conv1d.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/flatten.h"
 #include "tml/trainer/pooling.h"
@@ -20,7 +21,9 @@ std::string name_of(const Sequential& net, int source) {
   return "layer " + std::to_string(source) + " (" + net.layer(static_cast<size_t>(source - 1)).type_name() + ")";
 }
 
-bool is_linear(LayerKind k) { return k == LayerKind::Conv1D || k == LayerKind::Dense; }
+bool is_linear(LayerKind k) {
+  return k == LayerKind::Conv1D || k == LayerKind::Dense || k == LayerKind::DepthwiseConv1D;
+}
 
 // A layer of the folded network, before it is built: the original layer's settings and, for conv1d and
 // dense, its (folded) parameters.
@@ -48,6 +51,8 @@ void affine_of(const BatchNorm& bn, std::vector<double>& s, std::vector<double>&
 }
 
 // The weights of a conv1d or dense layer viewed as [out][rows][in_channels] (dense: rows 1, in = inputs).
+// (A depthwise conv1d's weights are [kernel][channels]: weight i belongs to channel i % channels, which is
+// both its input and its output channel; it is folded by its own branches below.)
 struct LinearView {
   size_t out, rows, in;
 };
@@ -74,6 +79,10 @@ std::unique_ptr<Layer> clone_settings(const Layer& l) {
       return std::make_unique<Conv1D>(c.filters(), c.kernel(), c.stride(), c.padding());
     }
     case LayerKind::Dense: return std::make_unique<Dense>(static_cast<const Dense&>(l).units());
+    case LayerKind::DepthwiseConv1D: {
+      const auto& c = static_cast<const DepthwiseConv1D&>(l);
+      return std::make_unique<DepthwiseConv1D>(c.kernel(), c.stride(), c.padding());
+    }
     case LayerKind::MaxPool1D: {
       const auto& p = static_cast<const MaxPool1D&>(l);
       return std::make_unique<MaxPool1D>(p.pool(), p.stride());
@@ -114,6 +123,13 @@ std::vector<Op> fold_batch_norm(const Sequential& net) {
       if (!have_pending && !ops.empty() && is_linear(ops.back().layer->kind())) {
         // After a conv1d or dense layer: scale its output channel o by s[o], shift by t[o].
         Op& op = ops.back();
+        if (op.layer->kind() == LayerKind::DepthwiseConv1D) {
+          const size_t C = op.bias.size();
+          for (size_t w = 0; w < op.weights.size(); ++w) op.weights[w] *= s[w % C];
+          for (size_t c = 0; c < C; ++c) op.bias[c] = op.bias[c] * s[c] + t[c];
+          op.sources.push_back(src);
+          continue;
+        }
         const LinearView v = view(*op.layer);
         const size_t per_out = v.rows * v.in;
         for (size_t o = 0; o < v.out; ++o) {
@@ -154,6 +170,24 @@ std::vector<Op> fold_batch_norm(const Sequential& net) {
       const std::string bn = name_of(net, pending.batch_norm);
       const size_t C = pending.s.size();
       switch (l.kind()) {
+        case LayerKind::DepthwiseConv1D: {
+          const auto& c = static_cast<const DepthwiseConv1D&>(l);
+          if (c.pad_left() || c.pad_right())
+            throw Error(bn + " cannot be folded into " + name_of(net, src) +
+                        ": its 'same' padding would pad with zeros before the batch norm's shift; put the batch norm "
+                        "before the activation (directly after a convolution or dense layer) or use 'valid' padding");
+          // x -> s x + t on channel c: W'[k][c] = W[k][c] s[c], b'[c] = b[c] + sum_k W[k][c] t[c].
+          const size_t channels = op.bias.size();
+          for (size_t w = 0; w < op.weights.size(); ++w) {
+            const size_t ch = w % channels;
+            op.bias[ch] += op.weights[w] * pending.t[ch % C];
+            op.weights[w] *= pending.s[ch % C];
+          }
+          op.sources = pending.sources;
+          have_pending = false;
+          pending = Pending{};
+          break;
+        }
         case LayerKind::Conv1D:
         case LayerKind::Dense: {
           if (l.kind() == LayerKind::Conv1D) {
@@ -257,6 +291,11 @@ class Grouping {
         fl.relu = take(LayerKind::ReLU);
         if (kind_at(k_) == LayerKind::MaxPool1D) fl.pool = k_++;
         if (!fl.relu && fl.pool != SIZE_MAX) fl.relu = take(LayerKind::ReLU);
+        break;
+      case LayerKind::DepthwiseConv1D:
+        fl.kind = TML_LAYER_DEPTHWISE_CONV1D;
+        fl.linear = k_++;
+        fl.relu = take(LayerKind::ReLU);
         break;
       case LayerKind::Dense:
         fl.kind = TML_LAYER_FULLY_CONNECTED;

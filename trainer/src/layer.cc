@@ -23,6 +23,7 @@ const char* layer_kind_name(LayerKind kind) {
     case LayerKind::Softmax: return "softmax";
     case LayerKind::Dropout: return "dropout";
     case LayerKind::BatchNorm: return "batchnorm";
+    case LayerKind::DepthwiseConv1D: return "depthwise_conv1d";
   }
   return "?";
 }

@@ -9,6 +9,7 @@
 #include "tml/trainer/batchnorm.h"
 #include "tml/trainer/conv1d.h"
 #include "tml/trainer/dense.h"
+#include "tml/trainer/depthwise_conv1d.h"
 #include "tml/trainer/dropout.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/flatten.h"
@@ -99,6 +100,13 @@ json layer_settings(const Layer& layer) {
       j["padding"] = padding_name(c.padding());
       break;
     }
+    case LayerKind::DepthwiseConv1D: {
+      const auto& c = static_cast<const DepthwiseConv1D&>(layer);
+      j["kernel"] = c.kernel();
+      j["stride"] = c.stride();
+      j["padding"] = padding_name(c.padding());
+      break;
+    }
     case LayerKind::MaxPool1D: {
       const auto& p = static_cast<const MaxPool1D&>(layer);
       j["pool"] = p.pool();
@@ -130,8 +138,8 @@ std::vector<std::unique_ptr<Layer>> layers_from_json(const json& j, int classes,
                                                      const std::vector<std::string>& extra) {
   if (!j.is_object()) throw Error("a layer must be a JSON object like {\"type\": \"dense\", \"units\": 16}, got " + show(j));
   if (!j.contains("type") || !j.at("type").is_string())
-    throw Error("a layer needs a \"type\" (dense, conv1d, maxpool1d, avgpool1d, globalavgpool1d, flatten, relu, "
-                "softmax, dropout, batchnorm)");
+    throw Error("a layer needs a \"type\" (dense, conv1d, depthwise_conv1d, maxpool1d, avgpool1d, globalavgpool1d, "
+                "flatten, relu, softmax, dropout, batchnorm)");
   const std::string type = j.at("type").get<std::string>();
   const Settings s(j, type);
   std::vector<std::unique_ptr<Layer>> out;
@@ -158,6 +166,13 @@ std::vector<std::unique_ptr<Layer>> layers_from_json(const json& j, int classes,
     const Padding padding = s.word("padding", "valid", {"valid", "same"}) == "same" ? Padding::Same : Padding::Valid;
     activation = s.word("activation", "none", activations);
     out.push_back(std::make_unique<Conv1D>(filters, kernel, stride, padding));
+  } else if (type == "depthwise_conv1d") {
+    s.only({"kernel", "stride", "padding", "activation"}, extra);
+    const int kernel = s.required_whole("kernel", 1);
+    const int stride = s.whole("stride", 1, 1);
+    const Padding padding = s.word("padding", "valid", {"valid", "same"}) == "same" ? Padding::Same : Padding::Valid;
+    activation = s.word("activation", "none", activations);
+    out.push_back(std::make_unique<DepthwiseConv1D>(kernel, stride, padding));
   } else if (type == "maxpool1d" || type == "avgpool1d") {
     s.only({"pool", "stride"}, extra);
     const int pool = s.required_whole("pool", 1);
@@ -193,8 +208,8 @@ std::vector<std::unique_ptr<Layer>> layers_from_json(const json& j, int classes,
     out.push_back(std::make_unique<BatchNorm>(momentum, epsilon));
   } else {
     throw Error("unknown layer type \"" + type +
-                "\" (expected dense, conv1d, maxpool1d, avgpool1d, globalavgpool1d, flatten, relu, softmax, "
-                "dropout, batchnorm)");
+                "\" (expected dense, conv1d, depthwise_conv1d, maxpool1d, avgpool1d, globalavgpool1d, flatten, relu, "
+                "softmax, dropout, batchnorm)");
   }
   if (activation == "relu") out.push_back(std::make_unique<ReLU>());
   if (activation == "softmax") out.push_back(std::make_unique<Softmax>());

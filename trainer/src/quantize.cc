@@ -6,6 +6,7 @@
 
 #include "tml/kernels.h"
 #include "tml/trainer/conv1d.h"
+#include "tml/trainer/depthwise_conv1d.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/int8_model.h"
 #include "tml/trainer/pooling.h"
@@ -18,23 +19,27 @@ std::string where(const FusedLayer& fl, size_t j) {
   return "int8 layer " + std::to_string(j + 1) + " (" + fl.description + ")";
 }
 
-// Per-channel symmetric int8 weights and int32 bias of a conv1d or dense layer.
+// Per-channel symmetric int8 weights and int32 bias of a conv1d, depthwise conv1d or dense layer. The
+// weights of output channel o are w[o * per + k] (conv1d [out][kernel][in], dense [out][in]) or, for a
+// depthwise conv1d ([kernel][channels]), w[k * units + o].
 void quantize_parameters(const Layer& l, const FusedLayer& fl, size_t j, double input_scale, QuantizedLayer& out,
                          std::vector<double>& weight_scales) {
   const std::vector<float>& w = l.param("weights").value;
   const std::vector<float>& b = l.param("bias").value;
   const size_t units = b.size(), per = w.size() / units;
+  const bool depthwise = l.kind() == LayerKind::DepthwiseConv1D;
+  const auto at = [&](size_t o, size_t k) { return depthwise ? k * units + o : o * per + k; };
   out.weights.resize(w.size());
   out.bias.resize(units);
   weight_scales.resize(units);
   for (size_t o = 0; o < units; ++o) {
     float max_abs = 0;
-    for (size_t k = 0; k < per; ++k) max_abs = std::max(max_abs, std::fabs(w[o * per + k]));
+    for (size_t k = 0; k < per; ++k) max_abs = std::max(max_abs, std::fabs(w[at(o, k)]));
     const double scale = max_abs > 0 ? static_cast<double>(max_abs) / 127.0 : 1.0 / 127.0;
     weight_scales[o] = scale;
     for (size_t k = 0; k < per; ++k) {
-      const double q = std::round(static_cast<double>(w[o * per + k]) / scale);
-      out.weights[o * per + k] = static_cast<int8_t>(std::clamp(q, -127.0, 127.0));
+      const double q = std::round(static_cast<double>(w[at(o, k)]) / scale);
+      out.weights[at(o, k)] = static_cast<int8_t>(std::clamp(q, -127.0, 127.0));
     }
     const double qb = std::round(static_cast<double>(b[o]) / (input_scale * scale));
     // The runner needs |bias| + dot * 255 * 127 within an int32 accumulator.
@@ -72,6 +77,7 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
     QuantizedLayer ql;
     switch (fl.kind) {
       case TML_LAYER_CONV1D:
+      case TML_LAYER_DEPTHWISE_CONV1D:
       case TML_LAYER_FULLY_CONNECTED: {
         const Layer& l = r.folded.net.layer(fl.linear);
         ql.kind = fl.kind;
@@ -90,6 +96,12 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
             ql.pool_size = p.pool();
             ql.pool_stride = p.stride();
           }
+        } else if (fl.kind == TML_LAYER_DEPTHWISE_CONV1D) {
+          const auto& c = static_cast<const DepthwiseConv1D&>(l);
+          ql.kernel_size = c.kernel();
+          ql.stride = c.stride();
+          ql.pad_left = c.pad_left();
+          ql.pad_right = c.pad_right();
         }
         ql.output_scale = out.scale;
         ql.output_zero_point = out.zero_point;

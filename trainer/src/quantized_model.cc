@@ -118,7 +118,8 @@ std::string qmodel_to_json(const QModel& m) {
   ordered layers = ordered::array();
   for (const auto& l : m.layers) {
     ordered lj = {{"kind", l.kind}, {"name", l.name}, {"from", l.description}, {"source_layers", l.sources}};
-    if (l.kind == "conv1d" || l.kind == "fully_connected") lj["range"] = range_json(l.range);
+    if (l.kind == "conv1d" || l.kind == "fully_connected" || l.kind == "depthwise_conv1d")
+      lj["range"] = range_json(l.range);
     lj["scale"] = shortest(l.output.scale);
     lj["zero_point"] = l.output.zero_point;
     layers.push_back(lj);

@@ -9,6 +9,7 @@
 #include "tml/trainer/batchnorm.h"
 #include "tml/trainer/conv1d.h"
 #include "tml/trainer/dense.h"
+#include "tml/trainer/depthwise_conv1d.h"
 #include "tml/trainer/dropout.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/pooling.h"
@@ -96,17 +97,25 @@ void Sequential::reserve(int max_batch) {
   capacity_ = max_batch;
 }
 
-// A ReLU followed by max pooling runs as one pass of the pooling layer (MaxPool1D::forward_relu), which
-// gives the same values and gradients without writing the ReLU's output.
+// A ReLU followed by max pooling runs as one pass of the pooling layer (MaxPool1D::forward_relu), and a
+// batch norm followed by a ReLU as one pass of the batch norm (BatchNorm::forward_relu): the same values
+// and gradients without writing the first layer's output.
 const float* Sequential::forward(const float* x, int batch, Mode mode, size_t end) {
   if (batch > capacity_) reserve(batch);
   x_ = x;
   fused_.assign(layers_.size(), 0);
   const float* in = x;
   for (size_t i = 0; i < end; ++i) {
+    const bool next_relu = i + 1 < end && layers_[i + 1]->kind() == LayerKind::ReLU;
+    if (layers_[i]->kind() == LayerKind::BatchNorm && next_relu) {
+      static_cast<BatchNorm&>(*layers_[i]).forward_relu(in, acts_[i + 1].data(), batch, mode);
+      fused_[i] = kBatchNormRelu;
+      in = acts_[++i].data();
+      continue;
+    }
     if (layers_[i]->kind() == LayerKind::ReLU && i + 1 < end && layers_[i + 1]->kind() == LayerKind::MaxPool1D) {
       static_cast<MaxPool1D&>(*layers_[i + 1]).forward_relu(in, acts_[i + 1].data(), batch, mode);
-      fused_[i] = 1;
+      fused_[i] = kReluMaxPool;
       in = acts_[++i].data();
       continue;
     }
@@ -123,7 +132,9 @@ void Sequential::backward(const float* d, int batch, size_t end) {
     const size_t first = fused ? i - 1 : i;  // the first layer this step covers
     const float* x = first == 0 ? x_ : acts_[first - 1].data();
     float* dx = first == 0 ? nullptr : (dy == grad_a_.data() ? grad_b_.data() : grad_a_.data());
-    if (fused)
+    if (fused && fused_[i - 1] == kBatchNormRelu)
+      static_cast<BatchNorm&>(*layers_[i - 1]).backward_relu(x, dy, dx, batch);
+    else if (fused)
       static_cast<MaxPool1D&>(*layers_[i]).backward_relu(acts_[i].data(), dy, dx, batch);
     else
       layers_[i]->backward(x, acts_[i].data(), dy, dx, batch);
@@ -142,6 +153,12 @@ std::string describe(const Layer& layer) {
       const auto& c = static_cast<const Conv1D&>(layer);
       s += " " + std::to_string(c.filters()) + " filters, kernel " + std::to_string(c.kernel()) + ", stride " +
            std::to_string(c.stride()) + ", " + padding_name(c.padding());
+      break;
+    }
+    case LayerKind::DepthwiseConv1D: {
+      const auto& c = static_cast<const DepthwiseConv1D&>(layer);
+      s += " kernel " + std::to_string(c.kernel()) + ", stride " + std::to_string(c.stride()) + ", " +
+           padding_name(c.padding());
       break;
     }
     case LayerKind::MaxPool1D: {

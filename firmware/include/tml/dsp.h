@@ -72,6 +72,18 @@ static inline int32_t tml_smlad_c(uint32_t a, uint32_t b, int32_t acc) {
   return sum < 0x80000000u ? (int32_t)sum : -(int32_t)~sum - 1;  // two's complement, no implementation-defined cast
 }
 
+// SMLABB: acc + a.lane0 * b.lane0, modulo 2^32 (the depthwise kernel's per-channel product).
+static inline int32_t tml_smlabb_c(uint32_t a, uint32_t b, int32_t acc) {
+  const uint32_t sum = (uint32_t)acc + (uint32_t)(tml_dsp_sext16(a) * tml_dsp_sext16(b));
+  return sum < 0x80000000u ? (int32_t)sum : -(int32_t)~sum - 1;
+}
+
+// SMLATT: acc + a.lane1 * b.lane1, modulo 2^32.
+static inline int32_t tml_smlatt_c(uint32_t a, uint32_t b, int32_t acc) {
+  const uint32_t sum = (uint32_t)acc + (uint32_t)(tml_dsp_sext16(a >> 16) * tml_dsp_sext16(b >> 16));
+  return sum < 0x80000000u ? (int32_t)sum : -(int32_t)~sum - 1;
+}
+
 // What the kernels call: the instruction, or the definition above.
 #if TML_DSP_NATIVE
 
@@ -95,6 +107,14 @@ static inline int32_t tml_smlad(uint32_t a, uint32_t b, int32_t acc) {
   return __smlad((int32_t)a, (int32_t)b, acc);
 }
 
+static inline int32_t tml_smlabb(uint32_t a, uint32_t b, int32_t acc) {
+  return __smlabb((int32_t)a, (int32_t)b, acc);
+}
+
+static inline int32_t tml_smlatt(uint32_t a, uint32_t b, int32_t acc) {
+  return __smlatt((int32_t)a, (int32_t)b, acc);
+}
+
 #else
 
 static inline uint32_t tml_sxtb16(uint32_t x) { return tml_sxtb16_c(x); }
@@ -102,6 +122,8 @@ static inline uint32_t tml_sxtb16_ror8(uint32_t x) { return tml_sxtb16_ror8_c(x)
 static inline uint32_t tml_sxtab16(uint32_t a, uint32_t x) { return tml_sxtab16_c(a, x); }
 static inline uint32_t tml_sxtab16_ror8(uint32_t a, uint32_t x) { return tml_sxtab16_ror8_c(a, x); }
 static inline int32_t tml_smlad(uint32_t a, uint32_t b, int32_t acc) { return tml_smlad_c(a, b, acc); }
+static inline int32_t tml_smlabb(uint32_t a, uint32_t b, int32_t acc) { return tml_smlabb_c(a, b, acc); }
+static inline int32_t tml_smlatt(uint32_t a, uint32_t b, int32_t acc) { return tml_smlatt_c(a, b, acc); }
 
 #endif  // TML_DSP_NATIVE
 

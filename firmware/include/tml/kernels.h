@@ -4,7 +4,8 @@
 // caller must provide. Two kernel sets exist, both always compiled:
 //   - reference (src/kernels/reference/): plain C, the definition of the results;
 //   - optimized (src/kernels/optimized/): Cortex-M4 DSP instructions (tml/dsp.h; portable C elsewhere),
-//     for the kernels where they pay: tml_conv1d_s8_opt and tml_fully_connected_s8_opt.
+//     for the kernels where they pay: tml_conv1d_s8_opt, tml_depthwise_conv1d_s8_opt and
+//     tml_fully_connected_s8_opt.
 // Where both exist they are named tml_<op>_s8_ref and tml_<op>_s8_opt, and give bit-identical outputs
 // for every valid input (the tests compare them). tml_<op>_s8, which the model runner calls, is the one
 // of the set chosen at build time (CMake -DTML_KERNELS=reference|optimized, src/kernels/kernel_set.cc);
@@ -132,6 +133,63 @@ void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_channel_quant*
 /** Scratch bytes tml_conv1d_s8 needs: none, in both kernel sets. */
 static inline int32_t tml_conv1d_s8_buffer_size(const tml_dims* input_dims, int32_t kernel_size,
                                                 const tml_dims* output_dims) {
+  (void)input_dims;
+  (void)kernel_size;
+  (void)output_dims;
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Depthwise 1D convolution (depth multiplier 1)
+
+typedef struct tml_depthwise_conv1d_params {
+  int32_t input_zero_point;   // -128 .. 127; padding positions hold this value (contribute 0)
+  int32_t output_zero_point;  // -128 .. 127
+  int32_t kernel_size;        // K >= 1
+  int32_t stride;             // >= 1
+  int32_t pad_left;           // 0 .. K-1 zero-point steps before input step 0 (right padding is implied
+                              //   by output_dims, as for tml_conv1d_s8)
+  tml_act_range activation;   // clamp of the int8 outputs (fused ReLU: {output_zero_point, 127})
+} tml_depthwise_conv1d_params;
+
+/**
+ * @brief int8 depthwise 1D convolution over time, time-major (NWC), depth multiplier 1: every channel is
+ *        convolved with its own filter, channels do not mix (the first half of a depthwise-separable
+ *        convolution; a pointwise tml_conv1d_s8 with kernel 1 is the second).
+ *
+ * Step j (0-based) reads input steps j*stride - pad_left .. j*stride - pad_left + K - 1; steps outside
+ * 0..in.time-1 are padding. output[j][c] = clamp(requant(bias[c] + sum_k (x[step_k][c] - in_zp) *
+ * filter[k][c])). The dot product of an output has K terms (what the runner's accumulator check uses).
+ *
+ * @param[in]  params        zero points, geometry and clamp
+ * @param[in]  quant         per-channel requantization: `input_dims->channels` entries;
+ *                           real multiplier[c] = input_scale * weight_scale[c] / output_scale
+ * @param[in]  input_dims    {T_in, C}, both >= 1
+ * @param[in]  input         int8 [T_in][C]
+ * @param[in]  filter        int8 [K][C], values -127..127: tap-major, so the taps of one time step for
+ *                           consecutive channels are consecutive bytes (TFLite's depthwise layout
+ *                           [1][K][C] with multiplier 1; the transpose of PyTorch's [C][1][K])
+ * @param[in]  bias          int32 [C], or NULL for no bias
+ * @param[in]  output_dims   {T_out, C}: every step must start before the input's end and end after its
+ *                           start. Valid padding: T_out = (T_in - K) / stride + 1; TFLite "same" padding
+ *                           as for tml_conv1d_s8. No fused pooling.
+ * @param[out] output        int8 [T_out][C]
+ * Scratch: none (tml_depthwise_conv1d_s8_buffer_size).
+ * tml_depthwise_conv1d_s8_ref and _opt: the two kernel sets' versions (see the top of this file).
+ */
+void tml_depthwise_conv1d_s8(const tml_depthwise_conv1d_params* params, const tml_channel_quant* quant,
+                             const tml_dims* input_dims, const int8_t* input, const int8_t* filter,
+                             const int32_t* bias, const tml_dims* output_dims, int8_t* output);
+void tml_depthwise_conv1d_s8_ref(const tml_depthwise_conv1d_params* params, const tml_channel_quant* quant,
+                                 const tml_dims* input_dims, const int8_t* input, const int8_t* filter,
+                                 const int32_t* bias, const tml_dims* output_dims, int8_t* output);
+void tml_depthwise_conv1d_s8_opt(const tml_depthwise_conv1d_params* params, const tml_channel_quant* quant,
+                                 const tml_dims* input_dims, const int8_t* input, const int8_t* filter,
+                                 const int32_t* bias, const tml_dims* output_dims, int8_t* output);
+
+/** Scratch bytes tml_depthwise_conv1d_s8 needs: none, in both kernel sets. */
+static inline int32_t tml_depthwise_conv1d_s8_buffer_size(const tml_dims* input_dims, int32_t kernel_size,
+                                                          const tml_dims* output_dims) {
   (void)input_dims;
   (void)kernel_size;
   (void)output_dims;

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tml/features.h"
 #include "tml/model_format.h"
 #include "tml/status.h"
 #include "tml/types.h"
@@ -38,15 +39,18 @@ typedef struct tml_model {
   float logits_scale;           // quantization of the logits
   int8_t logits_zero_point;
   uint8_t reserved[3];
+  tml_features features;        // the front end (tml/features.h); features.kind 0 when the blob has none
 } tml_model;
 
 /**
  * @brief Validates a blob and prepares a model over it (no copy: the blob must outlive the model).
  *
- * Checks, in this order: the header's magic (TML_ERR_FORMAT), version (TML_ERR_VERSION), total size
+ * Checks, in this order: the header's magic (TML_ERR_FORMAT), version (1 or 2, else TML_ERR_VERSION), total size
  * against `len` (TML_ERR_FORMAT; `len` may be larger), the hash (TML_ERR_CRC), then every structural
  * rule of docs/model_format.md (TML_ERR_FORMAT). A blob planned for kernels that need more scratch than
- * it reserves gives TML_ERR_UNSUPPORTED.
+ * it reserves gives TML_ERR_UNSUPPORTED, and so does a blob with a front end in an application that
+ * links no front-end code (it calls none of tml/features.h nor tml_model_prepare_features: the
+ * validation of front ends is then left out of the image, see docs/features.md).
  * @param[out] model  filled on success only
  * @param[in]  blob   the model blob, at a 4-aligned address (else TML_ERR_ARG)
  * @param[in]  len    bytes available at `blob`
@@ -86,6 +90,28 @@ const int8_t* tml_model_logits(const tml_model* model, const void* arena);
 int tml_model_prepare_input(const tml_model* model, const float* raw, size_t count, int8_t* out);
 
 /**
+ * @brief Scratch bytes tml_model_prepare_features needs: the network input as floats (input_time *
+ *        input_channels) plus the front end's tml_features_buffer_size; 0 for a model without a front end.
+ */
+uint32_t tml_model_features_buffer_size(const tml_model* model);
+
+/**
+ * @brief Turns a raw window into the model's int8 input: the front end (if the blob has one), then
+ *        normalisation and quantization exactly as tml_model_prepare_input.
+ *
+ * This is what the board, host evaluation and training's feature extraction all call, so their inputs
+ * are the same bytes. Without a front end it is tml_model_prepare_input on `raw` (no scratch needed).
+ * @param[in]  raw          float [raw_rows][raw_axes] of the front end (else the network input)
+ * @param[in]  count        raw values: tml_features_input_size(&model->features), or
+ *                          tml_model_input_size() without a front end (else TML_ERR_ARG)
+ * @param[in]  scratch      4-aligned, at least tml_model_features_buffer_size() bytes (else TML_ERR_ARG,
+ *                          TML_ERR_BUFFER); may be NULL when that is 0
+ * @param[out] out          int8 [input_time][input_channels], e.g. tml_model_input(model, arena)
+ */
+int tml_model_prepare_features(const tml_model* model, const float* raw, size_t count, void* scratch,
+                               size_t scratch_len, int8_t* out);
+
+/**
  * @brief Runs every layer.
  * @param[in,out] arena      4-aligned (else TML_ERR_ARG), at least tml_model_arena_size() bytes
  *                           (else TML_ERR_BUFFER); only its first tml_model_arena_size() bytes are touched
@@ -112,7 +138,8 @@ uint32_t tml_model_hash(const uint8_t* blob, size_t len);
  * @brief Output shape of a layer from its kind, input shape and geometry (the rule the runner checks
  *        and the blob writer uses): fully connected {1, out_channels}; conv1d T_conv = (in_time +
  *        pad_left + pad_right - kernel_size) / stride + 1 steps, then (T_conv - pool_size) /
- *        pool_stride + 1 with fused pooling, and out_channels; pooling likewise with in_channels;
+ *        pool_stride + 1 with fused pooling, and out_channels; depthwise conv1d and pooling likewise
+ *        (no fused pooling) with in_channels;
  *        global average pooling {1, in_channels}; softmax the input shape.
  * @return TML_OK, or TML_ERR_FORMAT for an unknown kind or impossible geometry (zero sizes, padding
  *         not below the kernel size, a window longer than the padded input).

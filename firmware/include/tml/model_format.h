@@ -32,11 +32,11 @@
 //                                NUL-terminated and NUL-padded
 //    48  u32  norm_offset        0, or f32 mean[input_channels] then f32 inv_std[input_channels]: how raw
 //                                sensor values become the model's real input (tml_model_prepare_input)
-//    52  u32  features_offset    0 (the window goes to the network as it is), or the front end that turns
-//                                raw sensor samples into the network's input (docs/model_format.md)
+//    52  u32  features_offset    0 (the window goes to the network as it is), or the front-end section
+//                                that turns the raw window into the network's input (below; version 2)
 //    56  u32  heads_offset       0 (one classification head over all outputs), or the output heads table
 //    60  u32  anomaly_offset     0 (no anomaly score), or the anomaly block
-//                                (all three are 0 in this version: the runner rejects anything else)
+//                                (version 1: all three are 0; version 2: heads and anomaly still 0)
 //
 //   tml_layer_record (64 bytes; fields a kind does not use must be 0)
 //     0  u8   kind               tml_layer_kind
@@ -45,25 +45,40 @@
 //     3  i8   output_zero_point
 //     4  u16  in_time, 6 u16 in_channels     input shape; = the previous layer's output shape
 //     8  u16  out_time, 10 u16 out_channels  output shape
-//    12  u16  kernel_size        conv1d kernel, pooling window
-//    14  u16  stride             conv1d, pooling
-//    16  u16  pad_left           conv1d, pooling: 0 .. kernel_size-1
-//    18  u16  pad_right          conv1d, pooling: 0 .. kernel_size-1
+//    12  u16  kernel_size        conv1d and depthwise conv1d kernel, pooling window
+//    14  u16  stride             conv1d, depthwise conv1d, pooling
+//    16  u16  pad_left           conv1d, depthwise conv1d, pooling: 0 .. kernel_size-1
+//    18  u16  pad_right          conv1d, depthwise conv1d, pooling: 0 .. kernel_size-1
 //    20  u16  pool_size          conv1d: fused max pooling window, 0 = none
 //    22  u16  pool_stride        conv1d: fused max pooling stride (>= 1 iff pool_size > 0)
 //    24  i8   act_min            output clamp (fused ReLU: act_min = output_zero_point)
 //    25  i8   act_max
 //    26  u16  reserved           0
 //    28  f32  output_scale       > 0
-//    32  u32  weights_offset     fully_connected, conv1d: int8 weights, layout as in kernels.h
-//    36  u32  bias_offset        fully_connected, conv1d: int32 [out_channels], or 0 for none
-//    40  u32  multiplier_offset  fully_connected, conv1d: int32 [out_channels]; softmax: int32 [1],
-//                                the exp_multiplier
-//    44  u32  shift_offset       fully_connected, conv1d: int32 [out_channels]
+//    32  u32  weights_offset     fully_connected, conv1d, depthwise conv1d: int8 weights, layout as in
+//                                kernels.h (depthwise: [kernel_size][channels])
+//    36  u32  bias_offset        fully_connected, (depthwise) conv1d: int32 [out_channels], or 0 for none
+//    40  u32  multiplier_offset  fully_connected, (depthwise) conv1d: int32 [out_channels]; softmax:
+//                                int32 [1], the exp_multiplier
+//    44  u32  shift_offset       fully_connected, (depthwise) conv1d: int32 [out_channels]
 //    48  u32  scratch_size       bytes of kernel scratch reserved in the arena for this layer
 //    52  u32  input_arena_offset   where the layer reads its input in the arena (4-aligned)
 //    56  u32  output_arena_offset  where it writes its output (4-aligned)
 //    60  u32  scratch_arena_offset where its scratch lives (4-aligned; 0 when scratch_size is 0)
+//
+//   Front-end section (version 2, at features_offset; tml/features.h runs it): a 64-byte record, then its
+//   tables. The section is relocatable: the offsets in the record count from the record's start, and
+//   every table lies inside the section (record_size .. size), 4-aligned. The record's first 16 bytes
+//   are common to every kind:
+//     0  u8   kind               tml_features_kind
+//     1  u8   flags              per kind; unknown bits must be 0
+//     2  u16  record_size        64
+//     4  u32  size               bytes of the section, record and tables (a multiple of 4)
+//     8  u16  raw_rows           the raw window [raw_rows][raw_axes] the front end reads
+//    10  u16  raw_axes
+//    12  u16  out_time           what it writes: the network input [out_time][out_channels], equal to
+//    14  u16  out_channels       the header's input_time and input_channels
+//   tml_audio_features_record (MFE, MFCC) and tml_spectral_features_record follow, with their tables.
 //
 // The runner (model.h) rejects a blob unless every rule of docs/model_format.md holds: magic, version,
 // sizes, hash, kinds, shapes chaining layer to layer, every array in bounds and aligned, weights in
@@ -80,7 +95,8 @@ extern "C" {
 #endif
 
 #define TML_MODEL_MAGIC 0x4D4C4D54u  // "TMLM" as a little-endian u32
-#define TML_MODEL_VERSION 1
+#define TML_MODEL_VERSION 2           // 2: the front-end section; version 1 blobs are still accepted
+#define TML_MODEL_VERSION_MIN 1
 #define TML_MODEL_HEADER_SIZE 64
 #define TML_MODEL_LAYER_SIZE 64
 #define TML_MODEL_HASH_OFFSET 12     // the hash covers every byte but these four
@@ -95,7 +111,98 @@ typedef enum tml_layer_kind {
   TML_LAYER_AVG_POOL1D = 4,         // tml_avg_pool1d_s8; output scale and zero point = input's
   TML_LAYER_GLOBAL_AVG_POOL1D = 5,  // tml_global_avg_pool1d_s8; output [1][C]; scale, zero point = input's
   TML_LAYER_SOFTMAX = 6,            // tml_softmax_s8; output scale 1/256, zero point -128
+  TML_LAYER_DEPTHWISE_CONV1D = 7,   // tml_depthwise_conv1d_s8; out_channels = in_channels, no pooling
 } tml_layer_kind;
+
+// What the front-end section computes (docs/features.md).
+typedef enum tml_features_kind {
+  TML_FEATURES_NONE = 0,      // no front end (features_offset 0)
+  TML_FEATURES_MFE = 1,       // audio: log mel energies, [frames][mel bands]
+  TML_FEATURES_MFCC = 2,      // audio: mel-frequency cepstral coefficients, [frames][coefficients]
+  TML_FEATURES_SPECTRAL = 3,  // motion: per-axis statistics, band powers and spectral peaks, [1][features]
+} tml_features_kind;
+
+#define TML_FEATURES_RECORD_SIZE 64
+
+// Audio (MFE, MFCC): frame by frame, frame t reads raw samples frame_offset + t * frame_step ..
+// + frame_length - 1; pre-emphasis, window, zero-padded real FFT, power spectrum, mel filterbank, log
+// (optionally floored), and for MFCC the DCT-II.
+#define TML_AUDIO_FLAG_FLOOR 1u  // log values below `floor` are raised to it
+
+typedef struct tml_audio_features_record {
+  uint8_t kind;             // TML_FEATURES_MFE or TML_FEATURES_MFCC
+  uint8_t flags;            // TML_AUDIO_FLAG_*
+  uint16_t record_size;     // 64
+  uint32_t size;            // bytes of the section
+  uint16_t raw_rows;        // samples of the raw window
+  uint16_t raw_axes;        // 1
+  uint16_t out_time;        // frames, >= 1
+  uint16_t out_channels;    // MFE: mel_bands; MFCC: coefficients, 1 .. mel_bands
+  uint16_t frame_length;    // samples per frame, 1 .. fft_size
+  uint16_t frame_step;      // samples between frame starts (hop), >= 1
+  uint16_t frame_offset;    // where frame 0 starts in the raw window
+  uint16_t fft_size;        // power of two, TML_FFT_MIN_SIZE .. TML_FFT_MAX_SIZE
+  uint16_t mel_bands;       // 1 .. fft_size / 2 + 1
+  uint16_t reserved;        // 0
+  float sample_rate;        // Hz, > 0 (what the tables were computed for)
+  float preemphasis;        // y[i] = x[i] - a x[i-1] within the frame (y[0] = x[0] - a x[0]); 0 = none
+  float log_offset;         // > 0: value = log_scale * ln(energy + log_offset)
+  float log_scale;          // > 0: 1 for ln, 10 / ln 10 for decibels
+  float floor;              // with TML_AUDIO_FLAG_FLOOR: values below it become it; else 0
+  uint32_t window_offset;   // 0 (rectangular), or f32 [frame_length]
+  uint32_t twiddle_offset;  // f32 [fft_size]: cos, sin of 2 pi k / fft_size, k < fft_size / 2 (tml/fft.h)
+  uint32_t mel_offset;      // u16 {first_bin, bins} [mel_bands], then f32 weights [sum of bins]
+  uint32_t dct_offset;      // MFCC: f32 [out_channels][mel_bands]; MFE: 0
+} tml_audio_features_record;
+
+// Spectral analysis: per axis, optional IIR filter, time statistics, a Welch power spectral density over
+// segments, band powers and the strongest peaks. stats is a mask of these bits; each axis's features
+// are, in this order: the selected statistics in bit order, `bands` band powers, then `peaks` pairs
+// (frequency in Hz, height); axis after axis.
+#define TML_SPECTRAL_FLAG_LOG 1u      // band powers and peak heights as log10(value + log_offset)
+#define TML_SPECTRAL_FLAG_DETREND 2u  // each segment's mean is subtracted before its window and FFT
+#define TML_SPECTRAL_STAT_MEAN 0x01u      // of the raw axis
+#define TML_SPECTRAL_STAT_MIN 0x02u       // of the raw axis
+#define TML_SPECTRAL_STAT_MAX 0x04u       // of the raw axis
+#define TML_SPECTRAL_STAT_RMS_RAW 0x08u   // of the raw axis
+#define TML_SPECTRAL_STAT_STD 0x10u       // of the raw axis (population, divides by n)
+#define TML_SPECTRAL_STAT_RMS 0x20u       // of the filtered axis
+#define TML_SPECTRAL_STAT_SKEWNESS 0x40u  // of the filtered axis (0 when its variance is 0)
+#define TML_SPECTRAL_STAT_KURTOSIS 0x80u  // of the filtered axis, excess (Fisher; 0 when the variance is 0)
+#define TML_SPECTRAL_STATS_ALL 0xFFu
+#define TML_SPECTRAL_MAX_PEAKS 16
+#define TML_SPECTRAL_MAX_SECTIONS 8  // second-order filter sections (filter order <= 16)
+
+typedef struct tml_spectral_features_record {
+  uint8_t kind;             // TML_FEATURES_SPECTRAL
+  uint8_t flags;            // TML_SPECTRAL_FLAG_*
+  uint16_t record_size;     // 64
+  uint32_t size;            // bytes of the section
+  uint16_t raw_rows;        // rows of the raw window, >= 2
+  uint16_t raw_axes;        // >= 1
+  uint16_t out_time;        // 1
+  uint16_t out_channels;    // raw_axes * (statistics + bands + 2 * peaks)
+  uint16_t stats;           // TML_SPECTRAL_STAT_* mask
+  uint16_t fft_size;        // power of two, TML_FFT_MIN_SIZE .. TML_FFT_MAX_SIZE
+  uint16_t segment_length;  // samples per Welch segment, 1 .. min(fft_size, raw_rows); zero-padded to fft_size
+  uint16_t segment_step;    // samples between segment starts, >= 1
+  uint16_t segment_count;   // segments, >= 1, (count - 1) * step + length <= raw_rows
+  uint8_t bands;            // band powers per axis
+  uint8_t peaks;            // spectral peaks per axis, 0 .. TML_SPECTRAL_MAX_PEAKS
+  uint8_t filter_sections;  // 0 .. TML_SPECTRAL_MAX_SECTIONS
+  uint8_t reserved[3];      // 0
+  float sample_rate;        // Hz, > 0
+  float psd_scale;          // > 0: density[k] = psd_scale * (sum over the segments of |X[k]|^2), doubled
+                            //   for 0 < k < fft_size / 2 (one-sided); the host's scale is
+                            //   1 / (segment_count * sample_rate * sum of window^2)
+  float log_offset;         // > 0 with TML_SPECTRAL_FLAG_LOG, else 0
+  float bin_hz;             // > 0: frequency of bin k = k * bin_hz (sample_rate / fft_size)
+  uint32_t filter_offset;   // 0 (no filter), or f32 [filter_sections][5]: b0, b1, b2, a1, a2 (a0 = 1)
+  uint32_t window_offset;   // 0 (rectangular), or f32 [segment_length]
+  uint32_t twiddle_offset;  // f32 [fft_size] (tml/fft.h)
+  uint32_t band_offset;     // u16 [bands + 1], increasing, <= fft_size/2 + 1: band b's power is bin_hz times
+                            //   the sum of the density over bins edge[b] .. edge[b+1] - 1 (0 when bands = 0)
+} tml_spectral_features_record;
 
 typedef struct tml_model_header {
   uint32_t magic;
@@ -171,6 +278,28 @@ static_assert(offsetof(tml_model_header, norm_offset) == 48, "model header layou
 static_assert(offsetof(tml_model_header, features_offset) == 52, "model header layout");
 static_assert(offsetof(tml_model_header, heads_offset) == 56, "model header layout");
 static_assert(offsetof(tml_model_header, anomaly_offset) == 60, "model header layout");
+static_assert(sizeof(tml_audio_features_record) == TML_FEATURES_RECORD_SIZE, "audio record layout");
+static_assert(offsetof(tml_audio_features_record, size) == 4, "audio record layout");
+static_assert(offsetof(tml_audio_features_record, raw_rows) == 8, "audio record layout");
+static_assert(offsetof(tml_audio_features_record, out_time) == 12, "audio record layout");
+static_assert(offsetof(tml_audio_features_record, frame_length) == 16, "audio record layout");
+static_assert(offsetof(tml_audio_features_record, fft_size) == 22, "audio record layout");
+static_assert(offsetof(tml_audio_features_record, sample_rate) == 28, "audio record layout");
+static_assert(offsetof(tml_audio_features_record, floor) == 44, "audio record layout");
+static_assert(offsetof(tml_audio_features_record, window_offset) == 48, "audio record layout");
+static_assert(offsetof(tml_audio_features_record, dct_offset) == 60, "audio record layout");
+static_assert(sizeof(tml_spectral_features_record) == TML_FEATURES_RECORD_SIZE, "spectral record layout");
+static_assert(offsetof(tml_spectral_features_record, size) == 4, "spectral record layout");
+static_assert(offsetof(tml_spectral_features_record, raw_rows) == 8, "spectral record layout");
+static_assert(offsetof(tml_spectral_features_record, out_time) == 12, "spectral record layout");
+static_assert(offsetof(tml_spectral_features_record, stats) == 16, "spectral record layout");
+static_assert(offsetof(tml_spectral_features_record, segment_count) == 24, "spectral record layout");
+static_assert(offsetof(tml_spectral_features_record, bands) == 26, "spectral record layout");
+static_assert(offsetof(tml_spectral_features_record, filter_sections) == 28, "spectral record layout");
+static_assert(offsetof(tml_spectral_features_record, sample_rate) == 32, "spectral record layout");
+static_assert(offsetof(tml_spectral_features_record, bin_hz) == 44, "spectral record layout");
+static_assert(offsetof(tml_spectral_features_record, filter_offset) == 48, "spectral record layout");
+static_assert(offsetof(tml_spectral_features_record, band_offset) == 60, "spectral record layout");
 static_assert(sizeof(tml_layer_record) == TML_MODEL_LAYER_SIZE, "layer record layout");
 static_assert(offsetof(tml_layer_record, in_time) == 4, "layer record layout");
 static_assert(offsetof(tml_layer_record, out_time) == 8, "layer record layout");

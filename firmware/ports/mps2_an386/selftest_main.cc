@@ -1,5 +1,6 @@
-// Self-test image for the emulated board: the optimized kernels, built with the real DSP instructions,
-// against the reference kernels on the same random inputs, and the instructions of tml/dsp.h against
+// Self-test image for the emulated board: the optimized kernels (conv1d, depthwise conv1d, fully
+// connected), built with the real DSP instructions, against the reference kernels on the same random
+// inputs, and the instructions of tml/dsp.h against
 // their portable definitions. tests/e2e/test_kernels_board.cc runs it under QEMU.
 //
 // Exit status (semihosting): 0 when everything matched, 1 on the first mismatch (described on QEMU's
@@ -26,8 +27,9 @@ int32_t uniform(int32_t lo, int32_t hi) {
 }
 bool chance(int32_t percent) { return uniform(0, 99) < percent; }
 
-// Large enough for the reference models' layers: dense 624 -> 32 (19,968 weights), conv [208][3].
-alignas(4) int8_t g_input[1024];
+// Large enough for the reference models' layers: dense 624 -> 32 (19,968 weights), conv [208][3], and
+// the DS-CNN's [25][64] activations.
+alignas(4) int8_t g_input[2048];
 alignas(4) int8_t g_weights[20 * 1024];
 int32_t g_bias[64], g_multiplier[64], g_shift[64];
 int8_t g_out_ref[2048], g_out_opt[2048];
@@ -63,7 +65,8 @@ bool dsp_case(int32_t index) {
   const int32_t acc = static_cast<int32_t>(next());
   if (tml_sxtb16(x) == tml_sxtb16_c(x) && tml_sxtb16_ror8(x) == tml_sxtb16_ror8_c(x) &&
       tml_sxtab16(a, x) == tml_sxtab16_c(a, x) && tml_sxtab16_ror8(a, x) == tml_sxtab16_ror8_c(a, x) &&
-      tml_smlad(a, x, acc) == tml_smlad_c(a, x, acc))
+      tml_smlad(a, x, acc) == tml_smlad_c(a, x, acc) && tml_smlabb(a, x, acc) == tml_smlabb_c(a, x, acc) &&
+      tml_smlatt(a, x, acc) == tml_smlatt_c(a, x, acc))
     return true;
   print("selftest: DSP instruction differs from its definition, case ");
   print_int(index);
@@ -108,6 +111,26 @@ bool conv_case(int32_t index, int32_t in_time, int32_t in_ch, int32_t out_ch, in
   return same("conv1d", index, out_time * out_ch);
 }
 
+// A depthwise conv1d layer. Returns true (nothing run) for geometries the runner refuses.
+bool depthwise_case(int32_t index, int32_t in_time, int32_t channels, int32_t kernel, int32_t stride,
+                    int32_t pad_left, int32_t pad_right) {
+  const int32_t span = in_time + pad_left + pad_right;
+  if (span < kernel) return true;
+  const int32_t out_time = (span - kernel) / stride + 1;
+  if ((out_time - 1) * stride - pad_left >= in_time || out_time * channels > 2048) return true;
+  tml_depthwise_conv1d_params p = {uniform(-128, 127), uniform(-128, 127), kernel, stride, pad_left, {-128, 127}};
+  if (chance(50)) p.activation.min = p.output_zero_point;
+  fill_s8(g_input, in_time * channels, -128, 127);
+  fill_s8(g_weights, kernel * channels, -127, 127);
+  fill_channels(channels, kernel);
+  const tml_channel_quant quant = {g_multiplier, g_shift};
+  const tml_dims in = {in_time, channels}, out = {out_time, channels};
+  const int32_t* bias = chance(85) ? g_bias : nullptr;
+  tml_depthwise_conv1d_s8_ref(&p, &quant, &in, g_input, g_weights, bias, &out, g_out_ref);
+  tml_depthwise_conv1d_s8_opt(&p, &quant, &in, g_input, g_weights, bias, &out, g_out_opt);
+  return same("depthwise conv1d", index, out_time * channels);
+}
+
 bool run_all(int32_t* passed) {
   int32_t n = 0;
   for (int32_t i = 0; i < 20000; ++i, ++n)
@@ -128,6 +151,19 @@ bool run_all(int32_t* passed) {
   }
   for (int32_t i = 0; i < 400; ++i, ++n)
     if (!fc_case(i, chance(10) ? uniform(1, 4) : uniform(1, 200), uniform(1, 13))) return false;
+  // The DS-CNN's layers: conv [49][10] -> [25][64] k5 stride 2 same, depthwise [25][64] k3 same,
+  // pointwise 64 -> 64, dense 64 -> 12.
+  for (int32_t i = 0; i < 4; ++i, n += 4) {
+    if (!conv_case(i, 49, 10, 64, 5, 2, 2, 2, 0, 0) || !depthwise_case(i, 25, 64, 3, 1, 1, 1) ||
+        !conv_case(i, 25, 64, 64, 1, 1, 0, 0, 0, 0) || !fc_case(i, 64, 12))
+      return false;
+  }
+  for (int32_t i = 0; i < 400; ++i, ++n) {
+    const int32_t kernel = uniform(1, 7);
+    if (!depthwise_case(i, uniform(1, 40), uniform(1, 21), kernel, uniform(1, 3),
+                        chance(50) ? 0 : uniform(0, kernel - 1), chance(50) ? 0 : uniform(0, kernel - 1)))
+      return false;
+  }
   *passed = n;
   return true;
 }

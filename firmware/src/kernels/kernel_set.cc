@@ -27,4 +27,10 @@ extern "C" void tml_conv1d_s8(const tml_conv1d_params* params, const tml_channel
   TML_KERNEL_OF_SET(tml_conv1d_s8)(params, quant, input_dims, input, filter, bias, output_dims, output);
 }
 
+extern "C" void tml_depthwise_conv1d_s8(const tml_depthwise_conv1d_params* params, const tml_channel_quant* quant,
+                                        const tml_dims* input_dims, const int8_t* input, const int8_t* filter,
+                                        const int32_t* bias, const tml_dims* output_dims, int8_t* output) {
+  TML_KERNEL_OF_SET(tml_depthwise_conv1d_s8)(params, quant, input_dims, input, filter, bias, output_dims, output);
+}
+
 }  // namespace tml

@@ -62,7 +62,7 @@ std::string format_quantize_report(const QuantizeRun& run) {
     const trainer::FusedLayer& fl = run.result.folded.layers[j];
     const tml_layer_record& r = run.size.layers[j].record;
     const trainer::LayerError& e = c.layers[j];
-    const bool calibrated = fl.kind == TML_LAYER_CONV1D || fl.kind == TML_LAYER_FULLY_CONNECTED;
+    const bool calibrated = trainer::has_parameters(fl.kind);
     const std::string range = calibrated                      ? format("[%.4g, %.4g]", cal.outputs[j].min, cal.outputs[j].max)
                               : fl.kind == TML_LAYER_SOFTMAX ? std::string("(fixed: 0 to 1)")
                                                              : std::string("(its input's)");
@@ -170,7 +170,7 @@ nlohmann::json quantize_json(const QuantizeRun& run) {
     const tml_layer_record& r = run.size.layers[j].record;
     nlohmann::json quant = {{"scale", shortest(r.output_scale)}, {"zero_point", r.output_zero_point},
                             {"relu", fl.relu}};
-    if (fl.kind == TML_LAYER_CONV1D || fl.kind == TML_LAYER_FULLY_CONNECTED) {
+    if (trainer::has_parameters(fl.kind)) {
       quant["range"] = range_json(cal.outputs[j]);
       quant["seen"] = range_json(cal.outputs_seen[j]);
     }

@@ -40,8 +40,12 @@ std::string check_job(const TrainJob& job, trainer::TrainOptions& options) {
     throw UsageError("--prefix must be a C identifier (letters, digits, underscores), got '" + job.prefix + "'");
   if (trainer::is_preset(job.architecture)) return "";
   if (!std::filesystem::exists(job.architecture))
-    throw UsageError("--model '" + job.architecture +
-                     "' is neither a preset (conv1d, dense) nor an existing architecture file");
+  {
+    std::string presets;
+    for (const auto& name : trainer::preset_names()) presets += (presets.empty() ? "" : ", ") + name;
+    throw UsageError("--model '" + job.architecture + "' is neither a preset (" + presets +
+                     ") nor an existing architecture file");
+  }
   return read_file(job.architecture);
 }
 

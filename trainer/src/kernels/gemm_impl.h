@@ -28,7 +28,9 @@ inline vec load(const float* p) {
   return v;
 }
 inline void store(float* p, vec v) { __builtin_memcpy(p, &v, sizeof v); }
-inline vec splat(float s) { return vec{} + s; }
+// s in every lane: subtracting +0 leaves every float (-0 included) unchanged, so the compiler emits one
+// broadcast (adding 0 would not: -0 + 0 is +0, an extra add before each broadcast).
+inline vec splat(float s) { return s - vec{}; }
 inline float hsum(vec v) {
   float s = 0;
   for (int i = 0; i < VW; ++i) s += v[i];

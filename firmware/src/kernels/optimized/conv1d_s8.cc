@@ -21,9 +21,11 @@
 //     reference.
 //   - A last block of fewer than 4 channels repeats its last channel (its output is written again with
 //     the same value).
+//   - Requantization is the rounding rule with the per-channel parts computed once per block of
+//     channels instead of once per output (requant_channel.h).
+#include "requant_channel.h"
 #include "tml/dsp.h"
 #include "tml/kernels.h"
-#include "tml/requant.h"
 
 namespace tml {
 namespace {
@@ -110,14 +112,6 @@ void dot4_words(int32_t* acc, const int8_t* x, const int8_t* end, const Rows* ro
 }
 #endif
 
-// The output of channel c for accumulator acc (tml_requantize_s8 with the layer's parameters); one
-// out-of-line copy serves both places that requantize.
-__attribute__((noinline)) int32_t requant(int32_t acc, const tml_channel_quant* quant, int32_t c,
-                                          const tml_conv1d_params& p) {
-  return tml_requantize_s8(acc, quant->multiplier[c], quant->shift[c], p.output_zero_point, p.activation.min,
-                           p.activation.max);
-}
-
 }  // namespace
 
 extern "C" void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_channel_quant* quant,
@@ -140,6 +134,7 @@ extern "C" void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_cha
 
   for (int32_t o = 0; o < out_ch; o += 4) {
     int32_t ch[4], b[4];
+    ChannelRequant q[4];
     // Pooling keeps raw accumulators when every channel of the block allows it (shift <= 0), else
     // requantized values.
     bool raw_max = true;
@@ -148,6 +143,8 @@ extern "C" void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_cha
       b[k] = bias ? bias[ch[k]] : 0;
       rows.w[k] = filter + ch[k] * len;
       raw_max = raw_max && quant->shift[ch[k]] <= 0;
+      q[k] = channel_requant(quant, ch[k], p.output_zero_point, p.activation);
+      q[k].offset = ch[k] - o;
     }
     const int8_t* const w0 = rows.w[0];
     const int8_t* const w1 = rows.w[1];
@@ -184,19 +181,23 @@ extern "C" void tml_conv1d_s8_opt(const tml_conv1d_params* params, const tml_cha
           acc[1] = a1;
           acc[2] = a2;
           acc[3] = a3;
-          for (int32_t k = 0; k < 4; ++k) acc[k] = requant(acc[k], quant, ch[k], p);
-          a0 = acc[0];
-          a1 = acc[1];
-          a2 = acc[2];
-          a3 = acc[3];
+          int8_t v[4];  // indexed like out + o (repeated channels land on the same byte)
+          requantize4(acc, q, v);
+          a0 = v[q[0].offset];
+          a1 = v[q[1].offset];
+          a2 = v[q[2].offset];
+          a3 = v[q[3].offset];
         }
         if (a0 > best[0]) best[0] = a0;
         if (a1 > best[1]) best[1] = a1;
         if (a2 > best[2]) best[2] = a2;
         if (a3 > best[3]) best[3] = a3;
       }
-      for (int32_t k = 0; k < 4; ++k)
-        out[ch[k]] = static_cast<int8_t>(raw_max ? requant(best[k], quant, ch[k], p) : best[k]);
+      if (raw_max) {
+        requantize4(best, q, out + o);
+      } else {
+        for (int32_t k = 0; k < 4; ++k) out[ch[k]] = static_cast<int8_t>(best[k]);
+      }
     }
   }
 }

@@ -3,11 +3,19 @@
 // Presets (the reference models of the benchmark, for any input [T][C] and K classes):
 //   conv1d: Conv1D 8 k5 valid, ReLU, MaxPool 2, Conv1D 16 k5 valid, ReLU, MaxPool 2, Flatten, Dense K, Softmax
 //   dense:  Flatten, Dense 32, ReLU, Dense 16, ReLU, Dense K, Softmax
+//   dscnn:  the keyword-spotting peer's 1-D depthwise-separable CNN (bench/MODELS.md), for [49][10] MFCC:
+//           Conv1D 64 k5 stride 2 same, BatchNorm, ReLU,
+//           4 x [DepthwiseConv1D k3 same, BatchNorm, ReLU, Conv1D 64 k1 (pointwise), BatchNorm, ReLU],
+//           GlobalAveragePool1D, Dense K, Softmax. On [49][10] with 12 classes: 22,860 trainable
+//           parameters like the peer (21,708 once the batch norms are folded into the convolutions at
+//           quantization) and 509,568 MACs in the convolutions and the dense layer.
 //
 // Architecture file: {"layers": [ {"type": "conv1d", "filters": 8, "kernel": 5, "activation": "relu"}, ... ]}
 // (or just the array). Settings per type, defaults in brackets:
 //   dense            units (a number or "classes"), activation ["none"] ("relu", "softmax", "none")
 //   conv1d           filters, kernel, stride [1], padding ["valid"] ("valid", "same"), activation ["none"]
+//   depthwise_conv1d kernel, stride [1], padding ["valid"] ("valid", "same"), activation ["none"]
+//                    (one filter per channel, depth multiplier 1: channels in = channels out)
 //   maxpool1d        pool, stride [pool]
 //   avgpool1d        pool, stride [pool]
 //   globalavgpool1d, flatten, relu, softmax   (no settings)
@@ -23,7 +31,7 @@
 
 namespace tml::trainer {
 
-std::vector<std::string> preset_names();  // {"conv1d", "dense"}
+std::vector<std::string> preset_names();  // {"conv1d", "dense", "dscnn"}
 bool is_preset(const std::string& name);
 
 // The layers of a preset for `classes` outputs (not built). Throws Error for an unknown name.

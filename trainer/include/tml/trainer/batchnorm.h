@@ -3,11 +3,15 @@
 // Training uses the batch's mean and (biased) variance and updates the moving statistics:
 //   moving = (1 - momentum) * moving + momentum * batch   (the variance term unbiased, n / (n - 1)).
 // Inference uses the moving statistics; quantization folds the layer into the preceding Dense/Conv1D.
+// The per-channel loops are the channel kernels (channel_kernels.h): one pass for the batch's statistics
+// (sums around the batch's first row, in double), one for the output; the gradient recomputes the
+// normalised input from x (nothing but per-channel values is stored).
 // Parameters: gamma, beta (trainable), moving_mean, moving_var (not trainable), each [channels].
 #pragma once
 
 #include <vector>
 
+#include "tml/trainer/channel_kernels.h"
 #include "tml/trainer/layer.h"
 
 namespace tml::trainer {
@@ -29,20 +33,30 @@ class BatchNorm : public Layer {
 
   int64_t macs() const override { return input_.size(); }
   void init(Rng& rng) override;  // gamma 1, beta 0, moving mean 0, moving variance 1
-  void reserve(int max_batch) override;
   void forward(const float* x, float* y, int batch, Mode mode) override;
   void backward(const float* x, const float* y, const float* dy, float* dx, int batch) override;
+
+  // This layer and a ReLU after it in one pass: y = max(batch_norm(x), 0), the same values as forward()
+  // then ReLU::forward(); backward_relu takes the same x and dL/dy and gives the gradients the two
+  // layers' backward() would give (Sequential fuses the pair; the batch norm's own output buffer is
+  // never written).
+  void forward_relu(const float* x, float* y, int batch, Mode mode);
+  void backward_relu(const float* x, const float* dy, float* dx, int batch);
 
  protected:
   Shape compute_output(Shape input) const override { return input; }
   void allocate() override;
 
  private:
+  void run(const float* x, float* y, int batch, Mode mode, bool relu);
+  kernels::BatchNormRows rows_of(int64_t rows, bool relu) const;
+  void gradients(const float* x, const float* dy, float* dx, int batch, bool relu);
+
   float momentum_, epsilon_;
-  std::vector<float> xhat_;     // normalised input of the last training batch
-  std::vector<float> inv_std_;  // per channel, of the last training batch
+  std::vector<float> mean_, inv_std_;  // per channel, of the last training batch
   std::vector<float> scale_, shift_;     // per channel, inference
   std::vector<double> sum_a_, sum_b_;    // per channel, sums of a pass
+  std::vector<float> coef_;              // per channel, a coefficient of the input gradient
 };
 
 }  // namespace tml::trainer

@@ -32,9 +32,11 @@ namespace tml::trainer {
 // One layer, in execution order.
 struct QuantizedLayer {
   tml_layer_kind kind = TML_LAYER_FULLY_CONNECTED;
-  int units = 0;  // fully connected: outputs; conv1d: filters (output channels); unused otherwise
+  int units = 0;  // fully connected: outputs; conv1d: filters (output channels); depthwise conv1d: its
+                  // input's channels (which it keeps); unused otherwise
 
-  // conv1d, max/average pooling: window, stride and padding steps (each pad below kernel_size).
+  // conv1d, depthwise conv1d, max/average pooling: window, stride and padding steps (each pad below
+  // kernel_size).
   int kernel_size = 0;
   int stride = 0;
   int pad_left = 0;
@@ -51,7 +53,8 @@ struct QuantizedLayer {
   int act_max = 127;
 
   // fully connected: weights [units][inputs] (inputs = time * channels of the input, index t*C + c);
-  // conv1d: weights [units][kernel_size][input channels]. Values -127..127.
+  // conv1d: weights [units][kernel_size][input channels]; depthwise conv1d: [kernel_size][units].
+  // Values -127..127.
   std::vector<int8_t> weights;
   std::vector<int32_t> bias;        // [units], or empty for none; scale input_scale * weight_scale[o]
   std::vector<int32_t> multiplier;  // [units]: real input_scale * weight_scale[o] / output_scale
@@ -70,6 +73,10 @@ struct QuantizedModel {
   // Normalisation of raw sensor values (tml_model_prepare_input): empty, or one per input channel each.
   std::vector<float> mean;
   std::vector<float> inv_std;
+  // The front end (front_end.h: audio_front_end_section, spectral_front_end_section), or empty: its
+  // output [out_time][out_channels] must be the input [input_time][input_channels]; mean and inv_std
+  // then normalise its output channels.
+  std::vector<uint8_t> features;
 };
 
 // Fills layer.multiplier and layer.shift from real scales: for each output channel o,
@@ -85,11 +92,15 @@ QuantizedLayer softmax_layer(double input_scale, double beta = 1.0);
 // average pooling (TML_LAYER_GLOBAL_AVG_POOL1D, size and stride ignored).
 QuantizedLayer pooling_layer(tml_layer_kind kind, int size = 0, int stride = 0, int pad_left = 0, int pad_right = 0);
 
+// Whether layers of this kind carry weights, bias and requantization (and so a calibrated output range):
+// fully connected, conv1d, depthwise conv1d. The one list; a new layer kind with parameters goes here.
+bool has_parameters(int kind);
+
 // Throws Error unless every label fits the blob's label table (TML_MODEL_LABEL_SIZE - 1 bytes, no NUL):
 // what the writer checks, for callers that want to know before a long training or calibration.
 void check_blob_labels(const std::vector<std::string>& labels);
 
-// "fully_connected", "conv1d", "max_pool1d", "avg_pool1d", "global_avg_pool1d", "softmax".
+// "fully_connected", "conv1d", "max_pool1d", "avg_pool1d", "global_avg_pool1d", "softmax", "depthwise_conv1d".
 const char* layer_kind_name(int kind);
 
 // The blob: header, layer records, labels, normalisation and every array 4-byte aligned, the arena

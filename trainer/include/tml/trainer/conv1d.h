@@ -42,6 +42,7 @@ class Conv1D : public Layer {
 
  private:
   const float* padded_input(const float* x, int batch);  // x itself when there is no padding
+  bool pointwise() const { return kernel_ == 1 && stride_ == 1; }  // kernel 1, stride 1: never padded
 
   int filters_, kernel_, stride_;
   Padding padding_;

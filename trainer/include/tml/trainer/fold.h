@@ -5,6 +5,7 @@
 //   conv1d [+ relu] [+ maxpool1d]   one TML_LAYER_CONV1D record: ReLU as the output clamp (act_min = the
 //                                   output zero point), max pooling fused into the convolution
 //                                   (conv1d + maxpool1d + relu is the same and fuses too)
+//   depthwise_conv1d [+ relu]       TML_LAYER_DEPTHWISE_CONV1D, ReLU as the output clamp
 //   dense [+ relu]                  TML_LAYER_FULLY_CONNECTED (a flatten before it is a no-op: the
 //                                   time-major layout t * C + c is what the kernel reads)
 //   maxpool1d / avgpool1d / globalavgpool1d [+ relu]   the pooling kinds, ReLU as their clamp
@@ -13,8 +14,8 @@
 // Batch norm y = s * x + t per channel (s = gamma / sqrt(moving_var + epsilon), t = beta - moving_mean * s)
 // is folded exactly, in double precision:
 //   - after a conv1d or dense layer (dropout in between is ignored): W'[o][..] = s[o] W[o][..],
-//     b'[o] = s[o] b[o] + t[o];
-//   - otherwise into the next conv1d (valid padding) or dense layer, through any flatten, dropout,
+//     b'[o] = s[o] b[o] + t[o]; after a depthwise conv1d W'[k][c] = s[c] W[k][c], b'[c] = s[c] b[c] + t[c];
+//   - otherwise into the next conv1d or depthwise conv1d (valid padding) or dense layer, through any flatten, dropout,
 //     average pooling, or max pooling when every s >= 0: W'[..][c] = W[..][c] s[c],
 //     b' = b + sum W[..][c] t[c]. This covers batch norm after a ReLU and a batch norm on the input.
 // Anything else (e.g. batch norm between a ReLU and a softmax, a ReLU as the first layer, flatten before

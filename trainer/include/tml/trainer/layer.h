@@ -53,10 +53,11 @@ enum class LayerKind {
   Softmax,
   Dropout,
   BatchNorm,
+  DepthwiseConv1D,
 };
 
 // The type name used in architecture and model files: "dense", "conv1d", "maxpool1d", "avgpool1d",
-// "globalavgpool1d", "flatten", "relu", "softmax", "dropout", "batchnorm".
+// "globalavgpool1d", "flatten", "relu", "softmax", "dropout", "batchnorm", "depthwise_conv1d".
 const char* layer_kind_name(LayerKind kind);
 
 enum class Mode {
@@ -82,6 +83,7 @@ class Layer {
   Shape output_shape() const { return output_; }
 
   // Multiply-accumulates per example in forward(): Dense in*out, Conv1D out_time*filters*kernel*in_ch,
+  // DepthwiseConv1D out_time*channels*kernel,
   // BatchNorm one per element (it is folded into the previous layer at quantization); others 0.
   virtual int64_t macs() const { return 0; }
 

@@ -76,7 +76,10 @@ class Sequential {
   int capacity_ = 0;
   const float* x_ = nullptr;
   std::vector<std::vector<float>> acts_;  // acts_[i]: output of layer i
-  std::vector<char> fused_;               // fused_[i]: ReLU i ran inside MaxPool1D i + 1 (acts_[i] unused)
+  // fused_[i]: kReluMaxPool, ReLU i ran inside MaxPool1D i + 1; kBatchNormRelu, BatchNorm i ran with
+  // ReLU i + 1 (acts_[i] unused in both); else 0.
+  static constexpr char kReluMaxPool = 1, kBatchNormRelu = 2;
+  std::vector<char> fused_;
   std::vector<float> grad_a_, grad_b_;    // ping-pong buffers for activation gradients
 };
 
