@@ -264,9 +264,9 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   const uint32_t input_size = elements(h.input_time, h.input_channels);
   if (h.anomaly_offset) {
     // The block lies in the data region and scores exactly the network input; only K-means needs no layers.
+    if (!v.array_ok(h.anomaly_offset, TML_ANOMALY_RECORD_SIZE)) return TML_ERR_FORMAT;
     if (!tml_anomaly_init) return TML_ERR_UNSUPPORTED;
-    if (!v.array_ok(h.anomaly_offset, TML_ANOMALY_RECORD_SIZE) ||
-        tml_anomaly_init(&anomaly, blob + h.anomaly_offset, h.total_size - h.anomaly_offset) != TML_OK ||
+    if (tml_anomaly_init(&anomaly, blob + h.anomaly_offset, h.total_size - h.anomaly_offset) != TML_OK ||
         anomaly.record.dims != input_size || (h.layer_count == 0 && anomaly.kind != TML_ANOMALY_KMEANS))
       return TML_ERR_FORMAT;
   }
