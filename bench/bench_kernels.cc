@@ -42,7 +42,7 @@
 #include "reference_models.h"
 #include "tml/trainer/front_end.h"
 #include "tml/model.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace fs = std::filesystem;
 

@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "train/recordings.h"
+#include "pipeline/recordings.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/kernels.h"
 #include "tml/trainer/random.h"
@@ -127,7 +127,7 @@ void benchmark(const Options& o) {
   const auto& k = trainer::kernels::kernels();
   std::printf("training benchmark: data %s, %d epochs, batch 32, Adam 1e-3, seeds 1-%d; ours: %d thread(s), %s kernels\n",
               o.data.string().c_str(), o.epochs, o.seeds, o.threads, k.isa);
-  const trainer::RecordingSet set = train::read_recordings(o.data);  // as `tml train --dataset` reads it
+  const trainer::RecordingSet set = pipeline::read_recordings(o.data);  // as `tml train --dataset` reads it
 
   std::string torch_why, libtorch_why;
   bool have_torch = false;

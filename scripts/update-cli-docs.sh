@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates docs/cli.md, the CLI reference, from the --help of every tml command (tests/tools/test_cli.cc
+# Regenerates docs/cli.md, the CLI reference, from the --help of every tml command (tests/cli/test_cli.cc
 # checks that the two agree). Usage: scripts/update-cli-docs.sh [path/to/tml]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)

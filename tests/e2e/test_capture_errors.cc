@@ -3,7 +3,7 @@
 #include <fstream>
 #include <map>
 
-#include "test_support.h"
+#include "run_programs.h"
 #include "util/atomic_file.h"
 
 using tml::test::run_tml;

@@ -6,7 +6,7 @@
 #include "dataset/dataset.h"
 #include "emulator/emulator.h"
 #include "emulator/sim_data.h"
-#include "test_support.h"
+#include "run_programs.h"
 
 using tml::test::run_tml;
 using tml::test::TempDir;

@@ -2,7 +2,7 @@
 // train, quantize, export, flash, run live with every prediction checked against the host, report.
 #include <catch2/catch.hpp>
 
-#include "test_support.h"
+#include "run_programs.h"
 
 TEST_CASE("the demo runs the whole path on the emulated board", "[e2e][demo][slow]") {
   tml::test::TempDir out;

@@ -4,7 +4,6 @@
 // logarithms and square root of values over every exponent; the host computes the same with the same
 // firmware sources compiled for x86-64, and every byte must match.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -18,11 +17,11 @@
 #include "features_jobs.h"
 #include "link/transport.h"
 #include "reference_models.h"
-#include "test_support.h"
+#include "run_programs.h"
 #include "tml/fmath.h"
 #include "tml/model.h"
+#include "tml/trainer/blob_writer.h"
 #include "tml/trainer/front_end.h"
-#include "tml/trainer/model_blob.h"
 
 using namespace tml::trainer;
 using tml::test::JobMode;

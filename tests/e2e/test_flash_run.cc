@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reference_models.h"
-#include "test_support.h"
+#include "run_programs.h"
 #include "tml/model.h"
 #include "tml/trainer/model_header.h"
 #include "util/atomic_file.h"

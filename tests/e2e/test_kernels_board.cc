@@ -9,7 +9,7 @@
 
 #include "emulator/emulator.h"
 #include "link/transport.h"
-#include "test_support.h"
+#include "run_programs.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "png.h"
-#include "test_support.h"
+#include "run_programs.h"
 #include "util/atomic_file.h"
 #include "util/process.h"
 

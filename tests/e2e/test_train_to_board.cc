@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "test_support.h"
+#include "run_programs.h"
 #include "util/atomic_file.h"
 
 using tml::test::run_tml;

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "test_support.h"
+#include "run_programs.h"
 #include "util/atomic_file.h"
 
 TEST_CASE("following the user guide with the emulated board reaches a running model", "[e2e][guide][slow]") {

@@ -8,9 +8,9 @@
 // 104 Hz gestures running in the Wio port's device core on the host (the stream check the board makes).
 //
 // Where the shared folder is absent (a user's clone) the image builds are skipped, saying so.
-#include <catch2/catch.hpp>
 #include <algorithm>
 #include <array>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -21,12 +21,12 @@
 #include <set>
 #include <sstream>
 
-#include "flash/flash.h"
-#include "test_support.h"
+#include "pipeline/model_files.h"
+#include "pipeline/recordings.h"
+#include "run_programs.h"
 #include "tml/model.h"
 #include "tml/protocol/messages.h"
 #include "tml/trainer/resample.h"
-#include "train/recordings.h"
 #include "util/atomic_file.h"
 #include "util/process.h"
 
@@ -297,7 +297,7 @@ StreamCheck stream_check(const fs::path& dir, const fs::path& header, const std:
 
 // A test recording of the shipped gestures at `rate_hz`, as raw LIS3DH counts (m/s2 / the port's scale).
 std::vector<std::array<int16_t, 3>> gesture_counts(double rate_hz, std::string* label) {
-  auto set = tml::train::read_recordings(tml::test::example_gestures());
+  auto set = tml::pipeline::read_recordings(tml::test::example_gestures());
   tml::trainer::resample_recordings(set, rate_hz);
   for (const auto& rec : set.recordings) {
     if (rec.split != tml::trainer::Split::Test) continue;
@@ -318,7 +318,7 @@ std::vector<std::array<int16_t, 3>> gesture_counts(double rate_hz, std::string* 
 
 // The host's scores for the window starting at `first`: the rows as the board holds them (raw * scale in
 // float), through the same runner.
-std::vector<int8_t> host_scores(const tml::flash::HeaderConstants& h, const std::vector<std::array<int16_t, 3>>& raw, uint32_t first) {
+std::vector<int8_t> host_scores(const tml::trainer::ExportedHeader& h, const std::vector<std::array<int16_t, 3>>& raw, uint32_t first) {
   std::vector<uint32_t> words((h.blob.size() + 3) / 4);
   std::memcpy(words.data(), h.blob.data(), h.blob.size());
   tml_model m;
@@ -339,10 +339,10 @@ std::vector<int8_t> host_scores(const tml::flash::HeaderConstants& h, const std:
 TEST_CASE("a conv1d model trained with --resample 100 on the shipped gestures streams on the Wio port and links", "[e2e][wio][slow]") {
   TempDir dir;
   const fs::path header = train_header(dir.path(), "conv1d", tml::test::example_gestures().string(), 4, {"--resample", "100"});
-  const auto h = tml::flash::read_model_header(header);
-  CHECK(h.rate_millihz == 100000);
+  const auto h = tml::pipeline::read_model_header(header);
+  CHECK(h.info.rate_millihz == 100000);
   CHECK(h.window_rows == 200);  // the default 2 s window, at 100 Hz
-  CHECK(h.stride_rows == 50);
+  CHECK(h.info.stride_rows == 50);
 
   // The Wio port's device core on the host, the LIS3DH faked at the rate the port picks (100 Hz for a
   // 100 Hz model): the board accepts the model's stream and predicts every window as the host does.

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "test_support.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::test {
 

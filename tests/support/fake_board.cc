@@ -87,6 +87,18 @@ FakeBoard::FakeBoard(uint8_t sensors, bool unpaced) {
   init_status = tml_device_init(&device, &ops, &id);
 }
 
+void FakeBoard::attach_model(const std::vector<uint8_t>& blob, uint32_t stride) {
+  blob_.assign((blob.size() + 3) / 4, 0);
+  std::memcpy(blob_.data(), blob.data(), blob.size());
+  init_status = tml_model_init(&model_, reinterpret_cast<const uint8_t*>(blob_.data()), blob.size());
+  if (init_status != TML_OK) return;
+  arena_.assign(tml_model_arena_size(&model_) / 4 + 1, 0);
+  window_.assign(tml_inference_buffer_size(&model_) / sizeof(float), 0.0f);
+  init_status = tml_inference_init(&inference_, &model_, arena_.data(), arena_.size() * 4, window_.data(),
+                                   window_.size() * sizeof(float), stride, nullptr, nullptr, nullptr);
+  if (init_status == TML_OK) init_status = tml_device_attach_model(&device, &inference_, TML_SENSOR_ACCEL, 100000, 0);
+}
+
 int FakeBoard::poll(int times) {
   int s = TML_OK;
   for (int i = 0; i < times && s == TML_OK; ++i) s = tml_device_poll(&device);

@@ -23,6 +23,11 @@ class FakeBoard {
   static float accel_value(uint32_t row, int axis) { return static_cast<float>(row * 3 + static_cast<uint32_t>(axis)) * 0.125f - 50.0f; }
   static int16_t mic_value(uint32_t row) { return static_cast<int16_t>((row * 7u) % 65536u - 32768); }
 
+  // Gives the board a model (tml_device_attach_model): a START with TML_START_PREDICT then classifies every
+  // window of `stride` rows of the accelerometer stream (3 axes at 100 Hz, the blob's input) and sends a
+  // PREDICTION for each. The blob is copied.
+  void attach_model(const std::vector<uint8_t>& blob, uint32_t stride);
+
   void host_send(const std::vector<uint8_t>& bytes) { rx.insert(rx.end(), bytes.begin(), bytes.end()); }
   int poll(int times = 1);  // runs the device loop; returns the last status
 
@@ -35,6 +40,12 @@ class FakeBoard {
   uint32_t drop_next = 0;    // the next read reports this many rows dropped before its rows
   int starts = 0, stops = 0;
   int init_status = 0;
+
+ private:
+  std::vector<uint32_t> blob_, arena_;  // word storage: the runner wants 4-aligned memory
+  std::vector<float> window_;
+  tml_model model_{};
+  tml_inference inference_{};
 };
 
 }  // namespace tml::test

@@ -1,6 +1,6 @@
 // The reference models of bench/MODELS.md (conv1d, dense, and the keyword-spotting DS-CNN) as quantized
 // models with random int8 parameters, for tests and benchmarks that need a real model blob
-// (trainer/model_blob.h writes it). Deterministic for a given seed.
+// (trainer/blob_writer.h writes it). Deterministic for a given seed.
 #pragma once
 
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "quant_reference.h"
-#include "tml/trainer/model_blob.h"
+#include "tml/trainer/blob_writer.h"
 
 namespace tml::test {
 

@@ -1,4 +1,5 @@
-// Helpers shared by the tests: paths into the source and build trees, and scratch folders.
+// Helpers every test may use: paths into the source and build trees, and scratch folders (run_programs.h
+// runs programs and the tml binary).
 #pragma once
 
 #include <cstdlib>
@@ -10,10 +11,6 @@ namespace tml::test {
 
 inline std::filesystem::path source_dir() { return TML_SOURCE_DIR; }
 inline std::filesystem::path binary_dir() { return TML_BINARY_DIR; }
-inline std::filesystem::path tml_exe() { return TML_EXE; }
-// The firmware core as a static library, for tests that link a user's program against it.
-inline std::filesystem::path core_library() { return TML_CORE_LIBRARY; }
-inline std::filesystem::path firmware_image() { return TML_FIRMWARE_IMAGE; }
 // The project's own copy of the example gestures (datasets/gestures-ei).
 inline std::filesystem::path example_gestures() { return source_dir() / "datasets" / "gestures-ei"; }
 
@@ -43,21 +40,5 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-// Runs a command (argv[0] looked up on PATH unless absolute) with a timeout in seconds; kills the whole
-// process group when it runs over, and reports exit_code 124 then.
-RunResult run(const std::vector<std::string>& argv, int timeout_s = 120);
-
-// Runs the tml binary with the given arguments (and extra NAME=VALUE environment entries).
-RunResult run_tml(const std::vector<std::string>& args, int timeout_s = 120, const std::vector<std::string>& env = {});
-
-// This test process's private tml state folder (TML_STATE_DIR of every run_tml).
-std::filesystem::path tml_state_dir();
 
 }  // namespace tml::test

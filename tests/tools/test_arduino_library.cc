@@ -9,9 +9,9 @@
 
 #include "flash/arduino_library.h"
 #include "reference_models.h"
-#include "test_support.h"
+#include "run_programs.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/process.h"
 
 namespace fs = std::filesystem;
@@ -51,7 +51,8 @@ std::map<std::string, std::string> properties(const fs::path& file) {
 
 TEST_CASE("an exported Arduino library has the Arduino layout and a PlatformIO manifest", "[export][arduino]") {
   TempDir dir;
-  const auto lib = tml::flash::write_arduino_library(gestures_qmodel(), dir / "gestures.q.model", {dir / "gestures-lib", true});
+  const auto lib =
+      tml::flash::write_arduino_library(gestures_qmodel(), dir / "gestures.q.model", {dir / "gestures-lib", true});
   CHECK(lib.name == "gestures_lib");
   CHECK(lib.dir == dir / "gestures-lib");
   CHECK(lib.zip == dir / "gestures-lib.zip");
@@ -79,16 +80,18 @@ TEST_CASE("an exported Arduino library has the Arduino layout and a PlatformIO m
   CHECK(j["version"] == p.at("version"));
 
   // src/: the header a sketch includes, the API, the model, the whole firmware core; .cc as .cpp.
-  for (const char* f : {"gestures_lib.h", "tml_model_library.h", "tml_model_library.cpp", "tml_model.h", "tml/classifier.h",
-                        "tml/model.h", "tml/build_config.h", "core/model.cpp", "core/classifier.cpp",
-                        "core/kernels/kernel_set.cpp", "core/kernels/reference/pool1d.h",
-                        "core/kernels/optimized/conv1d_s8.cpp"}) {
+  for (const char* f :
+       {"gestures_lib.h", "tml_model_library.h", "tml_model_library.cpp", "tml_model.h", "tml/classifier.h",
+        "tml/model.h", "tml/build_config.h", "core/model.cpp", "core/classifier.cpp", "core/kernels/kernel_set.cpp",
+        "core/kernels/reference/pool1d.h", "core/kernels/optimized/conv1d_s8.cpp"}) {
     INFO(f);
     CHECK(fs::is_regular_file(lib.dir / "src" / f));
   }
   for (const auto& e : fs::recursive_directory_iterator(lib.dir)) CHECK(e.path().extension() != ".cc");
-  CHECK(tml::read_file(lib.dir / "src" / "gestures_lib.h").find("#include \"tml_model_library.h\"") != std::string::npos);
-  CHECK(tml::read_file(lib.dir / "src" / "tml_model.h").find("#define TML_MODEL_WINDOW_ROWS 208u") != std::string::npos);
+  CHECK(tml::read_file(lib.dir / "src" / "gestures_lib.h").find("#include \"tml_model_library.h\"") !=
+        std::string::npos);
+  CHECK(tml::read_file(lib.dir / "src" / "tml_model.h").find("#define TML_MODEL_WINDOW_ROWS 208u") !=
+        std::string::npos);
   // No kernel set is fixed: the optimized one where the DSP extension exists.
   CHECK(tml::read_file(lib.dir / "src" / "tml" / "build_config.h").find("#define TML_KERNELS") == std::string::npos);
 
@@ -118,13 +121,15 @@ TEST_CASE("an exported Arduino library has the Arduino layout and a PlatformIO m
     CHECK(t.exit_code == 0);  // every CRC right
     const auto x = tml::test::run({unzip->string(), "-q", lib.zip.string(), "-d", (dir / "unzipped").string()});
     REQUIRE(x.exit_code == 0);
-    CHECK(tml::read_file(dir / "unzipped" / "gestures_lib" / "src" / "tml_model.h") == tml::read_file(lib.dir / "src" / "tml_model.h"));
+    CHECK(tml::read_file(dir / "unzipped" / "gestures_lib" / "src" / "tml_model.h") ==
+          tml::read_file(lib.dir / "src" / "tml_model.h"));
   } else {
     WARN("unzip is not installed: the zip's contents were not checked");
   }
 }
 
-TEST_CASE("an Arduino library can be written as a zip alone and is never written over other files", "[export][arduino]") {
+TEST_CASE("an Arduino library can be written as a zip alone and is never written over other files",
+          "[export][arduino]") {
   TempDir dir;
   const auto q = gestures_qmodel();
   const auto lib = tml::flash::write_arduino_library(q, dir / "g.q.model", {dir / "Wave_2.zip", false});

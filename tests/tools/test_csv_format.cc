@@ -1,10 +1,10 @@
 // CSV import and export: time columns, rates, units in headers, manifest.csv, exact round trips.
-#include "dataset/csv_format.h"
-
 #include <catch2/catch.hpp>
 #include <map>
 
 #include "dataset_test_util.h"
+#include "formats/csv_format.h"
+#include "formats/transfer.h"
 #include "test_support.h"
 #include "util/atomic_file.h"
 

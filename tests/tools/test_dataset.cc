@@ -1,6 +1,4 @@
 // The dataset store: manifest format, sample files, validation, hash split, atomic writes.
-#include "dataset/dataset.h"
-
 #include <sys/resource.h>
 
 #include <catch2/catch.hpp>
@@ -11,11 +9,12 @@
 #include <fstream>
 #include <functional>
 
+#include "dataset/dataset.h"
 #include "dataset_test_util.h"
 #include "folder_snapshot.h"
 #include "test_support.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace fs = std::filesystem;
 using namespace tml::dataset;

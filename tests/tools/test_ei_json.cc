@@ -1,13 +1,13 @@
 // Edge Impulse data acquisition JSON: parsing, writing, folder import with and without info.labels,
 // and exact round trips on the example gestures.
-#include "dataset/ei_json.h"
-
 #include <catch2/catch.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "dataset/csv_codec.h"
+#include "dataset/csv_text.h"
 #include "dataset_test_util.h"
+#include "formats/ei_json.h"
+#include "formats/transfer.h"
 #include "test_support.h"
 #include "util/atomic_file.h"
 

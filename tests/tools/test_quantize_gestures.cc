@@ -4,13 +4,12 @@
 // 0.5 points of the float model's test accuracy for every seed, and its predictions are the same run
 // after run. The whole schedule takes a few seconds.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "dataset/dataset.h"
-#include "dataset/transfer.h"
+#include "formats/transfer.h"
+#include "pipeline/recordings.h"
 #include "test_support.h"
-#include "train/recordings.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/int8_model.h"
 #include "tml/trainer/quantize.h"
@@ -19,7 +18,7 @@
 using namespace tml;
 
 TEST_CASE("int8 test accuracy is within half a point of float on the example gestures", "[quantize_gestures][slow]") {
-  const trainer::RecordingSet set = train::read_recordings(test::example_gestures());
+  const trainer::RecordingSet set = pipeline::read_recordings(test::example_gestures());
   REQUIRE(set.labels == std::vector<std::string>{"circle", "flick", "idle", "updown"});
   for (const char* preset : {"conv1d", "dense"}) {
     for (uint64_t seed = 1; seed <= 3; ++seed) {

@@ -2,15 +2,14 @@
 // trainer: windows of 208 rows at stride 52 (1224 training and 408 test windows), Adam 1e-3, batch 32,
 // 30 epochs, median of three seeds: conv1d >= 0.90 and dense >= 0.95 test accuracy.
 // The whole schedule takes a few seconds; under the sanitizers one seed each.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "dataset/dataset.h"
-#include "dataset/transfer.h"
+#include "formats/transfer.h"
+#include "pipeline/recordings.h"
 #include "test_support.h"
-#include "train/recordings.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/train.h"
 
@@ -54,7 +53,7 @@ TEST_CASE("the reference models reach the required accuracy on the example gestu
   // As a user would: `tml dataset import datasets/gestures-ei --dataset DIR`, then train from DIR.
   test::TempDir dir("tml-gestures");
   dataset::import_into(dir / "ds", dataset::read_import(test::example_gestures(), {}));
-  const trainer::RecordingSet set = train::load_recordings(dataset::Dataset::open(dir / "ds"));
+  const trainer::RecordingSet set = pipeline::load_recordings(dataset::Dataset::open(dir / "ds"));
   REQUIRE(set.labels == std::vector<std::string>{"circle", "flick", "idle", "updown"});
   REQUIRE(set.recordings.size() == 96);
   CHECK(median_accuracy(set, "dense", 30) >= 0.95);

@@ -1,11 +1,11 @@
 // What every import and export shares: format detection, the label/split/id rules, and the rule that a
 // failed import leaves the dataset exactly as it was.
-#include "dataset/transfer.h"
-
 #include <catch2/catch.hpp>
 
 #include "dataset_test_util.h"
 #include "folder_snapshot.h"
+#include "formats/input_files.h"
+#include "formats/transfer.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;

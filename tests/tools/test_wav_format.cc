@@ -1,11 +1,11 @@
 // WAV import and export: the kws-mini example, folder labels, refusals, byte-exact export.
-#include "dataset/wav_format.h"
-
 #include <catch2/catch.hpp>
 #include <map>
 
 #include "dataset/wav_codec.h"
 #include "dataset_test_util.h"
+#include "formats/transfer.h"
+#include "formats/wav_format.h"
 #include "test_support.h"
 #include "util/atomic_file.h"
 

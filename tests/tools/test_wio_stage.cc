@@ -9,8 +9,8 @@
 #include "flash/firmware_sources.h"
 #include "flash/wio_stage.h"
 #include "test_support.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace fs = std::filesystem;
 using tml::test::TempDir;

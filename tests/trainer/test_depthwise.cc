@@ -2,7 +2,6 @@
 // direct formula, the two kernel builds against each other, architecture and model files, batch-norm
 // folding into and before it, and quantization to the blob's TML_LAYER_DEPTHWISE_CONV1D.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -13,13 +12,13 @@
 #include "tml/kernels.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/batchnorm.h"
-#include "tml/trainer/depthwise_conv1d.h"
 #include "tml/trainer/channel_kernels.h"
+#include "tml/trainer/depthwise_conv1d.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/float_model.h"
 #include "tml/trainer/fold.h"
 #include "tml/trainer/int8_model.h"
 #include "tml/trainer/kernels.h"
-#include "tml/trainer/model.h"
 #include "tml/trainer/quantize.h"
 #include "tml/trainer/random.h"
 #include "tml/trainer/train.h"

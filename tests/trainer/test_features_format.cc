@@ -3,7 +3,6 @@
 // must never make the front end read or write out of bounds (the sanitizer build runs this too), and
 // the model level: a version-2 blob with a front end, tml_model_prepare_features, version 1 still read.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -13,12 +12,12 @@
 #include <vector>
 
 #include "reference_models.h"
-#include "test_support.h"
+#include "run_programs.h"
 #include "tml/features.h"
 #include "tml/model.h"
+#include "tml/trainer/blob_writer.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/front_end.h"
-#include "tml/trainer/model_blob.h"
 
 using namespace tml::trainer;
 

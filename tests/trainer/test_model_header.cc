@@ -2,11 +2,12 @@
 // compilation as C and C++ with the host compiler and arm-none-eabi-gcc.
 #include <catch2/catch.hpp>
 #include <fstream>
-#include <stdexcept>
+#include <string>
 
 #include "reference_models.h"
-#include "test_support.h"
+#include "run_programs.h"
 #include "tml/model.h"
+#include "tml/trainer/error.h"
 #include "tml/trainer/model_header.h"
 
 using namespace tml::trainer;
@@ -54,17 +55,63 @@ TEST_CASE("the header carries the blob and the constants a sketch needs", "[head
   CHECK(g.find("static const uint8_t gestures_blob[") != std::string::npos);
 }
 
+TEST_CASE("a header reads back as the blob and the settings it was written from", "[header]") {
+  for (const char* prefix : {"tml_model", "gestures"}) {
+    INFO(prefix);
+    const auto blob = write_model_blob(tml::test::conv1d_model(7));
+    HeaderInfo info = gesture_info();
+    info.prefix = prefix;
+    info.axes = {"acc x", "ac\"c\\y", "z\xc3\xa7"};  // quotes, backslashes and UTF-8 survive the C literals
+    info.units = {"m/s2", "", "g"};
+    const ExportedHeader h = parse_model_header(model_header(blob, info), "model.h");
+    CHECK(h.blob == blob);
+    CHECK(h.info.prefix == info.prefix);
+    CHECK(h.info.source == info.source);
+    CHECK(h.info.description == info.description);
+    CHECK(h.info.sensor == info.sensor);
+    CHECK(h.info.rate_millihz == info.rate_millihz);
+    CHECK(h.info.stride_rows == info.stride_rows);
+    CHECK(h.info.axes == info.axes);
+    CHECK(h.info.units == info.units);
+    tml_model m;
+    REQUIRE(tml_model_init(&m, blob.data(), blob.size()) == TML_OK);
+    CHECK(h.hash == m.header.hash);
+    CHECK(h.arena_size == m.header.arena_size);
+    CHECK(h.window_rows == 208);
+    CHECK(h.axis_count == 3);
+    CHECK(h.class_count == 4);
+    CHECK(h.labels == std::vector<std::string>{"idle", "snake", "updown", "wave"});
+  }
+}
+
+TEST_CASE("a header that is not what tml export wrote is refused when read back", "[header]") {
+  const auto blob = write_model_blob(tml::test::conv1d_model(7));
+  const std::string h = model_header(blob, gesture_info());
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string t = h;
+    t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  CHECK_THROWS_WITH(parse_model_header("int x;", "a.h"), Catch::Contains("a.h: holds no model blob array"));
+  CHECK_THROWS_WITH(parse_model_header(replaced("#define TML_MODEL_SENSOR", "#define TML_MODEL_SENSE"), "a.h"),
+                    Catch::Contains("lacks TML_MODEL_SENSOR"));
+  CHECK_THROWS_WITH(parse_model_header(replaced("#define TML_MODEL_ARENA_SIZE ", "#define TML_MODEL_ARENA_SIZE 1"), "a.h"),
+                    Catch::Contains("TML_MODEL_ARENA_SIZE is 1"));
+  CHECK_THROWS_WITH(parse_model_header(replaced("0x54,", "0x55,"), "a.h"), Catch::Contains("blob is invalid"));
+  CHECK_THROWS_WITH(parse_model_header(replaced("0x54,", ""), "a.h"), Catch::Contains("TML_MODEL_BLOB_SIZE says"));
+}
+
 TEST_CASE("bad header requests are refused", "[header]") {
   const auto blob = write_model_blob(tml::test::dense_model(3));
   HeaderInfo info = gesture_info();
   info.prefix = "9lives";
-  CHECK_THROWS_AS(model_header(blob, info), std::invalid_argument);
+  CHECK_THROWS_AS(model_header(blob, info), tml::Error);
   info = gesture_info();
   info.axes = {"x"};
   CHECK_THROWS_WITH(model_header(blob, info), Catch::Contains("1 axes but the model has 3"));
   info = gesture_info();
   info.stride_rows = 500;
-  CHECK_THROWS_AS(model_header(blob, info), std::invalid_argument);
+  CHECK_THROWS_AS(model_header(blob, info), tml::Error);
   auto bad = blob;
   bad[100] ^= 1;
   CHECK_THROWS_WITH(model_header(bad, gesture_info()), Catch::Contains("invalid"));

@@ -1,19 +1,10 @@
 // tml eval: a model's accuracy on a dataset, with per-class precision/recall/F1 and a confusion matrix. A float
 // model runs in the trainer; a quantized one on the firmware's int8 kernels, as the board runs it.
-#include <spdlog/spdlog.h>
-
-#include <cmath>
-#include <filesystem>
 #include <iostream>
 
 #include "cli/command.h"
-#include "train/quantize_report.h"
-#include "train/recordings.h"
-#include "train/report.h"
-#include "tml/trainer/error.h"
-#include "tml/trainer/int8_model.h"
-#include "tml/trainer/train.h"
-#include "util/error.h"
+#include "pipeline/evaluation.h"
+#include "pipeline/json_report.h"
 
 namespace tml::cli {
 
@@ -38,62 +29,12 @@ int cmd_eval(int argc, char** argv) {
   if (!p.parse(argc, argv, r)) return 0;
   Parser::require(r, "model");
   Parser::require(r, "dataset");
-  const std::string split = r["split"].as<std::string>();
-  if (split != "test" && split != "train" && split != "all") throw UsageError("--split must be test, train or all");
   const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
-
-  if (r.count("stride") && r["stride"].as<int>() < 1) throw UsageError("--stride must be at least 1 row");
-  const std::filesystem::path model_path = r["model"].as<std::string>();
-  const bool quantized = train::model_file_format(model_path) == "tml-quantized-model";
-  // The float model, or the quantized model's blob on the firmware's kernels.
-  trainer::Model model;
-  trainer::QModel qmodel;
-  if (quantized)
-    qmodel = train::load_qmodel(model_path);
-  else
-    model = train::load_model(model_path);
-  const std::vector<std::string>& labels = quantized ? qmodel.labels : model.labels;
-  const int window = quantized ? qmodel.window : model.window;
-  const int stride = r.count("stride") ? r["stride"].as<int>() : quantized ? qmodel.stride : model.stride;
-
-  const std::filesystem::path dataset_arg = r["dataset"].as<std::string>();
-  const trainer::RecordingSet set = train::read_recordings(dataset_arg, labels);
-  train::check_data_fits(set, quantized ? qmodel.axes : model.axes, quantized ? qmodel.rate_hz : model.rate_hz,
-                         dataset_arg.string());
-
-  std::vector<int> recs;
-  for (size_t i = 0; i < set.recordings.size(); ++i)
-    if (split == "all" || trainer::split_name(set.recordings[i].split) == split) recs.push_back(static_cast<int>(i));
-  if (recs.empty())
-    throw Error("dataset " + dataset_arg.string() + " has no " + split + " recordings" +
-                (split == "test" ? "; use --split train or --split all" : ""));
-  const auto windows = trainer::make_windows(set, recs, trainer::WindowSpec{window, stride});
-  trainer::Metrics m;
-  try {
-    if (quantized) {
-      trainer::Int8Model int8(qmodel.blob);
-      m = trainer::evaluate(int8, set, windows);
-    } else {
-      m = trainer::evaluate(model, set, windows);
-    }
-  } catch (const trainer::Error& e) {
-    throw Error(e.what());
-  }
-
-  std::ostream& human = json_path == "-" ? std::cerr : std::cout;
-  human << (quantized ? "Int8 model " : "Model ") << model_path.string() << (quantized ? " (firmware kernels)" : "")
-        << " on " << dataset_arg.string() << " (" << split << ", " << recs.size() << " recordings, window " << window
-        << " rows, stride " << stride << "): " << trainer::format_report(m);
-  if (!json_path.empty()) {
-    nlohmann::json j = {{"model", model_path.string()},
-                        {"kind", quantized ? "int8" : "float"},
-                        {"dataset", dataset_arg.string()},
-                        {"split", split},
-                        {"window", window},
-                        {"stride", stride},
-                        {"metrics", train::metrics_json(m)}};
-    train::write_json(json_path, j);
-  }
+  const pipeline::Evaluation e = pipeline::evaluate_model(
+      r["model"].as<std::string>(), r["dataset"].as<std::string>(), r["split"].as<std::string>(),
+      r.count("stride") ? std::optional<int>(r["stride"].as<int>()) : std::nullopt);
+  (json_path == "-" ? std::cerr : std::cout) << pipeline::format_evaluation(e);
+  if (!json_path.empty()) pipeline::write_json(json_path, pipeline::evaluation_json(e));
   return 0;
 }
 

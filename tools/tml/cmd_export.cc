@@ -7,11 +7,11 @@
 
 #include "cli/command.h"
 #include "flash/arduino_library.h"
-#include "train/quantize_report.h"
-#include "train/recordings.h"
-#include "train/report.h"
+#include "pipeline/json_report.h"
+#include "pipeline/model_files.h"
+#include "pipeline/quantize_report.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::cli {
 
@@ -41,11 +41,11 @@ int cmd_export(int argc, char** argv) {
   const std::filesystem::path model_path = r["model"].as<std::string>();
   const std::filesystem::path out = r.count("out") ? r["out"].as<std::string>() : "";
   const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
-  if (train::model_file_format(model_path) == "tml-model")
+  if (pipeline::model_file_format(model_path) == "tml-model")
     throw Error(model_path.string() + " is a float model; quantize it first: tml quantize --model " + model_path.string() +
                 " --dataset DATASET --out " + model_path.stem().string() + ".q.model");
-  const trainer::QModel model = train::load_qmodel(model_path);
-  const std::string text = train::export_header(model, model_path.filename().string(), r["prefix"].as<std::string>());
+  const trainer::QModel model = pipeline::load_qmodel(model_path);
+  const std::string text = pipeline::export_header(model, model_path.filename().string(), r["prefix"].as<std::string>());
   if (!out.empty()) write_file_atomic(out, text);
   if (r.count("arduino-library")) {
     const auto lib = flash::write_arduino_library(model, model_path, {r["arduino-library"].as<std::string>(), r.count("zip") > 0});
@@ -54,15 +54,15 @@ int cmd_export(int argc, char** argv) {
   }
 
   const trainer::ModelSize size = trainer::model_size(model.blob);
-  const std::vector<std::string> names = train::layer_names(model, size);
+  const std::vector<std::string> names = pipeline::layer_names(model, size);
   std::ostream& human = json_path == "-" ? std::cerr : std::cout;
-  human << "Exported " << model_path.string() << (out.empty() ? "" : " to " + out.string()) << ": " << train::describe_export(model) << "\n"
-        << train::format_size_report(size, names);
+  human << "Exported " << model_path.string() << (out.empty() ? "" : " to " + out.string()) << ": " << pipeline::describe_export(model) << "\n"
+        << pipeline::format_size_report(size, names);
   if (!json_path.empty()) {
-    nlohmann::json j = train::size_json(size, names);
+    nlohmann::json j = pipeline::size_json(size, names);
     j["model"] = model_path.string();
     j["header"] = out.string();
-    train::write_json(json_path, j);
+    pipeline::write_json(json_path, j);
   }
   return 0;
 }

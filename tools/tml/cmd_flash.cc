@@ -5,7 +5,7 @@
 #include "emulator/emulator.h"
 #include "flash/flash.h"
 #include "link/connection.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::cli {
 

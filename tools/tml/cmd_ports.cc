@@ -4,6 +4,7 @@
 
 #include "cli/command.h"
 #include "link/serial_ports.h"
+#include "tml/trainer/format.h"
 
 namespace tml::cli {
 
@@ -21,11 +22,7 @@ int cmd_ports(int argc, char** argv) {
   }
   for (const auto& port : ports) {
     std::cout << port.name;
-    if (port.usb_vid >= 0) {
-      char ids[32];
-      std::snprintf(ids, sizeof ids, "  usb %04x:%04x", port.usb_vid, port.usb_pid);
-      std::cout << ids;
-    }
+    if (port.usb_vid >= 0) std::cout << format("  usb %04x:%04x", port.usb_vid, port.usb_pid);
     if (!port.board.empty()) std::cout << "  [" << port.board << "]";
     if (!port.description.empty()) std::cout << "  " << port.description;
     std::cout << "\n";

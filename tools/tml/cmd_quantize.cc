@@ -5,10 +5,11 @@
 
 #include "cli/command.h"
 #include "cli/quant_options.h"
-#include "train/quantize_report.h"
-#include "train/recordings.h"
-#include "train/report.h"
-#include "util/error.h"
+#include "pipeline/json_report.h"
+#include "pipeline/quantize_report.h"
+#include "pipeline/model_files.h"
+#include "pipeline/recordings.h"
+#include "tml/trainer/error.h"
 
 namespace tml::cli {
 
@@ -40,25 +41,25 @@ int cmd_quantize(int argc, char** argv) {
   const std::filesystem::path model_path = r["model"].as<std::string>();
   const std::filesystem::path out = r["out"].as<std::string>();
 
-  if (train::model_file_format(model_path) == "tml-quantized-model")
+  if (pipeline::model_file_format(model_path) == "tml-quantized-model")
     throw Error(model_path.string() + " is already quantized; give the float model from tml train");
-  trainer::Model model = train::load_model(model_path);
+  trainer::Model model = pipeline::load_model(model_path);
   const std::filesystem::path dataset_arg = r["dataset"].as<std::string>();
-  const trainer::RecordingSet set = train::read_recordings(dataset_arg, model.labels);
-  train::check_data_fits(set, model.axes, model.rate_hz, dataset_arg.string());
+  const trainer::RecordingSet set = pipeline::read_recordings(dataset_arg, model.labels);
+  pipeline::check_data_fits(set, model.axes, model.rate_hz, dataset_arg.string());
 
-  const train::QuantizeRun run =
-      train::run_quantize(model, set, calibration, model_path.string(), dataset_arg.string());
+  const pipeline::QuantizeRun run =
+      pipeline::run_quantize(model, set, calibration, model_path.string(), dataset_arg.string());
   std::ostream& human = json_path == "-" ? std::cerr : std::cout;
   human << "Quantized " << model_path.string() << " to int8 (" << run.size.layers.size() << " layers, "
         << run.size.flash_bytes << " bytes of flash, " << run.size.arena_bytes << " bytes of RAM)\n"
-        << train::format_quantize_report(run);
-  train::save_qmodel(run.qmodel, out);
+        << pipeline::format_quantize_report(run);
+  pipeline::save_qmodel(run.qmodel, out);
   human << "Saved " << out.string() << " (tml export --model " << out.string() << " --out model.h)\n";
   if (!json_path.empty()) {
-    nlohmann::json j = train::quantize_json(run);
+    nlohmann::json j = pipeline::quantize_json(run);
     j["out"] = out.string();
-    train::write_json(json_path, j);
+    pipeline::write_json(json_path, j);
   }
   return 0;
 }

@@ -3,8 +3,8 @@
 
 #include "cli/command.h"
 #include "report/collect.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::cli {
 

@@ -1,64 +1,20 @@
 // tml run: live predictions from a board running a model.
-#include <signal.h>
-
-#include <cmath>
-#include <cstdio>
-#include <deque>
-#include <fstream>
-#include <iomanip>
+#include <csignal>
 #include <iostream>
-#include <map>
-#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "cli/sim_options.h"
-#include "flash/flash.h"
 #include "link/board_link.h"
 #include "link/connection.h"
-#include "tml/trainer/int8_model.h"
+#include "pipeline/live_run.h"
+#include "pipeline/model_files.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::cli {
 namespace {
 
-volatile sig_atomic_t g_interrupted = 0;
+volatile std::sig_atomic_t g_interrupted = 0;
 void on_sigint(int) { g_interrupted = 1; }
-
-struct Prediction {
-  uint32_t first_index = 0;
-  uint32_t cost = 0;
-  int top = 0;
-  std::vector<int8_t> scores;
-  int host_agrees = -1;  // -1 not checked, 0 differs, 1 identical
-  int truth = -1;        // the label of the replayed recording the window lies in (emulated board), else -1
-};
-
-// On the emulated board the stream is a known sequence of labelled recordings: the label of a window that
-// lies entirely inside one of them, as an index into `labels`, or -1.
-int truth_of(const std::vector<emulator::SimSetup::Segment>& timeline, const std::vector<std::string>& labels,
-             uint64_t first, uint64_t window) {
-  uint64_t total = 0;
-  for (const auto& s : timeline) total += s.rows;
-  if (total == 0 || window == 0) return -1;
-  uint64_t at = first % total, start = 0;
-  for (const auto& s : timeline) {
-    if (at < start + s.rows) {
-      if (at + window > start + s.rows) return -1;  // spans two recordings
-      for (size_t i = 0; i < labels.size(); ++i)
-        if (labels[i] == s.label) return static_cast<int>(i);
-      return -1;
-    }
-    start += s.rows;
-  }
-  return -1;
-}
-
-std::string fmt_count(uint64_t v) {
-  std::string s = std::to_string(v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return s;
-}
 
 }  // namespace
 
@@ -86,168 +42,44 @@ int cmd_run(int argc, char** argv) {
   if (!p.parse(argc, argv, r)) return 0;
   Parser::require(r, "port");
   const std::string port = r["port"].as<std::string>();
-  const bool verify = r.count("verify") > 0;
   const bool quiet = r.count("quiet") > 0;
-  const double seconds = r["seconds"].as<double>();
-  const int stall_ms = static_cast<int>(r["timeout"].as<double>() * 1000);
-  if (verify && !r.count("model")) throw UsageError("--verify needs --model (the header the board was flashed with)");
-  if (seconds < 0) throw UsageError("--seconds must not be negative");
-
-  std::optional<flash::HeaderConstants> header;
-  std::optional<trainer::Int8Model> host;
+  pipeline::LiveOptions o;
+  o.verify = r.count("verify") > 0;
+  o.seconds = r["seconds"].as<double>();
+  o.stall_ms = static_cast<int>(r["timeout"].as<double>() * 1000);
+  o.flash_hint = link::is_sim(port) ? "sim" : "wio-terminal --port " + port;
   if (r.count("model")) {
-    header = flash::read_model_header(r["model"].as<std::string>());
-    host.emplace(header->blob);
+    o.model_path = r["model"].as<std::string>();
+    o.model = pipeline::read_model_header(o.model_path);
   }
+  pipeline::LiveRun::check(o);
 
   const auto sim = sim_setup(r, port);
   emulator::Options eo = sim ? sim->options() : emulator::Options{};
   eo.count_instructions = true;  // -icount: inference cost in exact instructions
   link::Connection conn = link::connect(port, eo);
   link::BoardLink board(*conn.transport);
-  const link::Session session = board.hello();
-  char hash[16];
-  std::snprintf(hash, sizeof hash, "%08x", session.model_hash);
-  if (!(session.flags & TML_SESSION_FLAG_INFERENCE))
-    throw Error(session.device() + " runs no model; put one on it with: tml flash --board " +
-                (link::is_sim(port) ? std::string("sim") : std::string("wio-terminal --port ") + port) +
-                " --model MODEL.h");
-  if (header && header->hash != session.model_hash) {
-    char want[16];
-    std::snprintf(want, sizeof want, "%08x", header->hash);
-    throw Error(session.device() + " runs model " + hash + ", not " + want + " from " + r["model"].as<std::string>() +
-                "; flash it first");
-  }
-  std::vector<std::string> labels = header ? header->labels : std::vector<std::string>{};
-  const uint32_t window = header ? header->window_rows : 0;
-  const size_t axes = session.axes.size();
-  if (verify && header->axis_count != axes) throw Error("the board streams " + std::to_string(axes) + " axes, the model wants " +
-                                                        std::to_string(header->axis_count));
-
-  tml_msg_start start{};
-  start.rows = seconds > 0 ? static_cast<uint32_t>(std::llround(seconds * session.rate_hz())) : 0;
-  start.flags = TML_START_PREDICT | (verify ? TML_START_SAMPLES : 0);
-  signal(SIGINT, on_sigint);
-  board.command(TML_MSG_START, &start, sizeof start);
+  pipeline::LiveRun run(board, std::move(o));
+  if (sim) run.set_timeline(sim->timeline(run.session().sensor));
   if (!quiet)
-    std::cerr << "Predictions of model " << hash << " on " << session.device() << " (" << tml_sensor_name(session.sensor)
-              << ", " << session.rate_hz() << " Hz)" << (verify ? ", checked against the host" : "") << ":\n";
+    std::cerr << "Predictions of model " << run.model_hash() << " on " << run.session().device() << " ("
+              << tml_sensor_name(run.session().sensor) << ", " << run.session().rate_hz() << " Hz)"
+              << (run.options().verify ? ", checked against the host" : "") << ":\n";
+  std::signal(SIGINT, on_sigint);
+  run.run(
+      &g_interrupted,
+      [&](const pipeline::LivePrediction& prediction) {
+        if (!quiet) std::cout << pipeline::format_prediction(run, prediction) << std::flush;
+      },
+      [](const std::string& line) { std::cerr << "board: " << line << "\n"; });
+  std::signal(SIGINT, SIG_DFL);
 
-  std::vector<Prediction> predictions;
-  std::deque<size_t> waiting;   // predictions whose rows have not all arrived yet (verify)
-  std::vector<float> rows;      // every row streamed (verify)
-  uint64_t rows_received = 0, lost_rows = 0;
-  auto label_of = [&](int i) { return i < static_cast<int>(labels.size()) ? labels[static_cast<size_t>(i)] : "class " + std::to_string(i); };
-  auto check_ready = [&] {
-    while (!waiting.empty()) {
-      Prediction& pr = predictions[waiting.front()];
-      if (rows_received < pr.first_index + window) break;
-      pr.host_agrees = host->run(rows.data() + static_cast<size_t>(pr.first_index) * axes) == pr.scores ? 1 : 0;
-      waiting.pop_front();
-    }
-  };
-  bool ended = false;
-  while (!ended && !g_interrupted) {
-    auto m = board.receive(stall_ms);
-    if (!m) throw Error("the board sent nothing for " + std::to_string(stall_ms / 1000) + " s");
-    if (m->type == TML_MSG_PREDICTION) {
-      tml_msg_prediction h;
-      if (m->payload.size() < sizeof h) throw Error("malformed prediction message from the board");
-      std::memcpy(&h, m->payload.data(), sizeof h);
-      Prediction pr;
-      pr.first_index = h.first_index;
-      pr.cost = h.cost;
-      pr.top = h.top;
-      pr.scores.assign(m->payload.begin() + sizeof h, m->payload.end());
-      if (sim) pr.truth = truth_of(sim->timeline(session.sensor), labels, h.first_index, window);
-      if (!quiet) {
-        std::printf("%8.2f s  %-10s", (h.first_index + window) / session.rate_hz(), label_of(h.top).c_str());
-        for (size_t i = 0; i < pr.scores.size(); ++i)
-          std::printf("  %s %.2f", label_of(static_cast<int>(i)).c_str(), (pr.scores[i] + 128) / 256.0);
-        std::printf("   %s %s\n", fmt_count(h.cost).c_str(), h.cost_unit == 0 ? "instructions" : "us");
-        std::fflush(stdout);
-      }
-      predictions.push_back(std::move(pr));
-      if (verify) waiting.push_back(predictions.size() - 1);
-    } else if (m->type == TML_MSG_SAMPLES && verify) {
-      const auto b = link::parse_samples(*m, session);
-      if (b.first_index != rows_received) {
-        lost_rows += b.first_index - rows_received;
-        rows.resize(static_cast<size_t>(b.first_index) * axes, std::nanf(""));
-      }
-      rows.insert(rows.end(), b.values.begin(), b.values.end());
-      rows_received = b.first_index + b.count;
-    } else if (m->type == TML_MSG_SESSION && !board.session()->streaming) {
-      ended = true;
-    } else if (m->type == TML_MSG_LOG) {
-      std::cerr << "board: " << std::string(m->payload.begin(), m->payload.end()) << "\n";
-    }
-    if (verify) check_ready();
-  }
-  if (g_interrupted) {
-    try {
-      board.command(TML_MSG_STOP);
-    } catch (const Error&) {
-    }
-  }
-  signal(SIGINT, SIG_DFL);
-
-  // Summary.
-  std::map<int, int> counts;
-  uint64_t cost_sum = 0, cost_min = UINT64_MAX, cost_max = 0;
-  int agree = 0, checked = 0, known = 0, correct = 0;
-  for (const auto& pr : predictions) {
-    if (pr.truth >= 0) {
-      ++known;
-      correct += pr.truth == pr.top;
-    }
-    ++counts[pr.top];
-    cost_sum += pr.cost;
-    cost_min = std::min<uint64_t>(cost_min, pr.cost);
-    cost_max = std::max<uint64_t>(cost_max, pr.cost);
-    if (pr.host_agrees >= 0) {
-      ++checked;
-      agree += pr.host_agrees;
-    }
-  }
-  std::cout << predictions.size() << " predictions";
-  if (!predictions.empty())
-    std::cout << "; cost per inference " << fmt_count(cost_sum / predictions.size()) << " (min " << fmt_count(cost_min)
-              << ", max " << fmt_count(cost_max) << ") " << (session.board == "mps2-an386" ? "instructions" : "us");
-  std::cout << "\n";
-  for (const auto& [top, n] : counts) std::cout << "  " << label_of(top) << ": " << n << "\n";
-  if (known)
-    std::cout << "On-board accuracy: " << correct << " of " << known << " windows (" << std::fixed << std::setprecision(1)
-              << 100.0 * correct / known << " %) within one replayed recording\n" << std::defaultfloat;
-  if (verify)
-    std::cout << "Board vs host: " << agree << " of " << checked << " windows identical (scores bit for bit)"
-              << (lost_rows ? "; " + std::to_string(lost_rows) + " rows lost in transit" : "") << "\n";
-
-  if (r.count("json")) {
-    nlohmann::json j;
-    j["model_hash"] = hash;
-    j["device"] = session.device();
-    j["cost_unit"] = session.board == "mps2-an386" ? "instructions" : "us";
-    j["labels"] = labels;
-    j["predictions"] = nlohmann::json::array();
-    for (const auto& pr : predictions) {
-      nlohmann::json e = {{"first_index", pr.first_index}, {"top", pr.top}, {"cost", pr.cost}, {"scores", pr.scores}};
-      if (pr.host_agrees >= 0) e["host_agrees"] = pr.host_agrees == 1;
-      if (pr.truth >= 0) e["truth"] = pr.truth;
-      j["predictions"].push_back(e);
-    }
-    j["summary"] = {{"predictions", predictions.size()},
-                    {"mean_cost", predictions.empty() ? 0 : cost_sum / predictions.size()},
-                    {"min_cost", predictions.empty() ? 0 : cost_min},
-                    {"max_cost", cost_max},
-                    {"checked", checked},
-                    {"identical", agree},
-                    {"with_truth", known},
-                    {"correct", correct}};
-    write_file_atomic(r["json"].as<std::string>(), j.dump(1) + "\n");
-  }
-  if (verify && (agree != checked || checked == 0)) {
-    std::cerr << "tml run: the board and the host disagree on " << (checked - agree) << " window(s)\n";
+  const pipeline::LiveSummary summary = pipeline::summarize(run);
+  std::cout << pipeline::format_summary(run, summary);
+  if (r.count("json")) write_file_atomic(r["json"].as<std::string>(), pipeline::live_json(run, summary).dump(1) + "\n");
+  if (run.options().verify && (summary.identical != summary.checked || summary.checked == 0)) {
+    std::cerr << "tml run: the board and the host disagree on " << (summary.checked - summary.identical)
+              << " window(s)\n";
     return 1;
   }
   return 0;

@@ -1,62 +1,14 @@
 // tml train: train a float model on a dataset's training split, report it on the test split, save it.
-#include <spdlog/spdlog.h>
-
-#include <cctype>
-#include <chrono>
-#include <cmath>
-#include <cstdlib>
-#include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "cli/quant_options.h"
-#include "train/quantize_report.h"
-#include "train/recordings.h"
-#include "train/report.h"
-#include "tml/model_format.h"
-#include "tml/trainer/architecture.h"
-#include "tml/trainer/error.h"
-#include "tml/trainer/resample.h"
-#include "tml/trainer/train.h"
-#include "util/atomic_file.h"
-#include "util/error.h"
+#include "pipeline/json_report.h"
+#include "pipeline/quantize_report.h"
+#include "pipeline/train_run.h"
 
 namespace tml::cli {
-namespace {
-
-std::string fixed(double v, int decimals) {
-  std::ostringstream o;
-  o.setf(std::ios::fixed);
-  o.precision(decimals);
-  o << v;
-  return o.str();
-}
-
-std::vector<float> parse_class_weights(const std::string& text, const trainer::RecordingSet& set,
-                                       const trainer::WindowSpec& window) {
-  if (text == "balanced") return trainer::balanced_class_weights(set, window);
-  std::vector<float> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    char* end = nullptr;
-    const float w = std::strtof(item.c_str(), &end);
-    if (item.empty() || *end != '\0' || !(w > 0.0f) || !std::isfinite(w))
-      throw UsageError("--class-weights must be 'balanced' or positive numbers separated by commas, got '" + text + "'");
-    out.push_back(w);
-  }
-  if (out.size() != set.labels.size()) {
-    std::string labels;
-    for (const auto& l : set.labels) labels += (labels.empty() ? "" : ", ") + l;
-    throw UsageError("--class-weights has " + std::to_string(out.size()) + " weights but there are " +
-                     std::to_string(set.labels.size()) + " labels (" + labels + ")");
-  }
-  return out;
-}
-
-}  // namespace
 
 int cmd_train(int argc, char** argv) {
   Parser p("train",
@@ -97,199 +49,50 @@ int cmd_train(int argc, char** argv) {
   cxxopts::ParseResult r;
   if (!p.parse(argc, argv, r)) return 0;
   Parser::require(r, "dataset");
-  if (!r.count("out") && !r.count("header")) throw UsageError("--out is required (or --header, or both)");
-  const std::string arch = r["model"].as<std::string>();
-  const std::filesystem::path out = r.count("out") ? r["out"].as<std::string>() : "";
-  const std::filesystem::path header = r.count("header") ? r["header"].as<std::string>() : "";
-  const trainer::CalibrationOptions calibration = calibration_options(r);
-
-  const bool quiet = r.count("quiet") > 0;
+  pipeline::TrainJob job;
+  job.dataset = r["dataset"].as<std::string>();
+  job.architecture = r["model"].as<std::string>();
+  if (r.count("out")) job.out = r["out"].as<std::string>();
+  if (r.count("header")) job.header = r["header"].as<std::string>();
+  job.prefix = r["prefix"].as<std::string>();
+  job.window = r["window"].as<std::string>();
+  if (r.count("stride")) job.stride = r["stride"].as<std::string>();
+  if (r.count("resample")) job.resample_hz = r["resample"].as<double>();
+  if (r.count("class-weights")) job.class_weights = r["class-weights"].as<std::string>();
+  job.calibration = calibration_options(r);
+  trainer::TrainOptions& o = job.options;
+  o.epochs = r["epochs"].as<int>();
+  o.batch = r["batch"].as<int>();
+  o.learning_rate = r["lr"].as<float>();
+  o.momentum = r["momentum"].as<float>();
+  o.seed = r["seed"].as<uint64_t>();
+  o.validation = r["validation"].as<float>();
+  o.patience = r["patience"].as<int>();
+  job.optimizer = r["optimizer"].as<std::string>();
+  job.threads = r["threads"].as<std::string>();
   const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
 
-  trainer::TrainOptions opt;
-  opt.epochs = r["epochs"].as<int>();
-  opt.batch = r["batch"].as<int>();
-  opt.learning_rate = r["lr"].as<float>();
-  opt.momentum = r["momentum"].as<float>();
-  opt.seed = r["seed"].as<uint64_t>();
-  opt.validation = r["validation"].as<float>();
-  opt.patience = r["patience"].as<int>();
-  const std::string threads = r["threads"].as<std::string>();
-  if (threads != "auto") {
-    char* end = nullptr;
-    const long n = std::strtol(threads.c_str(), &end, 10);
-    if (threads.empty() || *end != '\0' || n < 1 || n > 256) throw UsageError("--threads must be 'auto' or 1 to 256");
-    opt.threads = static_cast<int>(n);
-  }
-  const std::string optimizer = r["optimizer"].as<std::string>();
-  if (optimizer == "adam")
-    opt.optimizer = trainer::OptimizerKind::Adam;
-  else if (optimizer == "sgd")
-    opt.optimizer = trainer::OptimizerKind::Sgd;
-  else
-    throw UsageError("--optimizer must be adam or sgd");
-  if (opt.epochs < 1 || opt.epochs > 100000) throw UsageError("--epochs must be between 1 and 100000");
-  if (opt.batch < 1 || opt.batch > 65536) throw UsageError("--batch must be between 1 and 65536");
-  if (!(opt.learning_rate > 0.0f) || opt.learning_rate > 10.0f) throw UsageError("--lr must be in (0, 10]");
-  if (!(opt.momentum >= 0.0f && opt.momentum < 1.0f)) throw UsageError("--momentum must be in [0, 1)");
-  if (!(opt.validation >= 0.0f && opt.validation <= 0.9f)) throw UsageError("--validation must be between 0 and 0.9");
-  if (opt.patience < 0) throw UsageError("--patience must be 0 (off) or more");
-  if (opt.patience > 0 && opt.validation <= 0.0f) throw UsageError("--patience needs --validation (e.g. --validation 0.2)");
-
-  if (!header.empty()) {  // a header prefix that cannot be exported should not cost a training run
-    const std::string prefix = r["prefix"].as<std::string>();
-    bool ok = !prefix.empty() && !std::isdigit(static_cast<unsigned char>(prefix[0]));
-    for (char c : prefix) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-    if (!ok) throw UsageError("--prefix must be a C identifier (letters, digits, underscores), got '" + prefix + "'");
-  }
-
-  // The architecture first: a typo there should not cost a dataset load.
-  std::string arch_text;
-  if (!trainer::is_preset(arch)) {
-    if (!std::filesystem::exists(arch))
-      throw UsageError("--model '" + arch + "' is neither a preset (conv1d, dense, dscnn) nor an existing architecture file");
-    arch_text = read_file(arch);
-  }
-
-  const std::filesystem::path dataset_arg = r["dataset"].as<std::string>();
-  const trainer::RecordingSet set = [&] {
-    trainer::RecordingSet s = train::read_recordings(dataset_arg);
-    if (!r.count("resample")) return s;
-    const double hz = r["resample"].as<double>(), from = s.rate_hz;
-    if (!(hz > 0) || !std::isfinite(hz)) throw UsageError("--resample must be a positive number of Hz");
-    trainer::resample_recordings(s, hz);
-    std::cerr << "Resampled " << s.recordings.size() << " recordings from " << from << " Hz to " << hz << " Hz\n";
-    return s;
-  }();
-
-  opt.window.length = trainer::parse_rows(r["window"].as<std::string>(), set.rate_hz, "--window");
-  opt.window.stride = r.count("stride") ? trainer::parse_rows(r["stride"].as<std::string>(), set.rate_hz, "--stride")
-                                        : std::max(1, opt.window.length / 4);
-  if (!header.empty())
-    for (const auto& label : set.labels)
-      if (label.size() >= TML_MODEL_LABEL_SIZE)
-        throw Error("label '" + label + "' is longer than the " + std::to_string(TML_MODEL_LABEL_SIZE - 1) +
-                    " bytes a model blob holds for a label; rename it to export a header");
-  if (r.count("class-weights")) opt.class_weights = parse_class_weights(r["class-weights"].as<std::string>(), set, opt.window);
-
-  trainer::Model model;
-  try {
-    model.net = arch_text.empty() ? trainer::make_preset(arch, static_cast<int>(set.labels.size()))
-                                  : trainer::parse_architecture(arch_text, static_cast<int>(set.labels.size()));
-  } catch (const trainer::Error& e) {
-    throw Error("architecture file " + arch + ": " + e.what());
-  }
-
-  std::cerr << "Training " << arch << " on " << dataset_arg.string() << ": " << set.recordings.size() << " recordings, "
-            << set.labels.size() << " labels, window " << opt.window.length << " rows ("
-            << fixed(opt.window.length / set.rate_hz, 2) << " s), stride " << opt.window.stride << " rows\n";
-
-  std::unique_ptr<ProgressBar> bar;
-  std::chrono::steady_clock::time_point last_update{};
-  trainer::TrainCallbacks callbacks;
-  callbacks.on_batch = [&](int epoch, int done, int total, double loss, double acc) {
-    if (quiet) return;
-    // A batch takes well under a millisecond: format the figures only when the bar may redraw.
-    const auto now = std::chrono::steady_clock::now();
-    if (bar && done < total && now - last_update < std::chrono::milliseconds(100)) return;
-    last_update = now;
-    if (!bar) bar = std::make_unique<ProgressBar>("epoch " + std::to_string(epoch) + "/" + std::to_string(opt.epochs));
-    bar->update(done, total, "loss " + fixed(loss, 4) + "  acc " + fixed(acc, 4));
-  };
-  callbacks.on_epoch = [&](const trainer::EpochStats& s) {
-    std::string figures = "loss " + fixed(s.loss, 4) + "  acc " + fixed(s.accuracy, 4);
-    if (s.val_loss >= 0) figures += "  val_loss " + fixed(s.val_loss, 4) + "  val_acc " + fixed(s.val_accuracy, 4);
-    figures += "  " + fixed(s.seconds, 2) + " s";
-    if (bar) bar->finish(figures);
-    bar.reset();
-  };
-
-  // Data, then shapes, are checked (and the table shown) before any training.
-  try {
-    trainer::check_training_input(set, opt);
-  } catch (const trainer::Error& e) {
-    throw Error(e.what());
-  }
-  try {
-    model.net.build(trainer::Shape{opt.window.length, set.axis_count()});
-  } catch (const trainer::Error& e) {
-    throw Error((arch_text.empty() ? "preset " : "architecture file ") + arch + ": " + e.what());
-  }
-  std::cerr << model.net.summary();
-  if (threads == "auto") opt.threads = trainer::recommended_threads(model.net.macs(), opt.batch);
-  std::cerr << "  " << opt.threads << " thread" << (opt.threads > 1 ? "s" : "") << "\n";
-
-  trainer::TrainResult result;
-  try {
-    result = trainer::train(model, set, opt, callbacks);
-  } catch (const trainer::Error& e) {
-    throw Error(e.what());
-  }
-
-  model.training.dataset = dataset_arg.string();
-  model.training.created = train::utc_now();
-  model.training.tool = "tml " TML_VERSION;
-  model.training.architecture = arch;
-
+  pipeline::TrainRun run(std::move(job));
+  std::cerr << run.describe();
+  run.train(epoch_progress(run.options().epochs, r.count("quiet") == 0));
   std::ostream& human = json_path == "-" ? std::cerr : std::cout;  // stdout may be the JSON
-  human << "Trained " << result.history.size() << " epochs on " << result.train_windows << " windows in "
-            << fixed(result.train_seconds, 2) << " s (" << fixed(result.windows_per_second, 0) << " windows/s)";
-  if (result.stopped_early) human << ", stopped early; kept epoch " << result.best_epoch;
-  human << "\n";
-
-  nlohmann::json class_weights = nlohmann::json::array();
-  for (float w : opt.class_weights) class_weights.push_back(train::short_float(w));
-  nlohmann::json report = {{"model", out.string()},
-                           {"dataset", dataset_arg.string()},
-                           {"architecture", arch},
-                           {"params", model.net.param_count()},
-                           {"macs", model.net.macs()},
-                           {"labels", set.labels},
-                           {"window", opt.window.length},
-                           {"stride", opt.window.stride},
-                           {"rate_hz", set.rate_hz},
-                           {"options",
-                            {{"epochs", opt.epochs},
-                             {"batch", opt.batch},
-                             {"optimizer", optimizer},
-                             {"lr", train::short_float(opt.learning_rate)},
-                             {"seed", opt.seed},
-                             {"validation", train::short_float(opt.validation)},
-                             {"patience", opt.patience},
-                             {"class_weights", class_weights},
-                             {"threads", opt.threads}}},
-                           {"train_windows", result.train_windows},
-                           {"validation_windows", result.validation_windows},
-                           {"train_seconds", result.train_seconds},
-                           {"windows_per_second", result.windows_per_second},
-                           {"best_epoch", result.best_epoch},
-                           {"stopped_early", result.stopped_early},
-                           {"history", train::history_json(result)}};
-  if (!trainer::recordings_of(set, trainer::Split::Test).empty()) {
-    const trainer::Metrics test = trainer::evaluate(model, set, trainer::Split::Test);
-    model.training.test_accuracy = test.accuracy;
-    human << "\nTest split: " << trainer::format_report(test);
-    report["test"] = train::metrics_json(test);
-  } else {
+  human << run.describe_training();
+  if (const auto& test = run.evaluate_test())
+    human << "\nTest split: " << trainer::format_report(*test);
+  else
     human << "The dataset has no test recordings; nothing to report on held-out data.\n";
+  if (!run.job().out.empty()) {
+    run.save();
+    human << "Saved " << run.job().out.string() << "\n";
   }
-  if (!out.empty()) {
-    train::save_model(model, out);
-    human << "Saved " << out.string() << "\n";
-  }
-  if (!header.empty()) {
+  if (!run.job().header.empty()) {
     human << "\nQuantizing to int8\n";
-    const train::QuantizeRun run = train::run_quantize(model, set, calibration, out.string(), dataset_arg.string());
-    human << train::format_quantize_report(run);
-    const std::string source = out.empty() ? "tml train" : out.filename().string();
-    write_file_atomic(header, train::export_header(run.qmodel, source, r["prefix"].as<std::string>()));
-    human << "\nExported " << header.string() << ": " << train::describe_export(run.qmodel) << "\n"
-          << train::format_size_report(run.size, train::layer_names(run.qmodel, run.size));
-    nlohmann::json int8 = train::quantize_json(run);
-    int8["header"] = header.string();
-    report["int8"] = int8;
+    const pipeline::QuantizeRun& q = run.quantize_and_export();
+    human << pipeline::format_quantize_report(q) << "\nExported " << run.job().header.string() << ": "
+          << pipeline::describe_export(q.qmodel) << "\n"
+          << pipeline::format_size_report(q.size, pipeline::layer_names(q.qmodel, q.size));
   }
-  if (!json_path.empty()) train::write_json(json_path, report);
+  if (!json_path.empty()) pipeline::write_json(json_path, run.report());
   return 0;
 }
 

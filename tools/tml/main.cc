@@ -7,7 +7,7 @@
 #include <string>
 
 #include "commands.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace {
 

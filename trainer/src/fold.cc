@@ -242,61 +242,65 @@ std::vector<Op> fold_batch_norm(const Sequential& net) {
   return ops;
 }
 
-}  // namespace
-
-FoldedNet fold(const Sequential& net) {
-  if (!net.built()) throw Error("the network must be built before it is quantized");
-  std::vector<Op> ops = fold_batch_norm(net);
-  if (ops.empty()) throw Error("the network has no layer the int8 runner can execute");
-
-  FoldedNet f;
-  for (const Op& op : ops) f.net.add(clone_settings(*op.layer));
-  f.net.build(net.input_shape());
+// The folded network, built in `f`: the original layers' settings with the folded parameters.
+void build_folded(const Sequential& net, const std::vector<Op>& ops, Sequential& f) {
+  for (const Op& op : ops) f.add(clone_settings(*op.layer));
+  f.build(net.input_shape());
   for (size_t k = 0; k < ops.size(); ++k)
     if (is_linear(ops[k].layer->kind())) {
-      f.net.layer(k).param("weights").value = to_float(ops[k].weights);
-      f.net.layer(k).param("bias").value = to_float(ops[k].bias);
+      f.layer(k).param("weights").value = to_float(ops[k].weights);
+      f.layer(k).param("bias").value = to_float(ops[k].bias);
     }
+}
 
-  // Step 2: group into int8 layers.
-  const size_t n = ops.size();
-  auto kind_at = [&](size_t k) { return k < n ? f.net.layer(k).kind() : LayerKind::Dropout; };
-  std::vector<int> carried;      // sources of a skipped flatten, for the next int8 layer
-  size_t carried_first = SIZE_MAX;  // and its index
-  for (size_t k = 0; k < n;) {
-    const Layer& l = f.net.layer(k);
-    const std::string at = name_of(net, ops[k].sources.back());
+// Step 2: the folded layers grouped into the int8 layers of the blob, front to back.
+class Grouping {
+ public:
+  Grouping(const Sequential& original, const Sequential& folded, const std::vector<Op>& ops)
+      : original_(original), folded_(folded), ops_(ops), n_(ops.size()) {}
+
+  std::vector<FusedLayer> run() {
+    while (k_ < n_) next();
+    if (!carried_.empty()) {  // a flatten of a flat output at the very end: part of the last layer
+      if (layers_.empty()) throw Error("the network has no layer the int8 runner can execute");
+      layers_.back().last = n_ - 1;
+      layers_.back().sources.insert(layers_.back().sources.end(), carried_.begin(), carried_.end());
+    }
+    return std::move(layers_);
+  }
+
+ private:
+  LayerKind kind_at(size_t k) const { return k < n_ ? folded_.layer(k).kind() : LayerKind::Dropout; }
+  // Takes the layer at k_ if it is of `kind`.
+  bool take(LayerKind kind) {
+    if (kind_at(k_) != kind) return false;
+    ++k_;
+    return true;
+  }
+
+  // The int8 layer that starts at k_ (or a flatten or relu that joins a neighbour).
+  void next() {
+    const Layer& l = folded_.layer(k_);
+    const std::string at = name_of(original_, ops_[k_].sources.back());
     FusedLayer fl;
-    fl.first = carried_first != SIZE_MAX ? carried_first : k;
+    fl.first = carried_first_ != SIZE_MAX ? carried_first_ : k_;
     switch (l.kind()) {
       case LayerKind::Conv1D:
         fl.kind = TML_LAYER_CONV1D;
-        fl.linear = k++;
-        if (kind_at(k) == LayerKind::ReLU) {
-          fl.relu = true;
-          ++k;
-        }
-        if (kind_at(k) == LayerKind::MaxPool1D) fl.pool = k++;
-        if (!fl.relu && fl.pool != SIZE_MAX && kind_at(k) == LayerKind::ReLU) {
-          fl.relu = true;
-          ++k;
-        }
+        fl.linear = k_++;
+        fl.relu = take(LayerKind::ReLU);
+        if (kind_at(k_) == LayerKind::MaxPool1D) fl.pool = k_++;
+        if (!fl.relu && fl.pool != SIZE_MAX) fl.relu = take(LayerKind::ReLU);
         break;
       case LayerKind::DepthwiseConv1D:
         fl.kind = TML_LAYER_DEPTHWISE_CONV1D;
-        fl.linear = k++;
-        if (kind_at(k) == LayerKind::ReLU) {
-          fl.relu = true;
-          ++k;
-        }
+        fl.linear = k_++;
+        fl.relu = take(LayerKind::ReLU);
         break;
       case LayerKind::Dense:
         fl.kind = TML_LAYER_FULLY_CONNECTED;
-        fl.linear = k++;
-        if (kind_at(k) == LayerKind::ReLU) {
-          fl.relu = true;
-          ++k;
-        }
+        fl.linear = k_++;
+        fl.relu = take(LayerKind::ReLU);
         break;
       case LayerKind::MaxPool1D:
       case LayerKind::AvgPool1D:
@@ -304,56 +308,74 @@ FoldedNet fold(const Sequential& net) {
         fl.kind = l.kind() == LayerKind::MaxPool1D   ? TML_LAYER_MAX_POOL1D
                   : l.kind() == LayerKind::AvgPool1D ? TML_LAYER_AVG_POOL1D
                                                      : TML_LAYER_GLOBAL_AVG_POOL1D;
-        fl.pool = k++;
-        if (kind_at(k) == LayerKind::ReLU) {
-          fl.relu = true;
-          ++k;
-        }
+        fl.pool = k_++;
+        fl.relu = take(LayerKind::ReLU);
         break;
       case LayerKind::Flatten:
-        if (!l.input_shape().flat() && kind_at(k + 1) != LayerKind::Dense)
+        if (!l.input_shape().flat() && kind_at(k_ + 1) != LayerKind::Dense)
           throw Error(at + ": the int8 runner flattens only into a dense layer, but " +
-                      (k + 1 < n ? std::string("a ") + f.net.layer(k + 1).type_name() + " layer follows"
-                                 : std::string("it is the last layer")));
-        carried.insert(carried.end(), ops[k].sources.begin(), ops[k].sources.end());
-        if (carried_first == SIZE_MAX) carried_first = k;
-        ++k;
-        continue;
+                      (k_ + 1 < n_ ? std::string("a ") + folded_.layer(k_ + 1).type_name() + " layer follows"
+                                   : std::string("it is the last layer")));
+        carried_.insert(carried_.end(), ops_[k_].sources.begin(), ops_[k_].sources.end());
+        if (carried_first_ == SIZE_MAX) carried_first_ = k_;
+        ++k_;
+        return;
       case LayerKind::ReLU:
-        if (!f.layers.empty() && f.layers.back().relu && f.layers.back().last + 1 == k) {  // relu after relu
-          f.layers.back().last = k;
-          f.layers.back().sources.insert(f.layers.back().sources.end(), ops[k].sources.begin(), ops[k].sources.end());
-          ++k;
-          continue;
+        if (!layers_.empty() && layers_.back().relu && layers_.back().last + 1 == k_) {  // relu after relu
+          layers_.back().last = k_;
+          layers_.back().sources.insert(layers_.back().sources.end(), ops_[k_].sources.begin(), ops_[k_].sources.end());
+          ++k_;
+          return;
         }
         throw Error(at + ": in int8 a relu must follow a conv1d, dense or pooling layer (it becomes that layer's "
                          "output clamp)");
       case LayerKind::Softmax:
-        if (k + 1 != n) throw Error(at + ": only a final softmax can run in int8 (on the logits)");
-        if (f.layers.empty()) throw Error(at + ": a softmax alone is not a model");
+        if (k_ + 1 != n_) throw Error(at + ": only a final softmax can run in int8 (on the logits)");
+        if (layers_.empty()) throw Error(at + ": a softmax alone is not a model");
         fl.kind = TML_LAYER_SOFTMAX;
-        ++k;
+        ++k_;
         break;
       default: throw Error(at + ": not supported in int8");
     }
-    fl.last = k - 1;
-    for (size_t j = fl.first; j <= fl.last; ++j) fl.sources.insert(fl.sources.end(), ops[j].sources.begin(), ops[j].sources.end());
-    carried.clear();
-    carried_first = SIZE_MAX;
+    fl.last = k_ - 1;
+    add(std::move(fl));
+  }
+
+  // Records an int8 layer with the original layers it stands for, named and described after them.
+  void add(FusedLayer fl) {
+    for (size_t j = fl.first; j <= fl.last; ++j)
+      fl.sources.insert(fl.sources.end(), ops_[j].sources.begin(), ops_[j].sources.end());
+    carried_.clear();
+    carried_first_ = SIZE_MAX;
     std::sort(fl.sources.begin(), fl.sources.end());
     for (int s : fl.sources) {
-      const Layer& src = net.layer(static_cast<size_t>(s - 1));
+      const Layer& src = original_.layer(static_cast<size_t>(s - 1));
       if (src.kind() == LayerKind::Dropout || src.kind() == LayerKind::Flatten) continue;
       fl.description += (fl.description.empty() ? "" : " + ") + describe(src);
       fl.name += (fl.name.empty() ? "" : "+") + std::string(src.type_name());
     }
-    f.layers.push_back(std::move(fl));
+    layers_.push_back(std::move(fl));
   }
-  if (!carried.empty()) {  // a flatten of a flat output at the very end: part of the last layer
-    if (f.layers.empty()) throw Error("the network has no layer the int8 runner can execute");
-    f.layers.back().last = n - 1;
-    f.layers.back().sources.insert(f.layers.back().sources.end(), carried.begin(), carried.end());
-  }
+
+  const Sequential& original_;
+  const Sequential& folded_;
+  const std::vector<Op>& ops_;
+  const size_t n_;
+  size_t k_ = 0;
+  std::vector<FusedLayer> layers_;
+  std::vector<int> carried_;         // sources of a skipped flatten, for the next int8 layer
+  size_t carried_first_ = SIZE_MAX;  // and its index
+};
+
+}  // namespace
+
+FoldedNet fold(const Sequential& net) {
+  if (!net.built()) throw Error("the network must be built before it is quantized");
+  const std::vector<Op> ops = fold_batch_norm(net);
+  if (ops.empty()) throw Error("the network has no layer the int8 runner can execute");
+  FoldedNet f;
+  build_folded(net, ops, f.net);
+  f.layers = Grouping(net, f.net, ops).run();
   return f;
 }
 

@@ -9,6 +9,7 @@
 
 #include "tml/fft.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 
 namespace tml::trainer {
 namespace {
@@ -16,12 +17,6 @@ namespace {
 const double kPi = std::acos(-1.0);
 
 [[noreturn]] void fail(const std::string& what) { throw Error(what); }
-
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
 
 void check_int(const std::string& what, long long v, long long lo, long long hi) {
   if (v < lo || v > hi)
@@ -132,8 +127,8 @@ std::vector<uint16_t> spectral_band_edges(const SpectralConfig& c) {
       };
       const int a = first_bin(lo), z = first_bin(hi);
       if (z <= a)
-        fail("spectral front end: band " + num(lo) + " .. " + num(hi) + " Hz holds no FFT bin (bins are " +
-             num(bin_hz) + " Hz apart; use wider bands or a longer fft_size)");
+        fail("spectral front end: band " + format("%g", lo) + " .. " + format("%g", hi) + " Hz holds no FFT bin (bins are " +
+             format("%g", bin_hz) + " Hz apart; use wider bands or a longer fft_size)");
       if (!edges.empty() && edges.back() != a)
         fail("spectral front end: band_edges_hz must be increasing and contiguous");
       if (edges.empty()) edges.push_back(static_cast<uint16_t>(a));
@@ -171,8 +166,8 @@ void validate(const AudioFrontEndConfig& c) {
   if (c.kind == AudioFeatureKind::mfcc) check_int(at + "coefficients", c.coefficients, 1, c.mel_bands);
   const double f_max = c.f_max > 0 ? c.f_max : c.sample_rate / 2;
   if (!(c.f_min >= 0) || !(f_max > c.f_min) || f_max > c.sample_rate / 2 + 1e-9 || !std::isfinite(f_max))
-    fail(at + "the mel bands need 0 <= f_min < f_max <= sample_rate / 2 (f_min " + num(c.f_min) + ", f_max " +
-         num(f_max) + ")");
+    fail(at + "the mel bands need 0 <= f_min < f_max <= sample_rate / 2 (f_min " + format("%g", c.f_min) + ", f_max " +
+         format("%g", f_max) + ")");
   if (!(c.preemphasis >= 0 && c.preemphasis < 1)) fail(at + "preemphasis must be in [0, 1), e.g. 0.97");
   if (!(c.log_offset > 0) || !std::isfinite(c.log_offset) || c.log_offset < 1e-37)
     fail(at + "log_offset must be a positive number (e.g. 1e-6)");
@@ -262,8 +257,8 @@ std::vector<std::array<double, 5>> butterworth_sections(FilterType type, int ord
   check_int("Butterworth filter order", order, 1, 2 * TML_SPECTRAL_MAX_SECTIONS);
   check_rate("Butterworth filter: ", sample_rate);
   if (!(cutoff_hz > 0) || !(cutoff_hz < sample_rate / 2))
-    fail("Butterworth filter: the cut-off (" + num(cutoff_hz) + " Hz) must lie between 0 and half the sample rate (" +
-         num(sample_rate / 2) + " Hz)");
+    fail("Butterworth filter: the cut-off (" + format("%g", cutoff_hz) + " Hz) must lie between 0 and half the sample rate (" +
+         format("%g", sample_rate / 2) + " Hz)");
   // Bilinear transform of the analog prototype prewarped to the cut-off: K = tan(pi fc / fs). A pair of
   // poles at angle theta_j = pi (2j + 1) / (2 order) from the imaginary axis gives the denominator
   // 1 + q K + K^2 with q = 2 sin(theta_j); the real pole of an odd order a first-order section.

@@ -2,64 +2,45 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
-#include <stdexcept>
 
 #include "tml/trainer/error.h"
 
 namespace tml::trainer {
 
-Int8Model::Int8Model(const std::vector<uint8_t>& blob) : blob_((blob.size() + 3) / 4) {
-  std::memcpy(blob_.data(), blob.data(), blob.size());
-  const int s = tml_model_init(&model_, reinterpret_cast<const uint8_t*>(blob_.data()), blob.size());
-  if (s != TML_OK) throw std::invalid_argument(std::string("invalid int8 model: ") + tml_status_str(s));
-  arena_.resize((tml_model_arena_size(&model_) + 3) / 4);
-}
-
-Int8Model::Int8Model(const Int8Model& other) : blob_(other.blob_), arena_(other.arena_.size()), model_(other.model_) {
-  model_.blob = reinterpret_cast<const uint8_t*>(blob_.data());  // point at our own copy
-}
-
-std::vector<std::string> Int8Model::labels() const {
-  std::vector<std::string> out;
-  for (int i = 0; i < classes(); ++i) {
-    const char* l = tml_model_label(&model_, static_cast<uint32_t>(i));
-    out.push_back(l ? l : "");
-  }
-  return out;
-}
+Int8Model::Int8Model(const std::vector<uint8_t>& blob)
+    : blob_(blob), arena_((tml_model_arena_size(&blob_.model()) + 3) / 4) {}
 
 std::vector<int8_t> Int8Model::run(const float* raw) {
   void* arena = arena_.data();
   const size_t n = static_cast<size_t>(window_rows()) * axes();
-  int s = tml_model_prepare_input(&model_, raw, n, tml_model_input(&model_, arena));
-  if (s == TML_OK) s = tml_model_run(&model_, arena, arena_.size() * 4, nullptr, nullptr);
-  if (s != TML_OK) throw std::runtime_error(std::string("int8 model run failed: ") + tml_status_str(s));
-  const int8_t* out = tml_model_output(&model_, arena);
-  return std::vector<int8_t>(out, out + tml_model_output_size(&model_));
+  int s = tml_model_prepare_input(&model(), raw, n, tml_model_input(&model(), arena));
+  if (s == TML_OK) s = tml_model_run(&model(), arena, arena_.size() * 4, nullptr, nullptr);
+  check_status(s, "int8 model run failed");
+  const int8_t* out = tml_model_output(&model(), arena);
+  return std::vector<int8_t>(out, out + tml_model_output_size(&model()));
 }
 
 std::vector<std::vector<int8_t>> Int8Model::run_layers(const float* raw) {
   void* arena = arena_.data();
   const size_t n = static_cast<size_t>(window_rows()) * axes();
-  int s = tml_model_prepare_input(&model_, raw, n, tml_model_input(&model_, arena));
+  int s = tml_model_prepare_input(&model(), raw, n, tml_model_input(&model(), arena));
   std::vector<std::vector<int8_t>> out;
-  for (uint32_t i = 0; s == TML_OK && i < model_.header.layer_count; ++i) {
+  for (uint32_t i = 0; s == TML_OK && i < blob_.header().layer_count; ++i) {
     tml_layer_record r;
-    s = tml_model_layer(&model_, i, &r);
-    if (s == TML_OK) s = tml_model_run_layer(&model_, arena, arena_.size() * 4, i);
+    s = tml_model_layer(&model(), i, &r);
+    if (s == TML_OK) s = tml_model_run_layer(&model(), arena, arena_.size() * 4, i);
     if (s != TML_OK) break;
     const int8_t* o = reinterpret_cast<const int8_t*>(arena_.data()) + r.output_arena_offset;
     out.emplace_back(o, o + size_t{r.out_time} * r.out_channels);
   }
-  if (s != TML_OK) throw std::runtime_error(std::string("int8 model run failed: ") + tml_status_str(s));
+  check_status(s, "int8 model run failed");
   return out;
 }
 
 double Int8Model::loss(int label) const {
   const std::vector<int8_t> l = logits();
   std::vector<double> z(l.size());
-  for (size_t i = 0; i < l.size(); ++i) z[i] = double{model_.logits_scale} * (l[i] - model_.logits_zero_point);
+  for (size_t i = 0; i < l.size(); ++i) z[i] = double{model().logits_scale} * (l[i] - model().logits_zero_point);
   const double m = *std::max_element(z.begin(), z.end());
   double sum = 0;
   for (double v : z) sum += std::exp(v - m);
@@ -67,7 +48,7 @@ double Int8Model::loss(int label) const {
 }
 
 std::vector<int8_t> Int8Model::logits() const {
-  const int8_t* l = tml_model_logits(&model_, arena_.data());
+  const int8_t* l = tml_model_logits(&model(), arena_.data());
   return std::vector<int8_t>(l, l + classes());
 }
 

@@ -13,6 +13,7 @@
 #include "tml/trainer/dropout.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/flatten.h"
+#include "tml/trainer/format.h"
 #include "tml/trainer/pooling.h"
 
 namespace tml::trainer::detail {
@@ -83,16 +84,6 @@ class Settings {
 };
 
 }  // namespace
-
-double shortest(float v) {
-  if (!std::isfinite(v)) return static_cast<double>(v);
-  char buf[32];
-  for (int digits = 6; digits <= 9; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(v));
-    if (std::strtof(buf, nullptr) == v) break;
-  }
-  return std::strtod(buf, nullptr);
-}
 
 json layer_settings(const Layer& layer) {
   json j;

@@ -19,7 +19,5 @@ nlohmann::json layer_settings(const Layer& layer);
 std::vector<std::unique_ptr<Layer>> layers_from_json(const nlohmann::json& j, int classes,
                                                      const std::vector<std::string>& allowed_extra);
 
-// A float as the shortest decimal that reads back as the same float.
-double shortest(float v);
 
 }  // namespace tml::trainer::detail

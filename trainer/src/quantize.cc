@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <stdexcept>
 
 #include "tml/kernels.h"
 #include "tml/trainer/conv1d.h"
@@ -67,10 +66,7 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
   r.input = choose_quant_params(r.calibration.input);
   q.input_scale = r.input.scale;
   q.input_zero_point = r.input.zero_point;
-  for (const std::string& label : model.labels)
-    if (label.size() >= TML_MODEL_LABEL_SIZE)
-      throw Error("label '" + label + "' is longer than the " + std::to_string(TML_MODEL_LABEL_SIZE - 1) +
-                  " bytes a model blob holds for a label; rename it and train again");
+  check_blob_labels(model.labels);
   q.labels = model.labels;
   q.mean = model.normalization.mean;
   q.inv_std = model.normalization.inv_std();
@@ -112,7 +108,7 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
         ql.act_min = fl.relu ? out.zero_point : -128;
         try {
           set_requantization(ql, current.scale, weight_scales, out.scale);
-        } catch (const std::invalid_argument& e) {
+        } catch (const Error& e) {
           throw Error(where(fl, j) + ": " + e.what());
         }
         current = out;
@@ -136,7 +132,7 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
       case TML_LAYER_SOFTMAX:
         try {
           ql = softmax_layer(current.scale);
-        } catch (const std::invalid_argument& e) {
+        } catch (const Error& e) {
           throw Error(where(fl, j) + ": " + e.what());
         }
         current = QuantParams{TML_SOFTMAX_OUTPUT_SCALE, TML_SOFTMAX_OUTPUT_ZERO_POINT};
@@ -148,7 +144,7 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
   }
   try {
     r.blob = write_model_blob(q);
-  } catch (const std::invalid_argument& e) {
+  } catch (const Error& e) {
     throw Error(std::string("the quantized model is not valid: ") + e.what());
   }
   return r;

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <limits>
 
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::capture {
 

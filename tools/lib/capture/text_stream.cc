@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "capture/capture.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::capture {
 namespace {

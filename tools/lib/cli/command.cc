@@ -1,10 +1,29 @@
 #include "cli/command.h"
 
+#include <algorithm>
+#include <cstring>
 #include <iostream>
 
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::cli {
+
+namespace {
+
+// Each line of `text` indented by two spaces.
+std::string indented(const std::string& text) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += "  " + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
 
 Parser::Parser(std::string command, std::string summary, std::string example)
     : command_(std::move(command)),
@@ -28,21 +47,41 @@ bool Parser::parse(int argc, char** argv, cxxopts::ParseResult& result) {
   return true;
 }
 
-std::string Parser::help() const {
-  std::string text = options_.help();
-  text += "\nExample:\n";
-  size_t start = 0;
-  while (start < example_.size()) {
-    size_t end = example_.find('\n', start);
-    if (end == std::string::npos) end = example_.size();
-    text += "  " + example_.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return text;
-}
+std::string Parser::help() const { return options_.help() + "\nExample:\n" + indented(example_); }
 
 void Parser::require(const cxxopts::ParseResult& r, const std::string& name) {
   if (!r.count(name)) throw UsageError("--" + name + " is required");
+}
+
+int run_subcommands(const std::string& command, const std::string& summary, const std::string& example,
+                    const std::vector<Subcommand>& subcommands, int argc, char** argv) {
+  std::string names;
+  for (const auto& s : subcommands) names += (names.empty() ? "" : "|") + std::string(s.name);
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::cout << "Usage: tml " << command << " <" << names << "> [options]   (tml " << command
+              << " <command> --help for each)\n\n"
+              << summary << "\n\nCommands:\n";
+    for (const auto& s : subcommands)
+      std::cout << "  " << s.name << std::string(std::max<size_t>(2, 10 - std::strlen(s.name)), ' ') << s.summary
+                << "\n";
+    std::cout << "\nExample:\n" << indented(example);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string sub = argv[1];
+  for (const auto& s : subcommands) {
+    if (sub != s.name) continue;
+    try {
+      return s.run(argc - 1, argv + 1);
+    } catch (const UsageError& e) {
+      std::cerr << "tml " << command << " " << sub << ": " << e.what() << "\nTry 'tml " << command << " " << sub
+                << " --help'.\n";
+      return 2;
+    }
+  }
+  std::string list;
+  for (size_t i = 0; i < subcommands.size(); ++i)
+    list += std::string(i == 0 ? "" : i + 1 == subcommands.size() ? " or " : ", ") + subcommands[i].name;
+  throw UsageError("unknown " + command + " command '" + sub + "': use " + list);
 }
 
 }  // namespace tml::cli

@@ -14,6 +14,7 @@
 
 #include <cxxopts.hpp>
 #include <string>
+#include <vector>
 
 namespace tml::cli {
 
@@ -40,5 +41,18 @@ class Parser {
   std::string example_;
   cxxopts::Options options_;
 };
+
+// One subcommand of a command made of several ("tml dataset info|import|export").
+struct Subcommand {
+  const char* name;
+  const char* summary;
+  int (*run)(int argc, char** argv);  // argv[0] is the subcommand's name
+};
+
+// Runs the subcommand argv[1] names, or prints the group's help (for --help, -h, help, or no subcommand:
+// then the exit code is 2). A UsageError of the subcommand is printed with a pointer to its --help, exit 2;
+// an unknown subcommand is a UsageError.
+int run_subcommands(const std::string& command, const std::string& summary, const std::string& example,
+                    const std::vector<Subcommand>& subcommands, int argc, char** argv);
 
 }  // namespace tml::cli

@@ -1,9 +1,11 @@
-// A one-line progress bar on stderr, redrawn in place on a terminal (at most 10 times a second) and
-// printed once at the end otherwise, so logs stay readable.
+// Progress on stderr: a one-line bar, redrawn in place on a terminal (at most 10 times a second) and
+// printed once at the end otherwise, so logs stay readable; and the bars of a training run.
 #pragma once
 
 #include <chrono>
 #include <string>
+
+#include "tml/trainer/train.h"
 
 namespace tml::cli {
 
@@ -23,5 +25,9 @@ class ProgressBar {
   double done_ = 0, total_ = 0;
   std::chrono::steady_clock::time_point last_draw_{};
 };
+
+// Progress bars for a training run, one per epoch: the running loss and accuracy while the epoch trains,
+// its figures (and validation's) when it ends. No bars when `enabled` is false.
+trainer::TrainCallbacks epoch_progress(int epochs, bool enabled);
 
 }  // namespace tml::cli

@@ -1,6 +1,6 @@
 #include "cli/quant_options.h"
 
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::cli {
 

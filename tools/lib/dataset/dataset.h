@@ -2,84 +2,30 @@
 // (datasets/README.md has the full specification).
 //
 //   <dataset>/
-//     dataset.json                    the manifest: sensor, axes, units, rate, and one entry per sample
-//     data/<label>/<sample-id>.csv    numeric samples: a header row of axis names, then one row per sample
+//     dataset.json                    the manifest (manifest.h): sensor, axes, units, rate, one entry per sample
+//     data/<label>/<sample-id>.csv    numeric samples (sample_file.h): a header row of axis names, then the rows
 //     data/<label>/<sample-id>.wav    audio samples (microphone, int16 PCM mono)
 //
-// A dataset has one sensor configuration (sensor, axes with units, sample rate, sample format); adding a
-// sample with a different configuration is refused. Every sample has a split, "train" or "test": given
-// explicitly (an import keeps Edge Impulse's training/testing category) or from a hash of the sample id
-// (repeatable: the same id always lands in the same split for the same test_percent).
+// A dataset has one sensor configuration (meta.h); adding a sample with a different configuration is
+// refused. Every sample has a split, "train" or "test": given explicitly (an import keeps Edge Impulse's
+// training/testing category) or from a hash of the sample id (names.h: repeatable, the same id always
+// lands in the same split for the same test_percent).
 //
 // Every write is atomic (temporary file, fsync, rename): the sample file is written first, then the
 // manifest, so an interrupted capture leaves the dataset as it was before the sample (at worst an
 // orphan file that no manifest entry points to, which `tml dataset info` reports). Additions from
-// several processes are serialized with a lock (flock) on the dataset folder, and each re-reads the
-// manifest first, so none is lost.
+// several processes are serialized with a lock on the dataset folder (folder_lock.h), and each re-reads
+// the manifest first, so none is lost.
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "dataset/meta.h"
+#include "dataset/names.h"
+
 namespace tml::dataset {
-
-struct Axis {
-  std::string name;  // "accx"
-  std::string unit;  // "m/s2"
-  bool operator==(const Axis& o) const { return name == o.name && unit == o.unit; }
-};
-
-// What every sample of a dataset shares.
-struct Meta {
-  std::string sensor;          // "accelerometer", "microphone", "light", or free text from an import
-  std::vector<Axis> axes;      // one or more
-  double rate_hz = 0;          // samples per second, exact as declared by the device
-  std::string sample_format;   // as captured: "f32" or "i16"
-  int test_percent = 20;       // share of hash-split samples that go to "test"
-};
-
-struct SampleInfo {
-  std::string id;       // unique in the dataset; file-name safe
-  std::string label;    // validated by validate_label()
-  std::string file;     // path relative to the dataset folder
-  std::string split;    // "train" or "test"
-  size_t rows = 0;      // samples (time steps)
-  std::string device;   // "mps2-an386 0.1.0", "DATA_FORWARDER 03:72:69:C7", ...
-  std::string source;   // "capture", "import:ei", "import:csv", "import:wav"
-  std::string created;  // UTC, ISO 8601
-};
-
-// A sample's values: rows x axes, row-major (values[r * axes + a]).
-struct Sample {
-  SampleInfo info;
-  std::vector<float> values;
-};
-
-// Throws tml::Error explaining what is wrong with a label: empty, longer than 64 bytes, a path separator,
-// "." or "..", a control character, or a leading dash/dot.
-void validate_label(const std::string& label);
-
-// The same rules for a sample id (it names the sample's file), up to 128 bytes.
-void validate_sample_id(const std::string& id);
-
-// Throws tml::Error unless `meta` is usable: a sensor name, at least one axis, axis names non-empty,
-// unique and free of commas, quotes and control characters, a finite rate > 0, sample_format "f32" or
-// "i16", test_percent in 0..100.
-void validate_meta(const Meta& meta);
-
-// "accelerometer: accx (m/s2), accy (m/s2), accz (m/s2) at 104 Hz, f32", for messages.
-std::string describe(const Meta& meta);
-
-// Whether two configurations describe the same recordings: the same axes (names and units) and the
-// same rate (equal to 1e-9 relative).
-bool same_axes_and_rate(const Meta& a, const Meta& b);
-
-// Whether samples of this dataset are kept as .wav (a microphone with one axis, i16, integer rate)
-// rather than .csv.
-bool stores_wav(const Meta& meta);
 
 // A sample to add with Dataset::add_all(); empty fields get the same defaults as in Dataset::add().
 struct NewSample {
@@ -91,9 +37,6 @@ struct NewSample {
   std::string split;    // hash_split(id) when empty
   std::string created;  // now (UTC, ISO 8601) when empty
 };
-
-// The split a sample id falls into for a given test share: "test" if fnv1a32(id) % 100 < test_percent.
-std::string hash_split(const std::string& id, int test_percent);
 
 class Dataset {
  public:
@@ -108,6 +51,9 @@ class Dataset {
   // into a new folder leaves nothing behind). Throws tml::Error if `dir` already holds a dataset or is
   // a folder with other files in it, or if `meta` is invalid.
   static Dataset create_on_first_add(const std::filesystem::path& dir, const Meta& meta);
+
+  // Whether `dir` holds a dataset (a dataset.json).
+  static bool exists(const std::filesystem::path& dir);
 
   const std::filesystem::path& dir() const { return dir_; }
   const Meta& meta() const { return meta_; }
@@ -137,12 +83,14 @@ class Dataset {
 
  private:
   void reload_if_changed();
+  std::vector<SampleInfo> check_new(const std::vector<NewSample>& batch) const;
+  void write(const std::vector<SampleInfo>& added, const std::vector<NewSample>& batch, const std::string& manifest);
 
   std::filesystem::path dir_;
   Meta meta_;
   std::vector<SampleInfo> samples_;
-  bool on_disk_ = false;        // false until the first add of a create_on_first_add() dataset
-  std::string manifest_text_;   // the manifest as last read or written, to notice other writers
+  bool on_disk_ = false;       // false until the first add of a create_on_first_add() dataset
+  std::string manifest_text_;  // the manifest as last read or written, to notice other writers
 };
 
 }  // namespace tml::dataset

@@ -1,6 +1,6 @@
 #include "dataset/wav_codec.h"
 
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::dataset {
 namespace {

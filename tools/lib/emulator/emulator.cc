@@ -13,8 +13,8 @@
 #include <cstring>
 #include <thread>
 
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/process.h"
 #include "util/state_dir.h"
 

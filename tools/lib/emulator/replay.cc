@@ -5,8 +5,9 @@
 #include <string>
 
 #include "tml/replay_format.h"
+#include "tml/trainer/sensor.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::emulator {
 
@@ -14,9 +15,8 @@ int replay_sensor_for(const dataset::Meta& meta) {
   if (meta.axes.empty() || meta.axes.size() > TML_MAX_AXES)
     throw Error("cannot replay recordings with " + std::to_string(meta.axes.size()) + " axes (1 to " +
                 std::to_string(TML_MAX_AXES) + " can be replayed)");
-  if (meta.sensor == "microphone") return TML_SENSOR_MIC;
-  if (meta.sensor == "light") return TML_SENSOR_LIGHT;
-  return TML_SENSOR_ACCEL;
+  const int sensor = trainer::sensor_number(meta.sensor);
+  return sensor == TML_SENSOR_NONE ? TML_SENSOR_ACCEL : sensor;
 }
 
 size_t write_replay(const std::filesystem::path& path, const dataset::Meta& meta,

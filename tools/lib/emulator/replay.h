@@ -9,8 +9,8 @@
 
 namespace tml::emulator {
 
-// The sensor a dataset's recordings feed: TML_SENSOR_MIC for a "microphone" dataset, TML_SENSOR_LIGHT
-// for "light", otherwise TML_SENSOR_ACCEL (3 axes). Throws tml::Error if the shape cannot be replayed.
+// The sensor a dataset's recordings feed: the one its sensor names (trainer::sensor_number), else
+// TML_SENSOR_ACCEL. Throws tml::Error if the shape cannot be replayed.
 int replay_sensor_for(const dataset::Meta& meta);
 
 // Writes the recordings (each rows x axes values, row-major) as one replay file. Microphone data is

@@ -5,10 +5,10 @@
 #include <cstdlib>
 
 #include "dataset/dataset.h"
-#include "dataset/transfer.h"
+#include "formats/transfer.h"
 #include "emulator/replay.h"
 #include "tml/protocol/messages.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::emulator {
 namespace {
@@ -39,7 +39,7 @@ SimSetup::SimSetup(const SimData& data) {
       auto keep = [&](const std::string& label, const std::string& split) {
         return (data.label.empty() || label == data.label) && (data.split.empty() || split == data.split);
       };
-      if (std::filesystem::exists(source / "dataset.json")) {
+      if (dataset::Dataset::exists(source)) {
         const auto ds = dataset::Dataset::open(source);
         meta = ds.meta();
         for (const auto& info : ds.samples())

@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "flash/firmware_sources.h"
-#include "train/quantize_report.h"
+#include "pipeline/quantize_run.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/zip_writer.h"
 
 namespace tml::flash {
@@ -68,7 +68,7 @@ void write_library(const fs::path& dir, const std::string& name, const trainer::
   stage_firmware_core(source, dir / "src", kernels);
   fs::copy_file(port / "tml_model_library.h", dir / "src" / "tml_model_library.h");
   fs::copy_file(port / "tml_model_library.cpp", dir / "src" / "tml_model_library.cpp");
-  write_file_atomic(dir / "src" / "tml_model.h", train::export_header(model, model_path.filename().string(), "tml_model"));
+  write_file_atomic(dir / "src" / "tml_model.h", pipeline::export_header(model, model_path.filename().string(), "tml_model"));
   write_file_atomic(dir / "src" / (name + ".h"),
                     "// " + name + ": the model " + model_path.filename().string() +
                         " for your sketch (made by tml export --arduino-library).\n"

@@ -19,7 +19,7 @@
 #include <filesystem>
 #include <string>
 
-#include "tml/trainer/qmodel.h"
+#include "tml/trainer/quantized_model.h"
 
 namespace tml::flash {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::flash {
 
@@ -38,14 +38,16 @@ std::vector<FirmwareFile> firmware_core_files(const std::filesystem::path& sourc
   return files;
 }
 
-std::string build_config_header(const std::string& kernels) {
-  std::string define;
-  if (kernels == "optimized")
-    define = "TML_KERNELS_OPTIMIZED";
-  else if (kernels == "reference")
-    define = "TML_KERNELS_REFERENCE";
-  else if (kernels != "auto")
+void check_kernels(const std::string& kernels) {
+  if (kernels != "reference" && kernels != "optimized")
     throw UsageError("--kernels must be reference or optimized, got '" + kernels + "'");
+}
+
+std::string build_config_header(const std::string& kernels) {
+  if (kernels != "auto") check_kernels(kernels);
+  const std::string define = kernels == "optimized"   ? "TML_KERNELS_OPTIMIZED"
+                             : kernels == "reference" ? "TML_KERNELS_REFERENCE"
+                                                      : "";
   std::string text =
       "// Written by tml for a build without a command line (an Arduino library): the firmware's build options.\n"
       "#ifndef TML_BUILD_CONFIG_H\n#define TML_BUILD_CONFIG_H\n\n";

@@ -31,6 +31,9 @@ struct FirmwareFile {
 // tml::Error if `source` holds no firmware/.
 std::vector<FirmwareFile> firmware_core_files(const std::filesystem::path& source);
 
+// Throws UsageError unless `kernels` names a kernel set a board image is built with: reference or optimized.
+void check_kernels(const std::string& kernels);
+
 // The staged tml/build_config.h for a kernel set: "optimized" or "reference" selects it; "auto" leaves the
 // choice to kernel_set.cc (the optimized set where the Cortex-M DSP extension exists, else the reference
 // set). Throws UsageError for anything else.

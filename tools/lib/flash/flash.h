@@ -14,33 +14,13 @@
 #include <filesystem>
 #include <iosfwd>
 #include <string>
-#include <vector>
 
 #include "link/board_link.h"
 
 namespace tml::flash {
 
-// The constants of an exported model header (`tml export`) that flashing needs.
-struct HeaderConstants {
-  uint32_t hash = 0;
-  uint32_t blob_size = 0;
-  uint32_t arena_size = 0;
-  int sensor = 0;
-  uint32_t rate_millihz = 0;
-  uint32_t window_rows = 0;
-  uint32_t stride_rows = 0;
-  uint32_t axis_count = 0;
-  uint32_t class_count = 0;
-  std::vector<std::string> labels;  // tml_model_labels
-  std::vector<uint8_t> blob;        // tml_model_blob, byte for byte
-};
-
-// Reads the TML_MODEL_* constants of a header; throws tml::Error naming what is missing (e.g. a header
-// exported with another --prefix, which the board firmware cannot include).
-HeaderConstants read_model_header(const std::filesystem::path& header);
-
 struct Options {
-  std::filesystem::path model;          // exported model header; empty = firmware without a model
+  std::filesystem::path model;          // exported model header (pipeline::read_model_header); empty = none
   std::string kernels = "optimized";    // firmware kernel set: optimized or reference
   bool dry_run = false;
   std::filesystem::path build_dir;      // empty: under the tml state folder

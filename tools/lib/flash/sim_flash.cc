@@ -3,19 +3,17 @@
 
 #include "emulator/emulator.h"
 #include "flash/flash.h"
+#include "flash/firmware_sources.h"
 #include "link/connection.h"
+#include "pipeline/model_files.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/process.h"
 #include "util/state_dir.h"
 
 namespace tml::flash {
 namespace {
-
-std::filesystem::path source_dir() {
-  if (const char* env = std::getenv("TML_SOURCE_DIR"); env && *env) return env;
-  return TML_SOURCE_DIR;
-}
 
 void run_step(const std::vector<std::string>& argv, const Options& o, std::ostream& out, const std::string& what) {
   out << "  $ " << shell_command(argv) << "\n";
@@ -31,10 +29,9 @@ void run_step(const std::vector<std::string>& argv, const Options& o, std::ostre
 }  // namespace
 
 void flash_sim(const Options& o, std::ostream& out) {
-  HeaderConstants model;
-  if (!o.model.empty()) model = read_model_header(o.model);
-  if (o.kernels != "reference" && o.kernels != "optimized")
-    throw UsageError("--kernels must be reference or optimized");
+  trainer::ExportedHeader model;
+  if (!o.model.empty()) model = pipeline::read_model_header(o.model);
+  check_kernels(o.kernels);
   if (!find_program("arm-none-eabi-gcc"))
     throw Error("arm-none-eabi-gcc is not installed; run scripts/install-deps.sh (Debian gcc-arm-none-eabi)");
   const auto src = source_dir();
@@ -56,9 +53,7 @@ void flash_sim(const Options& o, std::ostream& out) {
   const auto target = emulator::flashed_image();
   out << "Installing it as the emulated board's firmware:\n  " << elf.string() << " -> " << target.string() << "\n";
   if (o.dry_run) {
-    char hash[16];
-    std::snprintf(hash, sizeof hash, "%08x", model.hash);
-    out << "Then booting the emulated board to check that it runs " << (o.model.empty() ? "no model" : "model " + std::string(hash))
+    out << "Then booting the emulated board to check that it runs " << (o.model.empty() ? "no model" : "model " + hex32(model.hash))
         << ".\n";
     return;
   }
@@ -77,8 +72,7 @@ void flash_sim(const Options& o, std::ostream& out) {
   link::Connection conn = link::connect("sim", eo);
   link::BoardLink board(*conn.transport);
   const link::Session s = verify_model(board, o.model.empty() ? 0 : model.hash, "the emulated board");
-  char hash[16];
-  std::snprintf(hash, sizeof hash, "%08x", s.model_hash);
+  const std::string hash = hex32(s.model_hash);
   out << "Flashed the emulated board (" << s.device() << "): flash " << (text + data) << " bytes, RAM " << (data + bss)
       << " bytes of 192 KB.\n";
   if (o.model.empty())

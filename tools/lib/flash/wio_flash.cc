@@ -9,8 +9,10 @@
 #include "flash/wio_stage.h"
 #include "link/connection.h"
 #include "link/serial_ports.h"
+#include "pipeline/model_files.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/process.h"
 #include "util/state_dir.h"
 
@@ -53,8 +55,8 @@ std::string wait_for_port(const std::string& board, int wait_s) {
 }  // namespace
 
 void flash_wio(const Options& o, std::ostream& out) {
-  HeaderConstants model;
-  if (!o.model.empty()) model = read_model_header(o.model);
+  trainer::ExportedHeader model;
+  if (!o.model.empty()) model = pipeline::read_model_header(o.model);
   if (o.port.empty() && o.bootloader_port.empty())
     throw UsageError("--port is required for the Wio Terminal (tml ports lists the serial ports)");
   const Builder builder = pick_builder(o.builder);
@@ -86,11 +88,7 @@ void flash_wio(const Options& o, std::ostream& out) {
     out << "3. The board is already in its bootloader on " << o.bootloader_port << "\n";
   out << "4. Upload:\n  $ " << shell_command(bossac(bootloader)) << "\n";
   out << "5. Wait for the board to come back (USB 2886:802d) and check that it reports "
-      << (o.model.empty() ? std::string("no model") : "model " + [&] {
-           char h[16];
-           std::snprintf(h, sizeof h, "%08x", model.hash);
-           return std::string(h);
-         }())
+      << (o.model.empty() ? std::string("no model") : "model " + hex32(model.hash))
       << "\n";
   out.flush();
   if (o.dry_run) return;

@@ -1,15 +1,15 @@
 #include "flash/wio_stage.h"
 
 #include "flash/firmware_sources.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml::flash {
 
 WioStage stage_wio(const std::filesystem::path& dir, const std::filesystem::path& source, const std::filesystem::path& model,
                    const std::string& kernels) {
   namespace fs = std::filesystem;
-  if (kernels != "optimized" && kernels != "reference") throw UsageError("--kernels must be reference or optimized");
+  check_kernels(kernels);
   const fs::path port = source / "firmware" / "ports" / "wio_terminal";
   if (!fs::is_directory(port / "tml_wio")) throw Error("the Wio Terminal port is not at " + port.string() + " (set TML_SOURCE_DIR)");
   WioStage s;

@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "tml/device.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::link {
 namespace {

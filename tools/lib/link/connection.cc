@@ -1,6 +1,6 @@
 #include "link/connection.h"
 
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::link {
 

@@ -2,7 +2,7 @@
 
 #include <libserialport.h>
 
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::link {
 

@@ -2,7 +2,7 @@
 #include <libserialport.h>
 
 #include "link/transport.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::link {
 namespace {

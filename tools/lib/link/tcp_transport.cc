@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "link/transport.h"
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml::link {
 namespace {

@@ -4,17 +4,19 @@
 #include <nlohmann/json.hpp>
 
 #include "dataset/dataset.h"
+#include "pipeline/json_report.h"
+#include "pipeline/quantize_report.h"
+#include "pipeline/model_files.h"
+#include "pipeline/recordings.h"
 #include "report/svg.h"
-#include "train/quantize_report.h"
-#include "train/recordings.h"
-#include "train/report.h"
+#include "tml/trainer/blob_size.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 #include "tml/trainer/int8_model.h"
-#include "tml/trainer/model_size.h"
-#include "tml/trainer/qmodel.h"
+#include "tml/trainer/quantized_model.h"
 #include "tml/trainer/train.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
+#include "util/utc_time.h"
 
 namespace tml::report {
 namespace {
@@ -64,7 +66,7 @@ struct TestWindows {
 };
 
 TestWindows test_windows(const std::filesystem::path& dataset, const trainer::Model& m) {
-  TestWindows t{train::read_recordings(dataset, m.labels), {}};
+  TestWindows t{pipeline::read_recordings(dataset, m.labels), {}};
   std::vector<int> test;
   for (size_t i = 0; i < t.set.recordings.size(); ++i)
     if (std::string(trainer::split_name(t.set.recordings[i].split)) == "test") test.push_back(static_cast<int>(i));
@@ -74,7 +76,7 @@ TestWindows test_windows(const std::filesystem::path& dataset, const trainer::Mo
 
 void add_quantized(ReportData& d, const trainer::QModel& q, const TestWindows& t) {
   const trainer::ModelSize size = trainer::model_size(q.blob);
-  const std::vector<std::string> names = train::layer_names(q, size);
+  const std::vector<std::string> names = pipeline::layer_names(q, size);
   for (size_t i = 0; i < size.layers.size(); ++i) {
     const auto& l = size.layers[i];
     LayerRow row;
@@ -92,11 +94,7 @@ void add_quantized(ReportData& d, const trainer::QModel& q, const TestWindows& t
                                        " bytes, calibrated on " + std::to_string(q.calibration_windows) + " windows"});
   if (t.windows.empty()) return;
   trainer::Int8Model int8(q.blob);
-  try {
-    d.evaluations.push_back(evaluation_of("int8 (firmware kernels)", trainer::evaluate(int8, t.set, t.windows)));
-  } catch (const trainer::Error& e) {
-    throw Error(e.what());
-  }
+  d.evaluations.push_back(evaluation_of("int8 (firmware kernels)", trainer::evaluate(int8, t.set, t.windows)));
 }
 
 void add_float_model(ReportData& d, trainer::Model& m, const TestWindows& t) {
@@ -119,11 +117,7 @@ void add_float_model(ReportData& d, trainer::Model& m, const TestWindows& t) {
     d.facts.push_back({"training", m.training.optimizer + ", batch " + std::to_string(m.training.batch) + ", " +
                                        std::to_string(m.training.epochs_run) + " epochs, seed " + std::to_string(m.training.seed)});
   if (t.windows.empty()) return;
-  try {
-    d.evaluations.push_back(evaluation_of("float32", trainer::evaluate(m, t.set, t.windows)));
-  } catch (const trainer::Error& e) {
-    throw Error(e.what());
-  }
+  d.evaluations.push_back(evaluation_of("float32", trainer::evaluate(m, t.set, t.windows)));
 }
 
 void add_board(ReportData& d, const std::filesystem::path& path) {
@@ -152,19 +146,19 @@ void add_board(ReportData& d, const std::filesystem::path& path) {
 ReportData collect(const Sources& src) {
   ReportData d;
   d.title = "tml report: " + src.model.stem().string();
-  d.generated = train::utc_now();
+  d.generated = utc_now();
   d.model = src.model.string();
   const auto ds = dataset::Dataset::open(src.dataset);
   add_dataset(d, ds);
-  if (train::model_file_format(src.model) == "tml-quantized-model") {
-    const trainer::QModel q = train::load_qmodel(src.model);
+  if (pipeline::model_file_format(src.model) == "tml-quantized-model") {
+    const trainer::QModel q = pipeline::load_qmodel(src.model);
     if (q.float_model.empty()) throw Error(src.model.string() + " does not carry its float model; quantize it again");
     trainer::Model model = trainer::model_from_json(q.float_model, src.model.string());
     const TestWindows t = test_windows(src.dataset, model);
     add_float_model(d, model, t);
     add_quantized(d, q, t);
   } else {
-    trainer::Model model = train::load_model(src.model);
+    trainer::Model model = pipeline::load_model(src.model);
     add_float_model(d, model, test_windows(src.dataset, model));
   }
   if (src.run) add_board(d, *src.run);

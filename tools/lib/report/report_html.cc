@@ -3,6 +3,7 @@
 
 #include "report/report.h"
 #include "report/svg.h"
+#include "tml/trainer/format.h"
 
 namespace tml::report {
 namespace {
@@ -29,12 +30,6 @@ th,td{padding:5px 10px;border-bottom:1px solid #eceef1;text-align:right}th{backg
 td:first-child,th:first-child{text-align:left}
 .note{color:#5b6470;font-size:13px}
 )";
-
-std::string fixed(double v, int decimals) {
-  char b[48];
-  std::snprintf(b, sizeof b, "%.*f", decimals, v);
-  return b;
-}
 
 std::string card(const std::string& value, const std::string& what) {
   return "<div class=\"card\"><b>" + escape(value) + "</b><span>" + escape(what) + "</span></div>";

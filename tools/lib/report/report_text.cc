@@ -3,20 +3,16 @@
 
 #include "report/report.h"
 #include "report/svg.h"
+#include "tml/trainer/format.h"
 
 namespace tml::report {
 
 std::string render_summary(const ReportData& d) {
-  auto pct = [](double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.1f %%", 100 * v);
-    return std::string(b);
-  };
+  auto pct = [](double v) { return format("%.1f %%", 100 * v); };
   int train = 0, test = 0;
   for (const auto& [l, c] : d.counts) train += c.first, test += c.second;
   std::string s;
-  char rate[32];
-  std::snprintf(rate, sizeof rate, "%g", d.rate_hz);
+  const std::string rate = format("%g", d.rate_hz);
   s += "Dataset   " + d.dataset + ": " + std::to_string(train + test) + " samples (" + std::to_string(train) + " train, " +
        std::to_string(test) + " test), " + std::to_string(d.labels.size()) + " labels, " + d.sensor + " at " + rate + " Hz\n";
   if (!d.evaluations.empty()) {

@@ -102,12 +102,6 @@ std::string escape(const std::string& s) {
   return o;
 }
 
-std::string thousands(long v) {
-  std::string s = std::to_string(v < 0 ? -v : v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return v < 0 ? "-" + s : s;
-}
-
 std::string line_chart(const std::string& title, const std::vector<Series>& series, const Axis& x, const Axis& y, int width,
                        int height) {
   Frame f{width, height};

@@ -34,7 +34,4 @@ std::string confusion_heatmap(const std::string& title, const std::vector<std::s
 // Text with &, <, >, " escaped for HTML and SVG.
 std::string escape(const std::string& s);
 
-// "1,234,567"
-std::string thousands(long v);
-
 }  // namespace tml::report

@@ -9,21 +9,21 @@
 #include <random>
 #include <sstream>
 
-#include "util/error.h"
+#include "tml/trainer/error.h"
 
 namespace tml {
 namespace {
 
 std::string os_reason() { return std::strerror(errno); }
 
-void sync_dir(const std::filesystem::path& dir) {
-  int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+}  // namespace
+
+void sync_folder(const std::filesystem::path& dir) {
+  int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;  // best effort: some filesystems refuse to open folders
   ::fsync(fd);
   ::close(fd);
 }
-
-}  // namespace
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view data) {
   const auto dir = path.parent_path();
@@ -55,7 +55,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view data)
     ::unlink(tmp.c_str());
     throw Error("cannot write " + path.string() + ": " + why);
   }
-  sync_dir(dir);
+  sync_folder(dir);
 }
 
 std::string read_file(const std::filesystem::path& path) {

@@ -12,6 +12,9 @@ namespace tml {
 // leaves whatever was at `path` untouched.
 void write_file_atomic(const std::filesystem::path& path, std::string_view data);
 
+// Flushes a folder's entries to disk (after files in it were created or renamed); best effort.
+void sync_folder(const std::filesystem::path& dir);
+
 // Reads a whole file. Throws tml::Error naming the file if it cannot be read.
 std::string read_file(const std::filesystem::path& path);
 

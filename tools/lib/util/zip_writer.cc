@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "tml/crc32.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace tml {
 namespace {

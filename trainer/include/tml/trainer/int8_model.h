@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tml/model.h"
+#include "tml/trainer/blob.h"
 #include "tml/trainer/data.h"
 #include "tml/trainer/metrics.h"
 
@@ -15,17 +16,15 @@ namespace tml::trainer {
 
 class Int8Model {
  public:
-  // Validates the blob (tml_model_init); throws std::invalid_argument with the status if it is invalid.
+  // Validates the blob (tml_model_init); throws Error with the status if it is invalid.
   explicit Int8Model(const std::vector<uint8_t>& blob);
-  Int8Model(const Int8Model& other);
-  Int8Model& operator=(const Int8Model&) = delete;
 
-  const tml_model& model() const { return model_; }
-  uint32_t hash() const { return model_.header.hash; }
-  int window_rows() const { return model_.header.input_time; }
-  int axes() const { return model_.header.input_channels; }
-  int classes() const { return model_.header.output_channels; }
-  std::vector<std::string> labels() const;  // empty names for a blob without labels
+  const tml_model& model() const { return blob_.model(); }
+  uint32_t hash() const { return blob_.header().hash; }
+  int window_rows() const { return blob_.header().input_time; }
+  int axes() const { return blob_.header().input_channels; }
+  int classes() const { return blob_.header().output_channels; }
+  std::vector<std::string> labels() const { return blob_.labels(); }  // empty names for a blob without labels
 
   // Runs one window of raw sensor values ([window_rows][axes], row-major, physical units) exactly as the
   // board does: normalise and quantize, then every layer. Returns the int8 output scores.
@@ -41,9 +40,8 @@ class Int8Model {
   static int top(const std::vector<int8_t>& scores);
 
  private:
-  std::vector<uint32_t> blob_;   // word storage: the runner wants 4-aligned memory
+  Blob blob_;
   std::vector<uint32_t> arena_;
-  tml_model model_{};
 };
 
 // Runs the model on `windows` of `set` (raw values: the model normalises them itself) and compares the

@@ -1,4 +1,5 @@
-// The exported model header: one C/C++ header a sketch or the firmware includes. It holds the model blob
+// The exported model header: one C/C++ header a sketch or the firmware includes, written here and read back
+// here (tml flash and tml run read the header a board was flashed with). It holds the model blob
 // as an aligned const byte array (in flash) and the constants a sketch needs, all prefixed:
 //
 //   #define TML_MODEL_HASH 0x1a2b3c4du            blob hash, as the board reports it in its session header
@@ -35,9 +36,30 @@ struct HeaderInfo {
   std::vector<std::string> units;    // one per input channel (may be empty strings)
 };
 
+// What a header says, read back by parse_model_header(): what model_header() was given and the blob, and
+// the blob's figures (checked against the header's #defines).
+struct ExportedHeader {
+  HeaderInfo info;               // the prefix from the names, source and description from the comments
+  std::vector<uint8_t> blob;     // the blob array, byte for byte
+  uint32_t hash = 0;             // the blob's hash, as a board running it reports it
+  uint32_t arena_size = 0;
+  uint32_t window_rows = 0;
+  uint32_t axis_count = 0;
+  uint32_t class_count = 0;
+  std::vector<std::string> labels;
+};
+
+// Whether `name` can prefix the header's names: letters, digits and underscores, not starting with a digit.
+bool is_c_identifier(const std::string& name);
+
 // The header text for `blob` (validated first with tml_model_init; labels, window, arena size, input
-// quantization and normalisation are read from it). Throws std::invalid_argument if the blob is invalid
+// quantization and normalisation are read from it). Throws Error if the blob is invalid
 // or the info does not fit it (axis count, stride, prefix).
 std::string model_header(const std::vector<uint8_t>& blob, const HeaderInfo& info);
+
+// Reads a header that model_header() wrote (any prefix): parse_model_header(model_header(blob, info), ...)
+// gives back `blob` and `info`. Throws Error naming `origin` for anything else: a #define or array
+// missing, a blob that is invalid or disagrees with the #defines.
+ExportedHeader parse_model_header(const std::string& text, const std::string& origin);
 
 }  // namespace tml::trainer

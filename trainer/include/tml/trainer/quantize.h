@@ -20,11 +20,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "tml/trainer/blob_writer.h"
 #include "tml/trainer/calibration.h"
+#include "tml/trainer/float_model.h"
 #include "tml/trainer/fold.h"
 #include "tml/trainer/metrics.h"
-#include "tml/trainer/model.h"
-#include "tml/trainer/model_blob.h"
 
 namespace tml::trainer {
 

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "tml/trainer/data.h"
+#include "tml/trainer/float_model.h"
 #include "tml/trainer/metrics.h"
-#include "tml/trainer/model.h"
 
 namespace tml::trainer {
 
@@ -55,9 +55,14 @@ struct TrainCallbacks {
   std::function<void(const EpochStats&)> on_epoch;
 };
 
+// The options on their own (all but the window and the class weights, which need the data), in range
+// and consistent: early stopping needs a validation share. Throws UsageError naming the `tml train`
+// option, for callers that want to fail before any data is read.
+void check_options(const TrainOptions& options);
+
 // The checks train() makes on its input before it starts, for callers that want to fail fast:
-// options in range, data valid (validate()), at least two labels, training recordings for every label,
-// and a window no longer than the longest training recording.
+// check_options(), a window and class weights that fit the data, data valid (validate()), at least two
+// labels, training recordings for every label, and a window no longer than the longest training recording.
 void check_training_input(const RecordingSet& set, const TrainOptions& options);
 
 // The thread count that pays for a network and batch size on this machine: as many threads as the

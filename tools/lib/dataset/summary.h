@@ -1,0 +1,37 @@
+// What `tml dataset info` shows of a dataset: its configuration, samples and duration per label and split,
+// the devices and sources the samples came from, and the files an interrupted write left behind.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "dataset/dataset.h"
+
+namespace tml::dataset {
+
+struct LabelCounts {
+  size_t train = 0, test = 0, rows = 0;
+};
+
+struct Summary {
+  std::string name;  // the dataset as the user named it
+  Meta meta;
+  size_t samples = 0, train = 0, test = 0, rows = 0, min_rows = 0, max_rows = 0;
+  std::map<std::string, LabelCounts> labels;
+  std::map<std::string, size_t> devices, sources;  // samples per device ("(not recorded)") and per source
+  std::vector<std::string> orphans;                // Dataset::orphans()
+  std::vector<std::string> missing;                // the files of Dataset::missing()
+};
+
+Summary summarize(const Dataset& d, const std::string& name);
+
+// The summary as text, a line per fact and a table of the labels.
+std::string format_summary(const Summary& s);
+
+// The summary as `tml dataset info --json` prints it.
+nlohmann::ordered_json summary_json(const Summary& s);
+
+}  // namespace tml::dataset

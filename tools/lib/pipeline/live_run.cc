@@ -1,0 +1,191 @@
+#include "pipeline/live_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
+
+namespace tml::pipeline {
+
+int truth_of(const std::vector<emulator::SimSetup::Segment>& timeline, const std::vector<std::string>& labels,
+             uint64_t first, uint64_t window) {
+  uint64_t total = 0;
+  for (const auto& s : timeline) total += s.rows;
+  if (total == 0 || window == 0) return -1;
+  uint64_t at = first % total, start = 0;
+  for (const auto& s : timeline) {
+    if (at < start + s.rows) {
+      if (at + window > start + s.rows) return -1;  // spans two recordings
+      for (size_t i = 0; i < labels.size(); ++i)
+        if (labels[i] == s.label) return static_cast<int>(i);
+      return -1;
+    }
+    start += s.rows;
+  }
+  return -1;
+}
+
+void LiveRun::check(const LiveOptions& o) {
+  if (o.verify && !o.model) throw UsageError("--verify needs --model (the header the board was flashed with)");
+  if (o.seconds < 0) throw UsageError("--seconds must not be negative");
+}
+
+LiveRun::LiveRun(link::BoardLink& board, LiveOptions options) : board_(board), options_(std::move(options)) {
+  check(options_);
+  session_ = board_.hello();
+  if (!(session_.flags & TML_SESSION_FLAG_INFERENCE))
+    throw Error(session_.device() + " runs no model; put one on it with: tml flash --board " + options_.flash_hint +
+                " --model MODEL.h");
+  if (!options_.model) return;
+  const trainer::ExportedHeader& m = *options_.model;
+  if (m.hash != session_.model_hash)
+    throw Error(session_.device() + " runs model " + model_hash() + ", not " + hex32(m.hash) + " from " +
+                options_.model_path + "; flash it first");
+  labels_ = m.labels;
+  window_ = m.window_rows;
+  if (options_.verify && m.axis_count != session_.axes.size())
+    throw Error("the board streams " + std::to_string(session_.axes.size()) + " axes, the model wants " +
+                std::to_string(m.axis_count));
+  if (options_.verify) host_.emplace(m.blob);
+}
+
+std::string LiveRun::model_hash() const { return hex32(session_.model_hash); }
+
+std::string LiveRun::label_of(int i) const {
+  return i < static_cast<int>(labels_.size()) ? labels_[static_cast<size_t>(i)] : "class " + std::to_string(i);
+}
+
+void LiveRun::check_ready() {
+  const size_t axes = session_.axes.size();
+  while (!waiting_.empty()) {
+    LivePrediction& p = predictions_[waiting_.front()];
+    if (rows_received_ < p.first_index + window_) break;
+    p.host_agrees = host_->run(rows_.data() + static_cast<size_t>(p.first_index) * axes) == p.scores ? 1 : 0;
+    waiting_.pop_front();
+  }
+}
+
+void LiveRun::run(const volatile std::sig_atomic_t* stop,
+                  const std::function<void(const LivePrediction&)>& on_prediction,
+                  const std::function<void(const std::string&)>& on_log) {
+  const bool verify = options_.verify;
+  const size_t axes = session_.axes.size();
+  tml_msg_start start{};
+  start.rows = options_.seconds > 0 ? static_cast<uint32_t>(std::llround(options_.seconds * session_.rate_hz())) : 0;
+  start.flags = TML_START_PREDICT | (verify ? TML_START_SAMPLES : 0);
+  board_.command(TML_MSG_START, &start, sizeof start);
+  bool ended = false;
+  while (!ended && !(stop && *stop)) {
+    auto m = board_.receive(options_.stall_ms);
+    if (!m) throw Error("the board sent nothing for " + std::to_string(options_.stall_ms / 1000) + " s");
+    if (m->type == TML_MSG_PREDICTION) {
+      tml_msg_prediction h;
+      if (m->payload.size() < sizeof h) throw Error("malformed prediction message from the board");
+      std::memcpy(&h, m->payload.data(), sizeof h);
+      LivePrediction p;
+      p.first_index = h.first_index;
+      p.cost = h.cost;
+      p.cost_unit = h.cost_unit;
+      p.top = h.top;
+      p.scores.assign(m->payload.begin() + sizeof h, m->payload.end());
+      p.truth = truth_of(timeline_, labels_, h.first_index, window_);
+      if (on_prediction) on_prediction(p);
+      predictions_.push_back(std::move(p));
+      if (verify) waiting_.push_back(predictions_.size() - 1);
+    } else if (m->type == TML_MSG_SAMPLES && verify) {
+      const auto b = link::parse_samples(*m, session_);
+      if (b.first_index != rows_received_) {
+        lost_rows_ += b.first_index - rows_received_;
+        rows_.resize(static_cast<size_t>(b.first_index) * axes, std::nanf(""));
+      }
+      rows_.insert(rows_.end(), b.values.begin(), b.values.end());
+      rows_received_ = b.first_index + b.count;
+    } else if (m->type == TML_MSG_SESSION && !board_.session()->streaming) {
+      ended = true;
+    } else if (m->type == TML_MSG_LOG && on_log) {
+      on_log(std::string(m->payload.begin(), m->payload.end()));
+    }
+    if (verify) check_ready();
+  }
+  if (stop && *stop) {
+    try {
+      board_.command(TML_MSG_STOP);
+    } catch (const Error&) {  // the board may be gone: the predictions so far stand
+    }
+  }
+}
+
+std::string format_prediction(const LiveRun& run, const LivePrediction& p) {
+  std::string s =
+      format("%8.2f s  %-10s", (p.first_index + run.window()) / run.session().rate_hz(), run.label_of(p.top).c_str());
+  for (size_t i = 0; i < p.scores.size(); ++i)
+    s += format("  %s %.2f", run.label_of(static_cast<int>(i)).c_str(), (p.scores[i] + 128) / 256.0);
+  return s + "   " + thousands(p.cost) + " " + (p.cost_unit == 0 ? "instructions" : "us") + "\n";
+}
+
+LiveSummary summarize(const LiveRun& run) {
+  LiveSummary s;
+  s.predictions = run.predictions().size();
+  s.cost_unit = run.session().board == "mps2-an386" ? "instructions" : "us";
+  s.lost_rows = run.lost_rows();
+  uint64_t sum = 0, min = UINT64_MAX;
+  for (const auto& p : run.predictions()) {
+    if (p.truth >= 0) {
+      ++s.with_truth;
+      s.correct += p.truth == p.top;
+    }
+    ++s.counts[p.top];
+    sum += p.cost;
+    min = std::min<uint64_t>(min, p.cost);
+    s.max_cost = std::max<uint64_t>(s.max_cost, p.cost);
+    if (p.host_agrees >= 0) {
+      ++s.checked;
+      s.identical += p.host_agrees;
+    }
+  }
+  if (s.predictions) {
+    s.mean_cost = sum / s.predictions;
+    s.min_cost = min;
+  }
+  return s;
+}
+
+std::string format_summary(const LiveRun& run, const LiveSummary& s) {
+  std::string o = std::to_string(s.predictions) + " predictions";
+  if (s.predictions)
+    o += "; cost per inference " + thousands(s.mean_cost) + " (min " + thousands(s.min_cost) + ", max " +
+         thousands(s.max_cost) + ") " + s.cost_unit;
+  o += "\n";
+  for (const auto& [top, n] : s.counts) o += "  " + run.label_of(top) + ": " + std::to_string(n) + "\n";
+  if (s.with_truth)
+    o += "On-board accuracy: " + std::to_string(s.correct) + " of " + std::to_string(s.with_truth) + " windows (" +
+         fixed(100.0 * s.correct / s.with_truth, 1) + " %) within one replayed recording\n";
+  if (run.options().verify)
+    o += "Board vs host: " + std::to_string(s.identical) + " of " + std::to_string(s.checked) +
+         " windows identical (scores bit for bit)" +
+         (s.lost_rows ? "; " + std::to_string(s.lost_rows) + " rows lost in transit" : "") + "\n";
+  return o;
+}
+
+nlohmann::json live_json(const LiveRun& run, const LiveSummary& s) {
+  nlohmann::json j;
+  j["model_hash"] = run.model_hash();
+  j["device"] = run.session().device();
+  j["cost_unit"] = s.cost_unit;
+  j["labels"] = run.labels();
+  j["predictions"] = nlohmann::json::array();
+  for (const auto& p : run.predictions()) {
+    nlohmann::json e = {{"first_index", p.first_index}, {"top", p.top}, {"cost", p.cost}, {"scores", p.scores}};
+    if (p.host_agrees >= 0) e["host_agrees"] = p.host_agrees == 1;
+    if (p.truth >= 0) e["truth"] = p.truth;
+    j["predictions"].push_back(e);
+  }
+  j["summary"] = {{"predictions", s.predictions}, {"mean_cost", s.mean_cost}, {"min_cost", s.min_cost},
+                  {"max_cost", s.max_cost},       {"checked", s.checked},     {"identical", s.identical},
+                  {"with_truth", s.with_truth},   {"correct", s.correct}};
+  return j;
+}
+
+}  // namespace tml::pipeline

@@ -1,0 +1,189 @@
+#include "pipeline/train_run.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+#include "pipeline/json_report.h"
+#include "pipeline/model_files.h"
+#include "pipeline/quantize_report.h"
+#include "pipeline/recordings.h"
+#include "tml/trainer/architecture.h"
+#include "tml/trainer/blob_writer.h"
+#include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
+#include "tml/trainer/model_header.h"
+#include "tml/trainer/resample.h"
+#include "util/atomic_file.h"
+#include "util/utc_time.h"
+
+namespace tml::pipeline {
+namespace {
+
+// What can be checked before any data is read: `options` gets the optimizer and the thread count. Returns
+// the architecture file's text ("" for a preset).
+std::string check_job(const TrainJob& job, trainer::TrainOptions& options) {
+  if (job.out.empty() && job.header.empty()) throw UsageError("--out is required (or --header, or both)");
+  if (job.optimizer != "adam" && job.optimizer != "sgd") throw UsageError("--optimizer must be adam or sgd");
+  options.optimizer = job.optimizer == "adam" ? trainer::OptimizerKind::Adam : trainer::OptimizerKind::Sgd;
+  if (job.threads != "auto") {
+    char* end = nullptr;
+    const long n = std::strtol(job.threads.c_str(), &end, 10);
+    if (job.threads.empty() || *end != '\0' || n < 1 || n > 256)
+      throw UsageError("--threads must be 'auto' or 1 to 256");
+    options.threads = static_cast<int>(n);
+  }
+  trainer::check_options(options);
+  if (job.resample_hz && !(*job.resample_hz > 0 && std::isfinite(*job.resample_hz)))
+    throw UsageError("--resample must be a positive number of Hz");
+  if (!job.header.empty() && !trainer::is_c_identifier(job.prefix))  // should not cost a training run
+    throw UsageError("--prefix must be a C identifier (letters, digits, underscores), got '" + job.prefix + "'");
+  if (trainer::is_preset(job.architecture)) return "";
+  if (!std::filesystem::exists(job.architecture))
+  {
+    std::string presets;
+    for (const auto& name : trainer::preset_names()) presets += (presets.empty() ? "" : ", ") + name;
+    throw UsageError("--model '" + job.architecture + "' is neither a preset (" + presets +
+                     ") nor an existing architecture file");
+  }
+  return read_file(job.architecture);
+}
+
+std::vector<float> class_weights(const std::string& text, const trainer::RecordingSet& set,
+                                 const trainer::WindowSpec& window) {
+  if (text.empty()) return {};
+  if (text == "balanced") return trainer::balanced_class_weights(set, window);
+  std::vector<float> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    char* end = nullptr;
+    const float w = std::strtof(item.c_str(), &end);
+    if (item.empty() || *end != '\0' || !(w > 0.0f) || !std::isfinite(w))
+      throw UsageError("--class-weights must be 'balanced' or positive numbers separated by commas, got '" + text +
+                       "'");
+    out.push_back(w);
+  }
+  if (out.size() != set.labels.size()) {
+    std::string labels;
+    for (const auto& l : set.labels) labels += (labels.empty() ? "" : ", ") + l;
+    throw UsageError("--class-weights has " + std::to_string(out.size()) + " weights but there are " +
+                     std::to_string(set.labels.size()) + " labels (" + labels + ")");
+  }
+  return out;
+}
+
+}  // namespace
+
+TrainRun::TrainRun(TrainJob job) : job_(std::move(job)), options_(job_.options) {
+  const std::string arch_text = check_job(job_, options_);
+  set_ = read_recordings(job_.dataset);
+  read_hz_ = set_.rate_hz;
+  if (job_.resample_hz) trainer::resample_recordings(set_, *job_.resample_hz);
+  options_.window.length = trainer::parse_rows(job_.window, set_.rate_hz, "--window");
+  options_.window.stride = job_.stride.empty() ? std::max(1, options_.window.length / 4)
+                                               : trainer::parse_rows(job_.stride, set_.rate_hz, "--stride");
+  if (!job_.header.empty()) trainer::check_blob_labels(set_.labels);
+  options_.class_weights = class_weights(job_.class_weights, set_, options_.window);
+  const int classes = static_cast<int>(set_.labels.size());
+  const std::string what = (arch_text.empty() ? "preset " : "architecture file ") + job_.architecture;
+  try {
+    model_.net = arch_text.empty() ? trainer::make_preset(job_.architecture, classes)
+                                   : trainer::parse_architecture(arch_text, classes);
+  } catch (const Error& e) {
+    throw Error("architecture file " + job_.architecture + ": " + e.what());
+  }
+  trainer::check_training_input(set_, options_);  // the data before the shapes
+  try {
+    model_.net.build(trainer::Shape{options_.window.length, set_.axis_count()});
+  } catch (const Error& e) {
+    throw Error(what + ": " + e.what());
+  }
+  if (job_.threads == "auto") options_.threads = trainer::recommended_threads(model_.net.macs(), options_.batch);
+}
+
+std::string TrainRun::describe() const {
+  const trainer::WindowSpec& w = options_.window;
+  const std::string resampled = job_.resample_hz ? "Resampled " + std::to_string(set_.recordings.size()) +
+                                                       " recordings from " + format("%g", read_hz_) + " Hz to " +
+                                                       format("%g", *job_.resample_hz) + " Hz\n"
+                                                 : "";
+  return resampled + "Training " + job_.architecture + " on " + job_.dataset.string() + ": " +
+         std::to_string(set_.recordings.size()) + " recordings, " + std::to_string(set_.labels.size()) +
+         " labels, window " + std::to_string(w.length) + " rows (" + fixed(w.length / set_.rate_hz, 2) +
+         " s), stride " + std::to_string(w.stride) + " rows\n" + model_.net.summary() + "  " +
+         std::to_string(options_.threads) + " thread" + (options_.threads > 1 ? "s" : "") + "\n";
+}
+
+const trainer::TrainResult& TrainRun::train(const trainer::TrainCallbacks& callbacks) {
+  result_ = trainer::train(model_, set_, options_, callbacks);
+  model_.training.dataset = job_.dataset.string();
+  model_.training.created = utc_now();
+  model_.training.tool = "tml " TML_VERSION;
+  model_.training.architecture = job_.architecture;
+  return result_;
+}
+
+std::string TrainRun::describe_training() const {
+  const trainer::TrainResult& r = result_;
+  return "Trained " + std::to_string(r.history.size()) + " epochs on " + std::to_string(r.train_windows) +
+         " windows in " + fixed(r.train_seconds, 2) + " s (" + fixed(r.windows_per_second, 0) + " windows/s)" +
+         (r.stopped_early ? ", stopped early; kept epoch " + std::to_string(r.best_epoch) : "") + "\n";
+}
+
+const std::optional<trainer::Metrics>& TrainRun::evaluate_test() {
+  if (!trainer::recordings_of(set_, trainer::Split::Test).empty()) {
+    test_ = trainer::evaluate(model_, set_, trainer::Split::Test);
+    model_.training.test_accuracy = test_->accuracy;
+  }
+  return test_;
+}
+
+void TrainRun::save() const { save_model(model_, job_.out); }
+
+const QuantizeRun& TrainRun::quantize_and_export() {
+  int8_ = run_quantize(model_, set_, job_.calibration, job_.out.string(), job_.dataset.string());
+  const std::string source = job_.out.empty() ? "tml train" : job_.out.filename().string();
+  write_file_atomic(job_.header, export_header(int8_->qmodel, source, job_.prefix));
+  return *int8_;
+}
+
+nlohmann::json TrainRun::report() const {
+  const trainer::TrainOptions& o = options_;
+  nlohmann::json weights = nlohmann::json::array();
+  for (float w : o.class_weights) weights.push_back(shortest(w));
+  nlohmann::json j = {{"model", job_.out.string()},
+                      {"dataset", job_.dataset.string()},
+                      {"architecture", job_.architecture},
+                      {"params", model_.net.param_count()},
+                      {"macs", model_.net.macs()},
+                      {"labels", set_.labels},
+                      {"window", o.window.length},
+                      {"stride", o.window.stride},
+                      {"rate_hz", set_.rate_hz},
+                      {"options",
+                       {{"epochs", o.epochs},
+                        {"batch", o.batch},
+                        {"optimizer", o.optimizer == trainer::OptimizerKind::Adam ? "adam" : "sgd"},
+                        {"lr", shortest(o.learning_rate)},
+                        {"seed", o.seed},
+                        {"validation", shortest(o.validation)},
+                        {"patience", o.patience},
+                        {"class_weights", weights},
+                        {"threads", o.threads}}},
+                      {"train_windows", result_.train_windows},
+                      {"validation_windows", result_.validation_windows},
+                      {"train_seconds", result_.train_seconds},
+                      {"windows_per_second", result_.windows_per_second},
+                      {"best_epoch", result_.best_epoch},
+                      {"stopped_early", result_.stopped_early},
+                      {"history", history_json(result_)}};
+  if (test_) j["test"] = metrics_json(*test_);
+  if (int8_) {
+    j["int8"] = quantize_json(*int8_);
+    j["int8"]["header"] = job_.header.string();
+  }
+  return j;
+}
+
+}  // namespace tml::pipeline

@@ -1,0 +1,76 @@
+// The float model: the network plus everything needed to use it on new data the way it was trained —
+// labels, window, sample rate, axes and the input normalisation — and a record of how it was trained.
+//
+// Model files are JSON (format "tml-model", version 1); docs/model_json.md specifies every field.
+// model_from_json() validates everything before it returns; a Model that passes validate() can be run.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tml/trainer/data.h"
+#include "tml/trainer/sequential.h"
+
+namespace tml::trainer {
+
+constexpr int kModelFormatVersion = 1;
+
+struct Axis {
+  std::string name;  // "accx"
+  std::string unit;  // "m/s2" (may be empty)
+};
+
+struct EpochStats {
+  int epoch = 0;                // 1-based
+  double loss = 0;              // mean training loss over the epoch's batches
+  double accuracy = 0;          // on the training batches, as they were trained
+  double val_loss = -1;         // -1 when there is no validation split
+  double val_accuracy = -1;
+  double seconds = 0;           // this epoch's training (without validation)
+};
+
+// How the model was made. Informational: nothing here changes what the model computes.
+struct TrainingInfo {
+  std::string dataset;        // as given to `tml train`
+  std::string created;        // UTC, ISO 8601
+  std::string tool;           // "tml 0.1.0"
+  std::string architecture;   // preset name or architecture file
+  uint64_t seed = 0;
+  std::string optimizer;      // "adam lr 0.001"
+  int batch = 0;
+  int threads = 0;            // results depend on it (train.h)
+  int epochs = 0;             // asked for
+  int epochs_run = 0;         // fewer when stopped early
+  int best_epoch = 0;         // the epoch whose weights were kept
+  int64_t train_windows = 0;
+  int64_t validation_windows = 0;
+  double train_seconds = 0;   // the training loop alone
+  double train_accuracy = 0;  // last epoch's (kept epoch's) training accuracy
+  double validation_accuracy = -1;  // -1: no validation split
+  double test_accuracy = -1;        // -1: not evaluated
+  std::vector<EpochStats> history;  // per epoch, for the training curves of `tml report`
+};
+
+struct Model {
+  Sequential net;                     // built for [window][axes.size()]
+  std::vector<std::string> labels;    // class names, in output order
+  int window = 0;                     // rows per input window
+  int stride = 0;                     // rows between windows in training (a default for sliding inference)
+  double rate_hz = 0;                 // sample rate the windows assume
+  std::vector<Axis> axes;             // input channels, in order
+  Normalization normalization;        // applied to raw values: (x - mean[a]) / std[a]
+  TrainingInfo training;
+
+  // Throws Error describing the first inconsistency: network not built for [window][axes], output not
+  // [labels.size()], normalisation sizes, non-positive std, non-finite parameters, empty or repeated labels.
+  void validate() const;
+};
+
+// The model as JSON text (docs/model_json.md). Throws Error if the model does not validate.
+std::string model_to_json(const Model& model);
+
+// Parses and validates a model file's text; `origin` (a path) prefixes error messages.
+Model model_from_json(const std::string& text, const std::string& origin);
+
+}  // namespace tml::trainer

@@ -1,0 +1,35 @@
+#include "tml/trainer/blob.h"
+
+#include <cstring>
+
+#include "tml/trainer/error.h"
+
+namespace tml::trainer {
+
+Blob::Blob(const std::vector<uint8_t>& bytes) : words_((bytes.size() + 3) / 4), size_(bytes.size()) {
+  if (!bytes.empty()) std::memcpy(words_.data(), bytes.data(), bytes.size());
+  check_status(tml_model_init(&model_, data(), size_), "the int8 model blob is invalid");
+}
+
+Blob::Blob(const Blob& other) : words_(other.words_), size_(other.size_), model_(other.model_) {
+  model_.blob = data();  // point at our own copy
+}
+
+Blob& Blob::operator=(const Blob& other) {
+  words_ = other.words_;
+  size_ = other.size_;
+  model_ = other.model_;
+  model_.blob = data();
+  return *this;
+}
+
+std::vector<std::string> Blob::labels() const {
+  std::vector<std::string> out;
+  for (uint32_t i = 0; i < model_.header.output_channels; ++i) {
+    const char* l = tml_model_label(&model_, i);
+    out.push_back(l ? l : "");
+  }
+  return out;
+}
+
+}  // namespace tml::trainer
