@@ -21,6 +21,7 @@ void save(const M& model, const std::filesystem::path& path, std::string (*to_js
 template <typename M>
 M load(const std::filesystem::path& path, M (*from_json)(const std::string&, const std::string&)) {
   if (!std::filesystem::exists(path)) throw Error("model file " + path.string() + " does not exist");
+  if (!std::filesystem::is_regular_file(path)) throw Error("model file " + path.string() + " is not a file");
   return from_json(read_file(path), path.string());
 }
 
@@ -47,7 +48,8 @@ trainer::ExportedHeader read_model_header(const std::filesystem::path& path) {
 }
 
 std::string model_file_format(const std::filesystem::path& path) {
-  if (!std::filesystem::is_regular_file(path)) throw Error("model file " + path.string() + " does not exist");
+  if (!std::filesystem::exists(path)) throw Error("model file " + path.string() + " does not exist");
+  if (!std::filesystem::is_regular_file(path)) throw Error("model file " + path.string() + " is not a file");
   const std::string format = trainer::model_file_format(read_file(path));
   if (format != "tml-model" && format != "tml-quantized-model")
     throw Error(path.string() + " is not a tml model file (neither a float model from tml train nor a quantized "
