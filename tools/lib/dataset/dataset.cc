@@ -148,7 +148,8 @@ std::vector<SampleInfo> Dataset::check_new(const std::vector<NewSample>& batch) 
     info.created = ns.created.empty() ? created_now : ns.created;
     info.file = sample_file_name(meta_, info.label, info.id);
     std::error_code ec;
-    if (fs::exists(dir_ / info.file, ec) || fs::is_symlink(dir_ / info.file, ec))
+    const bool killed_creation = !on_disk_ && fs::exists(dir_ / kCreating, ec);  // its files are cleared first
+    if (!killed_creation && (fs::exists(dir_ / info.file, ec) || fs::is_symlink(dir_ / info.file, ec)))
       throw Error((dir_ / info.file).string() +
                   " already exists but no manifest entry names it (left by an interrupted write?); "
                   "remove it and try again");
