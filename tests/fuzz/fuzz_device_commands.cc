@@ -10,6 +10,7 @@
 //     and message size, with indices that never go back and never pass a counted START's row count;
 //     a counted stream that completes is closed by a session saying streaming = 0;
 //   - no PREDICTION from a board without a model.
+#include <algorithm>
 #include <cstring>
 #include <deque>
 #include <vector>
@@ -143,7 +144,7 @@ void check_output(const std::vector<uint8_t>& out, std::deque<Command>& commands
         if (c.type == TML_MSG_START && a.status == TML_OK) {
           TML_FUZZ_CHECK(!e.streaming);
           tml_msg_start m{0, TML_START_SAMPLES};
-          std::memcpy(&m, c.payload.data(), c.payload.size());
+          if (!c.payload.empty()) std::memcpy(&m, c.payload.data(), std::min(c.payload.size(), sizeof m));
           TML_FUZZ_CHECK(m.flags == TML_START_SAMPLES);  // PREDICT is refused without a model
           e.streaming = true;
           e.counted = m.rows != 0;
