@@ -116,7 +116,7 @@ TEST_CASE("a board that never answers gives a clear error", "[link]") {
   }
 }
 
-TEST_CASE("a stream that stalls ends the sample as incomplete, its missing rows counted", "[link]") {
+TEST_CASE("a stream that stalls ends the sample as incomplete with its missing rows counted", "[link]") {
   FakeBoard board;
   LoopbackTransport t(board);
   tml::link::BoardLink link(t);

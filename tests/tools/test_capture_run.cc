@@ -170,7 +170,7 @@ TEST_CASE("a sample whose last frames and closing session are lost is counted in
   CHECK(run.summary().find("Saved 1 of 2 samples") == 0);
 }
 
-TEST_CASE("a board that never answers START ends the capture with an error, not a hang", "[capture_run]") {
+TEST_CASE("a board that never answers START ends the capture with an error and no hang", "[capture_run]") {
   tml::test::TempDir dir;
   FakeBoard board;
   LoopbackTransport t(board);

@@ -87,7 +87,7 @@ TEST_CASE("a row with too many columns makes the sample incomplete", "[text]") {
   CHECK(next.complete());
 }
 
-TEST_CASE("the timestamps tell rows that never arrived, and a damaged timestamp", "[text]") {
+TEST_CASE("the timestamps tell rows that never arrived and a damaged timestamp", "[text]") {
   // 50 Hz; the rows of 1000 and 1020 ms are missing: a gap of 3 periods.
   std::string lines = tml::test::sketch_lines(100, 0, true, 20);
   const size_t cut_from = lines.find("1000\t"), cut_to = lines.find("1040\t");
