@@ -75,7 +75,8 @@ int check_model_stream(tml_device* d) {
 
 void on_prediction(void* ctx, uint32_t first_index, const int8_t* scores, uint32_t count, uint32_t top, uint32_t cost) {
   tml_device* d = static_cast<tml_device*>(ctx);
-  (void)tml_device_send_prediction(d, first_index, scores, count, top, cost, d->cost_unit);
+  const tml_anomaly_result* anomaly = d->inference->has_anomaly ? &d->inference->anomaly : nullptr;
+  (void)tml_device_send_prediction(d, first_index, scores, count, top, cost, d->cost_unit, anomaly);
 }
 
 int ack(tml_device* d, const tml_frame& cmd, int status) {
@@ -204,16 +205,25 @@ extern "C" int tml_device_log(tml_device* d, const char* text) {
 }
 
 extern "C" int tml_device_send_prediction(tml_device* d, uint32_t first_index, const int8_t* scores, uint32_t count,
-                                          uint32_t top, uint32_t cost, uint8_t cost_unit) {
-  if (count > 255 || top >= count) return TML_ERR_ARG;
+                                          uint32_t top, uint32_t cost, uint8_t cost_unit,
+                                          const tml_anomaly_result* anomaly) {
+  if (count > 255 || (count ? top >= count : top != 0)) return TML_ERR_ARG;
   tml_msg_prediction p{};
   p.first_index = first_index;
   p.cost = cost;
   p.class_count = static_cast<uint8_t>(count);
   p.top = static_cast<uint8_t>(top);
   p.cost_unit = cost_unit;
-  const tml_bytes parts[2] = {{&p, sizeof p}, {scores, count}};
-  return tml_device_send(d, TML_MSG_PREDICTION, parts, 2);
+  tml_msg_anomaly a{};
+  if (anomaly) {
+    p.flags = TML_PREDICTION_FLAG_ANOMALY;
+    a.score = anomaly->score;
+    a.threshold = anomaly->threshold;
+    a.cluster = static_cast<int16_t>(anomaly->cluster);
+    a.anomalous = anomaly->anomalous;
+  }
+  const tml_bytes parts[3] = {{&p, sizeof p}, {scores, count}, {&a, sizeof a}};
+  return tml_device_send(d, TML_MSG_PREDICTION, parts, anomaly ? 3 : 2);
 }
 
 extern "C" int tml_device_attach_model(tml_device* d, tml_inference* inference, uint8_t sensor, uint32_t rate_millihz,

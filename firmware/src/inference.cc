@@ -19,17 +19,29 @@ void shift_window(tml_inference* inf, uint32_t drop) {
   inf->filled -= drop;
 }
 
+// Floats of the raw window: the front end's, else the network input's.
+size_t raw_values(const tml_model* model) {
+  if (model->features.section)
+    return static_cast<size_t>(model->features.record.audio.raw_rows) * model->features.record.audio.raw_axes;
+  return tml_model_input_size(model);
+}
+
 int classify(tml_inference* inf) {
   const tml_model* m = inf->model;
   const uint32_t t0 = inf->clock ? inf->clock() : 0;
   int8_t* input = tml_model_input(m, inf->arena);
-  int s = tml_model_prepare_input(m, inf->window, static_cast<size_t>(inf->window_rows) * inf->axes, input);
+  int s = tml_model_prepare_features(m, inf->window, static_cast<size_t>(inf->window_rows) * inf->axes, inf->scratch,
+                                     inf->scratch_len, input);
   if (s != TML_OK) return s;
   s = tml_model_run(m, inf->arena, inf->arena_len, nullptr, nullptr);
   if (s != TML_OK) return s;
+  if (inf->has_anomaly) {
+    s = tml_model_anomaly(m, inf->arena, inf->arena_len, &inf->anomaly);
+    if (s != TML_OK) return s;
+  }
   const uint32_t cost = inf->clock ? inf->clock() - t0 : 0;
   const int8_t* out = tml_model_output(m, inf->arena);
-  const uint32_t n = tml_model_output_size(m);
+  const uint32_t n = tml_model_class_count(m);
   uint32_t top = 0;
   for (uint32_t i = 1; i < n; ++i)
     if (out[i] > out[top]) top = i;
@@ -40,14 +52,15 @@ int classify(tml_inference* inf) {
 }  // namespace
 
 extern "C" size_t tml_inference_buffer_size(const tml_model* model) {
-  return static_cast<size_t>(model->header.input_time) * model->header.input_channels * sizeof(float);
+  return raw_values(model) * sizeof(float) + tml_model_features_buffer_size(model);
 }
 
 extern "C" int tml_inference_init(tml_inference* inf, const tml_model* model, void* arena, size_t arena_len,
                                   float* window, size_t window_len, uint32_t stride, tml_inference_result_fn on_result,
                                   tml_inference_clock_fn clock, void* ctx) {
   if (!inf || !model || !arena || !window) return TML_ERR_ARG;
-  if (stride == 0 || stride > model->header.input_time) return TML_ERR_ARG;
+  const uint32_t rows = model->features.section ? model->features.record.audio.raw_rows : model->header.input_time;
+  if (stride == 0 || stride > rows) return TML_ERR_ARG;
   if (window_len < tml_inference_buffer_size(model) || (reinterpret_cast<uintptr_t>(window) & 3u)) return TML_ERR_ARG;
   if (arena_len < tml_model_arena_size(model)) return TML_ERR_BUFFER;
   memset(inf, 0, sizeof *inf);
@@ -55,8 +68,13 @@ extern "C" int tml_inference_init(tml_inference* inf, const tml_model* model, vo
   inf->arena = arena;
   inf->arena_len = arena_len;
   inf->window = window;
-  inf->window_rows = model->header.input_time;
-  inf->axes = model->header.input_channels;
+  inf->window_rows = rows;
+  inf->axes = static_cast<uint32_t>(raw_values(model) / rows);
+  if (model->features.section) {
+    inf->scratch = window + raw_values(model);
+    inf->scratch_len = tml_model_features_buffer_size(model);
+  }
+  inf->has_anomaly = model->anomaly.block ? 1u : 0u;
   inf->stride = stride;
   inf->on_result = on_result;
   inf->clock = clock;

@@ -11,6 +11,9 @@
 // Here it is a weak reference, null when nothing else links it -- then a blob with a front end is
 // refused with TML_ERR_UNSUPPORTED -- so the runner of models without a front end stays as small as it was.
 extern "C" int tml_features_init(tml_features* fe, const void* section, size_t len) __attribute__((weak));
+// Likewise the anomaly block's validation (anomaly.cc), linked by any call of tml_model_anomaly or of a
+// tml_anomaly_* function.
+extern "C" int tml_anomaly_init(tml_anomaly* a, const void* block, size_t len) __attribute__((weak));
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the model blob is little-endian and read in place: a big-endian target needs byte swapping"
@@ -194,8 +197,10 @@ class Validator {
   }
 
   // The stored arena plan: every buffer inside the arena, 4-aligned, and a layer's input, output and
-  // scratch pairwise disjoint. The input of a layer is the output of the previous one.
-  int check_plan(const tml_layer_record& r, const Link& in) const {
+  // scratch pairwise disjoint. The input of a layer is the output of the previous one. `kept` is a
+  // region no later layer may touch (the model input when an anomaly block reads it after the run;
+  // size 0 otherwise).
+  int check_plan(const tml_layer_record& r, const Link& in, uint32_t kept_begin, uint32_t kept_size) const {
     if (r.scratch_size < kernel_scratch(r)) return TML_ERR_UNSUPPORTED;
     if (r.input_arena_offset != in.arena_offset) return TML_ERR_FORMAT;
     if (r.scratch_size == 0 && r.scratch_arena_offset != 0) return TML_ERR_FORMAT;
@@ -209,6 +214,9 @@ class Validator {
     for (int i = 0; i < 3; ++i)
       for (int j = i + 1; j < 3; ++j)
         if (size[i] && size[j] && begin[i] < begin[j] + size[j] && begin[j] < begin[i] + size[i]) return TML_ERR_FORMAT;
+    for (int i = 0; i < 3; ++i)
+      if (kept_size && size[i] && begin[i] < kept_begin + kept_size && kept_begin < begin[i] + size[i])
+        return TML_ERR_FORMAT;
     return TML_OK;
   }
 
@@ -230,8 +238,9 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   if (full && tml_model_hash(blob, h.total_size) != h.hash) return TML_ERR_CRC;
   if (h.header_size != TML_MODEL_HEADER_SIZE || h.layer_size != TML_MODEL_LAYER_SIZE) return TML_ERR_FORMAT;
 
-  if (h.layer_count < 1 || h.layer_count > TML_MODEL_MAX_LAYERS) return TML_ERR_FORMAT;
-  if (h.reserved0 || h.heads_offset || h.anomaly_offset || (h.version < 2 && h.features_offset))
+  // No layers only for a K-means block alone (checked with the block below).
+  if (h.layer_count > TML_MODEL_MAX_LAYERS || (h.layer_count < 1 && !h.anomaly_offset)) return TML_ERR_FORMAT;
+  if (h.reserved0 || h.heads_offset || (h.version < 2 && h.features_offset) || (h.version < 2 && h.anomaly_offset))
     return TML_ERR_FORMAT;
   if (!h.input_time || !h.input_channels || !positive_finite(h.input_scale) || !positive_finite(h.output_scale))
     return TML_ERR_FORMAT;
@@ -250,6 +259,17 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
     const tml_audio_features_record& common = features.record.audio;
     if (common.out_time != h.input_time || common.out_channels != h.input_channels) return TML_ERR_FORMAT;
   }
+  tml_anomaly anomaly;
+  memset(&anomaly, 0, sizeof anomaly);
+  const uint32_t input_size = elements(h.input_time, h.input_channels);
+  if (h.anomaly_offset) {
+    // The block lies in the data region and scores exactly the network input; only K-means needs no layers.
+    if (!v.array_ok(h.anomaly_offset, TML_ANOMALY_RECORD_SIZE)) return TML_ERR_FORMAT;
+    if (!tml_anomaly_init) return TML_ERR_UNSUPPORTED;
+    if (tml_anomaly_init(&anomaly, blob + h.anomaly_offset, h.total_size - h.anomaly_offset) != TML_OK ||
+        anomaly.record.dims != input_size || (h.layer_count == 0 && anomaly.kind != TML_ANOMALY_KMEANS))
+      return TML_ERR_FORMAT;
+  }
 
   Link link = {h.input_time, h.input_channels, h.input_zero_point, h.input_scale, 0};
   tml_layer_record r = {};
@@ -259,7 +279,9 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
     if (rc != TML_OK) return rc;
     if (full) {
       if (i == 0) link.arena_offset = r.input_arena_offset;
-      rc = v.check_plan(r, link);
+      // With an anomaly block, layers after the first must leave the model input alone.
+      const bool keep = h.anomaly_offset && i > 0;
+      rc = v.check_plan(r, link, keep ? read_layer(blob, 0).input_arena_offset : 0, keep ? input_size : 0);
       if (rc != TML_OK) return rc;
     }
     if (r.kind == TML_LAYER_SOFTMAX && i + 1 == h.layer_count && model) {
@@ -272,17 +294,25 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   if (h.output_time != link.time || h.output_channels != link.channels || h.output_zero_point != link.zero_point ||
       h.output_scale != link.scale)
     return TML_ERR_FORMAT;
+  // An autoencoder reconstructs its input in the input's quantization.
+  if (anomaly.kind == TML_ANOMALY_AUTOENCODER &&
+      (elements(h.output_time, h.output_channels) != input_size || h.output_zero_point != h.input_zero_point ||
+       h.output_scale != h.input_scale))
+    return TML_ERR_FORMAT;
+  // Without layers the arena holds the input alone, which is also the output.
+  if (full && h.layer_count == 0 && h.arena_size < input_size) return TML_ERR_FORMAT;
 
   if (model) {
     model->blob = blob;
     model->header = h;
     model->features = features;
-    model->input_arena_offset = read_layer(blob, 0).input_arena_offset;
-    model->output_arena_offset = r.output_arena_offset;
-    if (r.kind != TML_LAYER_SOFTMAX) {
-      model->logits_arena_offset = r.output_arena_offset;
-      model->logits_scale = r.output_scale;
-      model->logits_zero_point = r.output_zero_point;
+    model->anomaly = anomaly;
+    model->input_arena_offset = h.layer_count ? read_layer(blob, 0).input_arena_offset : 0;
+    model->output_arena_offset = h.layer_count ? r.output_arena_offset : 0;
+    if (r.kind != TML_LAYER_SOFTMAX) {  // the output (the input itself without layers)
+      model->logits_arena_offset = model->output_arena_offset;
+      model->logits_scale = link.scale;
+      model->logits_zero_point = static_cast<int8_t>(link.zero_point);
     }
   }
   return TML_OK;
@@ -425,20 +455,27 @@ extern "C" int tml_model_plan(uint8_t* blob, size_t len) {
     const tml_layer_record r = read_layer(blob, i < h.layer_count ? i : h.layer_count - 1);
     return align4(i < h.layer_count ? elements(r.in_time, r.in_channels) : elements(r.out_time, r.out_channels));
   };
-  uint64_t arena = 0;
+  // With an anomaly block the model input keeps the bottom of the arena for the whole run: the other
+  // even buffers start above it.
+  const uint64_t kept = h.anomaly_offset ? align4(elements(h.input_time, h.input_channels)) : 0;
+  const auto bottom = [&](uint32_t i) { return i == 0 ? uint64_t{0} : kept; };
+  uint64_t arena = kept;  // without layers: the input alone
   for (uint32_t i = 0; i < h.layer_count; ++i) {
-    const uint64_t need = buffer_bytes(i) + buffer_bytes(i + 1) + align4(kernel_scratch(read_layer(blob, i)));
+    const uint64_t need = bottom(i) + buffer_bytes(i) + buffer_bytes(i + 1) + align4(kernel_scratch(read_layer(blob, i)));
     if (need > arena) arena = need;
   }
   if (arena > UINT32_MAX) return TML_ERR_FORMAT;
-  const auto place = [&](uint32_t i) { return static_cast<uint32_t>(i % 2 == 0 ? 0 : arena - buffer_bytes(i)); };
+  const auto place = [&](uint32_t i) {
+    return static_cast<uint32_t>(i % 2 == 0 ? bottom(i) : arena - buffer_bytes(i));
+  };
   for (uint32_t i = 0; i < h.layer_count; ++i) {
     tml_layer_record r = read_layer(blob, i);
     r.scratch_size = kernel_scratch(r);
     r.input_arena_offset = place(i);
     r.output_arena_offset = place(i + 1);
     // The scratch sits just above whichever of the two buffers is at the bottom.
-    r.scratch_arena_offset = r.scratch_size ? static_cast<uint32_t>(buffer_bytes(i % 2 == 0 ? i : i + 1)) : 0;
+    const uint32_t low = i % 2 == 0 ? i : i + 1;
+    r.scratch_arena_offset = r.scratch_size ? static_cast<uint32_t>(bottom(low) + buffer_bytes(low)) : 0;
     memcpy(blob + TML_MODEL_HEADER_SIZE + i * TML_MODEL_LAYER_SIZE, &r, sizeof r);
   }
   h.arena_size = static_cast<uint32_t>(arena);
@@ -449,6 +486,12 @@ extern "C" int tml_model_plan(uint8_t* blob, size_t len) {
 }
 
 extern "C" uint32_t tml_model_arena_size(const tml_model* model) { return model->header.arena_size; }
+
+extern "C" uint32_t tml_model_class_count(const tml_model* model) {
+  if (!model || !model->blob || model->header.layer_count == 0 || model->anomaly.kind == TML_ANOMALY_AUTOENCODER)
+    return 0;
+  return tml_model_output_size(model);
+}
 
 extern "C" uint32_t tml_model_input_size(const tml_model* model) {
   return uint32_t{model->header.input_time} * model->header.input_channels;

@@ -79,4 +79,10 @@ inline std::string to_hex(const void* data, size_t n) {
   return s;
 }
 
+inline std::vector<uint8_t> from_hex(const std::string& hex) {
+  std::vector<uint8_t> out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  return out;
+}
+
 }  // namespace tml::test

@@ -221,7 +221,7 @@ std::vector<uint8_t> write_model_blob(const QuantizedModel& model) {
   check_range("input_channels", model.input_channels, 1, 65535);
   check_range("input_zero_point", model.input_zero_point, -128, 127);
   if (!(model.input_scale > 0.0f) || !std::isfinite(model.input_scale)) fail("input_scale must be > 0");
-  if (model.layers.empty()) fail("the model has no layers");
+  if (model.layers.empty() && model.anomaly.empty()) fail("the model has no layers");
   if (model.layers.size() > TML_MODEL_MAX_LAYERS)
     fail("the model has " + std::to_string(model.layers.size()) + " layers, at most " +
          std::to_string(TML_MODEL_MAX_LAYERS) + " are supported");
@@ -292,6 +292,16 @@ std::vector<uint8_t> write_model_blob(const QuantizedModel& model) {
            "] but the model input is [" + std::to_string(model.input_time) + "][" +
            std::to_string(model.input_channels) + "]");
     h.features_offset = w.append(model.features);
+  }
+  if (!model.anomaly.empty()) {
+    tml_anomaly_record r;
+    if (model.anomaly.size() < sizeof r) fail("the anomaly block is shorter than its record");
+    std::memcpy(&r, model.anomaly.data(), sizeof r);
+    if (r.dims != uint32_t(model.input_time) * uint32_t(model.input_channels))
+      fail("the anomaly block scores " + std::to_string(r.dims) + " values but the model input has " +
+           std::to_string(model.input_time * model.input_channels));
+    if (model.layers.empty() && r.kind != TML_ANOMALY_KMEANS) fail("only a K-means anomaly block stands without layers");
+    h.anomaly_offset = w.append(model.anomaly);
   }
   for (size_t i = 0; i < records.size(); ++i) {
     const QuantizedLayer& layer = model.layers[i];

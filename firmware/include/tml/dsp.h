@@ -63,6 +63,11 @@ static inline uint32_t tml_sxtab16_ror8_c(uint32_t a, uint32_t x) {
   return tml_dsp_pack16(a + (uint32_t)tml_dsp_sext8(x >> 8), (a >> 16) + (uint32_t)tml_dsp_sext8(x >> 24));
 }
 
+// SSUB16: lanes (a.lane0 - b.lane0, a.lane1 - b.lane1), each modulo 2^16.
+static inline uint32_t tml_ssub16_c(uint32_t a, uint32_t b) {
+  return tml_dsp_pack16(a - b, (a >> 16) - (b >> 16));
+}
+
 // SMLAD: acc + a.lane0 * b.lane0 + a.lane1 * b.lane1, modulo 2^32.
 static inline int32_t tml_smlad_c(uint32_t a, uint32_t b, int32_t acc) {
   // Each product fits in an int32 (at most 2^30); the sum wraps like the instruction's.
@@ -103,6 +108,8 @@ static inline uint32_t tml_sxtab16_ror8(uint32_t a, uint32_t x) {
   return r;
 }
 
+static inline uint32_t tml_ssub16(uint32_t a, uint32_t b) { return (uint32_t)__ssub16((int16x2_t)a, (int16x2_t)b); }
+
 static inline int32_t tml_smlad(uint32_t a, uint32_t b, int32_t acc) {
   return __smlad((int32_t)a, (int32_t)b, acc);
 }
@@ -121,6 +128,7 @@ static inline uint32_t tml_sxtb16(uint32_t x) { return tml_sxtb16_c(x); }
 static inline uint32_t tml_sxtb16_ror8(uint32_t x) { return tml_sxtb16_ror8_c(x); }
 static inline uint32_t tml_sxtab16(uint32_t a, uint32_t x) { return tml_sxtab16_c(a, x); }
 static inline uint32_t tml_sxtab16_ror8(uint32_t a, uint32_t x) { return tml_sxtab16_ror8_c(a, x); }
+static inline uint32_t tml_ssub16(uint32_t a, uint32_t b) { return tml_ssub16_c(a, b); }
 static inline int32_t tml_smlad(uint32_t a, uint32_t b, int32_t acc) { return tml_smlad_c(a, b, acc); }
 static inline int32_t tml_smlabb(uint32_t a, uint32_t b, int32_t acc) { return tml_smlabb_c(a, b, acc); }
 static inline int32_t tml_smlatt(uint32_t a, uint32_t b, int32_t acc) { return tml_smlatt_c(a, b, acc); }

@@ -1,7 +1,9 @@
 // Live inference over a sensor stream: slides a window of the model's length over incoming rows with a
-// fixed stride, and for every complete window normalises, quantizes and runs the model with the
-// firmware's own kernels. The host evaluates windows with the very same functions
-// (tml_model_prepare_input, tml_model_run), so the board's scores equal the host's, bit for bit.
+// fixed stride, and for every complete window computes the model's front end (if it has one),
+// normalises, quantizes and runs the model with the firmware's own kernels, and scores the window with
+// the model's anomaly block (if it has one). The host evaluates windows with the very same functions
+// (tml_model_prepare_features, tml_model_run, tml_model_anomaly), so the board's scores equal the
+// host's, bit for bit.
 //
 // Rows arrive as the sensor produces them (int16 with a scale, or float32); each value becomes the
 // physical value raw * scale in single precision, exactly as the host stores captured data. A window
@@ -20,9 +22,11 @@
 extern "C" {
 #endif
 
-// Called for each window the model has classified. `scores` are the model's int8 outputs
-// (output_channels of them), `top` the index of the highest (the first on ties), `cost` the difference
-// of the clock (if any) around normalisation, quantization and the model run.
+// Called for each window the model has classified. `scores` are the model's int8 class scores
+// (tml_model_class_count of them: 0 for an anomaly detector alone), `top` the index of the highest (the
+// first on ties; 0 without classes), `cost` the difference of the clock (if any) around the front end,
+// normalisation, quantization, the model run and the anomaly score. With an anomaly block the window's
+// score is in the tml_inference's `anomaly` when this is called.
 typedef void (*tml_inference_result_fn)(void* ctx, uint32_t first_index, const int8_t* scores, uint32_t count,
                                         uint32_t top, uint32_t cost);
 // A board clock for measuring inference cost: instructions, cycles or microseconds; may wrap.
@@ -32,9 +36,10 @@ typedef struct tml_inference {
   const tml_model* model;
   void* arena;
   size_t arena_len;
-  float* window;        // caller-owned: window_rows * axes floats, oldest row first
-  uint32_t window_rows; // the model's input_time
-  uint32_t axes;        // the model's input_channels
+  float* window;        // caller-owned: window_rows * axes floats, oldest row first (then the
+                        //   front end's scratch, tml_model_features_buffer_size bytes)
+  uint32_t window_rows; // the raw window's rows: the front end's raw_rows, else the model's input_time
+  uint32_t axes;        // its axes: the front end's raw_axes, else the model's input_channels
   uint32_t stride;      // rows between window starts, 1 .. window_rows
   uint32_t filled;      // rows in `window` (0 .. window_rows)
   uint32_t next_start;  // stream index of the row `window` starts with
@@ -42,9 +47,14 @@ typedef struct tml_inference {
   tml_inference_result_fn on_result;
   tml_inference_clock_fn clock;  // may be null: cost 0
   void* ctx;
+  void* scratch;               // the front end's scratch, inside the window buffer (NULL without one)
+  uint32_t scratch_len;
+  uint32_t has_anomaly;        // 1 when the model has an anomaly block: `anomaly` holds the last window's
+  tml_anomaly_result anomaly;  // score (valid during on_result and after it)
 } tml_inference;
 
-// Bytes of window buffer a model needs: input_time * input_channels floats.
+// Bytes of window buffer a model needs: its raw window as floats (the front end's raw_rows * raw_axes,
+// else input_time * input_channels) plus, with a front end, tml_model_features_buffer_size.
 size_t tml_inference_buffer_size(const tml_model* model);
 
 // Prepares inference of `model` (already validated with tml_model_init) over windows advancing by

@@ -4,8 +4,8 @@
 // caller must provide. Two kernel sets exist, both always compiled:
 //   - reference (src/kernels/reference/): plain C, the definition of the results;
 //   - optimized (src/kernels/optimized/): Cortex-M4 DSP instructions (tml/dsp.h; portable C elsewhere),
-//     for the kernels where they pay: tml_conv1d_s8_opt, tml_depthwise_conv1d_s8_opt and
-//     tml_fully_connected_s8_opt.
+//     for the kernels where they pay: tml_conv1d_s8_opt, tml_depthwise_conv1d_s8_opt,
+//     tml_fully_connected_s8_opt and tml_squared_error_s8_opt.
 // Where both exist they are named tml_<op>_s8_ref and tml_<op>_s8_opt, and give bit-identical outputs
 // for every valid input (the tests compare them). tml_<op>_s8, which the model runner calls, is the one
 // of the set chosen at build time (CMake -DTML_KERNELS=reference|optimized, src/kernels/kernel_set.cc);
@@ -315,6 +315,42 @@ static inline int32_t tml_softmax_s8_buffer_size(const tml_dims* dims) {
  *         (beta * input_scale below about 3.4e-7 or above about 5.5) or the pointer is null.
  */
 int tml_softmax_s8_exp_multiplier(double beta_times_input_scale, int32_t* exp_multiplier);
+
+// ---------------------------------------------------------------------------------------------------
+// Anomaly scores: squared distances between int8 vectors (tml/anomaly.h builds the scores on them)
+
+/**
+ * @brief Sum of squared differences of two int8 vectors in int8 steps: sum_i (a[i] - b[i])^2.
+ *
+ * Both vectors must share one quantization (scale and zero point), so the zero points cancel: the
+ * autoencoder's reconstruction error (input against output) and a K-means distance (input against a
+ * centre) are this sum.
+ * @param[in] n  length, 1 .. TML_ANOMALY_MAX_DIMS (33,025: n * 255^2 fits the int32 accumulator)
+ * @param[in] a  int8 [n]
+ * @param[in] b  int8 [n]
+ * @return the sum, 0 .. n * 65025
+ * Scratch: none. tml_squared_error_s8_ref and _opt: the two kernel sets' versions (see the top of this
+ * file); the optimized one takes four values per step with SXTB16, SSUB16 and SMLAD.
+ */
+int32_t tml_squared_error_s8(int32_t n, const int8_t* a, const int8_t* b);
+int32_t tml_squared_error_s8_ref(int32_t n, const int8_t* a, const int8_t* b);
+int32_t tml_squared_error_s8_opt(int32_t n, const int8_t* a, const int8_t* b);
+
+/**
+ * @brief The nearest of `clusters` int8 centres to an int8 vector (K-means assignment).
+ *
+ * For each centre k, d2[k] = tml_squared_error_s8(dims, input, centres + k * dims); returns the k with the
+ * smallest d2 (the first on ties) and stores that d2 in *distance_sq.
+ * @param[in]  dims         vector length, 1 .. TML_ANOMALY_MAX_DIMS
+ * @param[in]  input        int8 [dims]
+ * @param[in]  clusters     number of centres, >= 1
+ * @param[in]  centres      int8 [clusters][dims], in the input's quantization
+ * @param[out] distance_sq  the nearest centre's squared distance in int8 steps
+ * @return the nearest centre's index, 0 .. clusters - 1
+ * Scratch: none. Uses the chosen set's tml_squared_error_s8.
+ */
+int32_t tml_nearest_centre_s8(int32_t dims, const int8_t* input, int32_t clusters, const int8_t* centres,
+                              int32_t* distance_sq);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tml/anomaly.h"
 #include "tml/features.h"
 #include "tml/model_format.h"
 #include "tml/status.h"
@@ -40,6 +41,7 @@ typedef struct tml_model {
   int8_t logits_zero_point;
   uint8_t reserved[3];
   tml_features features;        // the front end (tml/features.h); features.kind 0 when the blob has none
+  tml_anomaly anomaly;          // the anomaly block (tml/anomaly.h); anomaly.kind 0 when the blob has none
 } tml_model;
 
 /**
@@ -50,13 +52,32 @@ typedef struct tml_model {
  * rule of docs/model_format.md (TML_ERR_FORMAT). A blob planned for kernels that need more scratch than
  * it reserves gives TML_ERR_UNSUPPORTED, and so does a blob with a front end in an application that
  * links no front-end code (it calls none of tml/features.h nor tml_model_prepare_features: the
- * validation of front ends is then left out of the image, see docs/features.md).
+ * validation of front ends is then left out of the image, see docs/features.md), and a blob with an
+ * anomaly block in an application that links no anomaly code (it calls neither tml_model_anomaly nor
+ * a function of tml/anomaly.h).
  * @param[out] model  filled on success only
  * @param[in]  blob   the model blob, at a 4-aligned address (else TML_ERR_ARG)
  * @param[in]  len    bytes available at `blob`
  * @return TML_OK or a negative tml_status; never reads outside blob[0, len).
  */
 int tml_model_init(tml_model* model, const uint8_t* blob, size_t len);
+
+/**
+ * Classes the model's output holds: output_channels of a classifier (with or without a K-means anomaly
+ * block), 0 for an anomaly detector alone (a K-means block without layers, or an autoencoder, whose
+ * output is the reconstruction of its input).
+ */
+uint32_t tml_model_class_count(const tml_model* model);
+
+/**
+ * @brief The anomaly score of the window whose network input is in the arena: call it after
+ *        tml_model_run (or, for a K-means block without layers, after preparing the input). The arena
+ *        plan of a blob with an anomaly block keeps the input intact through the run.
+ * @param[in]  arena   the arena of the run, 4-aligned, at least tml_model_arena_size() bytes
+ * @param[out] result  score (Q16), threshold, nearest cluster, flag (tml/anomaly.h)
+ * @return TML_OK, TML_ERR_ARG, TML_ERR_BUFFER, or TML_ERR_UNSUPPORTED when the model has no anomaly block.
+ */
+int tml_model_anomaly(const tml_model* model, const void* arena, size_t arena_len, tml_anomaly_result* result);
 
 /** Exact arena bytes tml_model_run needs (the blob's arena_size). */
 uint32_t tml_model_arena_size(const tml_model* model);
@@ -155,7 +176,11 @@ int tml_layer_output_dims(const tml_layer_record* layer, tml_dims* out);
  * model input) is live only while layers i-1 and i run. Even buffers go at the bottom of the arena,
  * odd ones at the top, each layer's scratch in the gap between; every size is rounded up to 4 bytes.
  * The arena is max over layers of (input + output + scratch): the least any plan can use, since each
- * layer needs all three at once. Scratch sizes are this build's tml_<op>_s8_buffer_size().
+ * layer needs all three at once. Scratch sizes are this build's tml_<op>_s8_buffer_size(). With an
+ * anomaly block the model input (buffer 0) stays live for the whole run: it keeps the bottom of the
+ * arena and the other even buffers go just above it (arena = input + the largest input + output +
+ * scratch of the later layers, or of layer 0 its output + scratch, whichever is larger: again the least
+ * possible). Without layers (a K-means block alone) the arena is the input.
  * @param[in,out] blob  a blob whose structure is valid (everything tml_model_init checks except the
  *                      hash and the arena plan); at a 4-aligned address
  * @return TML_OK, or the status tml_model_init would give for the structure.

@@ -17,7 +17,7 @@
 //     8  u32  total_size         bytes of the blob, header included
 //    12  u32  hash               FNV-1a 32 of bytes [0, 12) then [16, total_size) (everything but itself)
 //    16  u32  arena_size         exact bytes of the arena the runner needs (activations and scratch)
-//    20  u16  layer_count        1 .. TML_MODEL_MAX_LAYERS
+//    20  u16  layer_count        1 .. TML_MODEL_MAX_LAYERS (0 for a K-means block alone: an anomaly block)
 //    22  u16  layer_size         64
 //    24  u16  input_time         model input [time][channels]
 //    26  u16  input_channels
@@ -35,8 +35,8 @@
 //    52  u32  features_offset    0 (the window goes to the network as it is), or the front-end section
 //                                that turns the raw window into the network's input (below; version 2)
 //    56  u32  heads_offset       0 (one classification head over all outputs), or the output heads table
-//    60  u32  anomaly_offset     0 (no anomaly score), or the anomaly block
-//                                (version 1: all three are 0; version 2: heads and anomaly still 0)
+//    60  u32  anomaly_offset     0 (no anomaly score), or the anomaly block (below; version 2)
+//                                (version 1: all three are 0)
 //
 //   tml_layer_record (64 bytes; fields a kind does not use must be 0)
 //     0  u8   kind               tml_layer_kind
@@ -80,6 +80,15 @@
 //    14  u16  out_channels       the header's input_time and input_channels
 //   tml_audio_features_record (MFE, MFCC) and tml_spectral_features_record follow, with their tables.
 //
+//   Anomaly block (version 2, at anomaly_offset; tml/anomaly.h scores it): a 64-byte
+//   tml_anomaly_record, then its tables, relocatable like the front-end section (offsets from the
+//   record's start, every table inside the block, 4-aligned). It scores the network input -- the int8
+//   vector of dims = input_time * input_channels values in the input quantization -- by its distance to
+//   the nearest of K int8 centres (K-means), or by its mean squared difference from the network's output
+//   (autoencoder: the layers reconstruct their input in the same quantization). With an anomaly block the
+//   arena plan keeps the network input intact through the whole run, and a K-means block may stand
+//   alone: layer_count 0, the output is then the input.
+//
 // The runner (model.h) rejects a blob unless every rule of docs/model_format.md holds: magic, version,
 // sizes, hash, kinds, shapes chaining layer to layer, every array in bounds and aligned, weights in
 // -127..127, multipliers and shifts in range, no accumulator able to overflow, and an arena plan in
@@ -95,7 +104,7 @@ extern "C" {
 #endif
 
 #define TML_MODEL_MAGIC 0x4D4C4D54u  // "TMLM" as a little-endian u32
-#define TML_MODEL_VERSION 2           // 2: the front-end section; version 1 blobs are still accepted
+#define TML_MODEL_VERSION 2           // 2: the front-end section and the anomaly block; version 1 blobs are still accepted
 #define TML_MODEL_VERSION_MIN 1
 #define TML_MODEL_HEADER_SIZE 64
 #define TML_MODEL_LAYER_SIZE 64
@@ -204,6 +213,47 @@ typedef struct tml_spectral_features_record {
                             //   the sum of the density over bins edge[b] .. edge[b+1] - 1 (0 when bands = 0)
 } tml_spectral_features_record;
 
+// What the anomaly block computes (docs/model_format.md#anomaly-block, docs/anomaly.md).
+typedef enum tml_anomaly_kind {
+  TML_ANOMALY_NONE = 0,         // no anomaly block (anomaly_offset 0)
+  TML_ANOMALY_KMEANS = 1,       // distance of the network input to the nearest of K centres
+  TML_ANOMALY_AUTOENCODER = 2,  // mean squared difference of the network input and its reconstruction
+} tml_anomaly_kind;
+
+#define TML_ANOMALY_RECORD_SIZE 64
+#define TML_ANOMALY_SCORE_BITS 16    // scores are int32 fixed point: real score = score / 2^16
+#define TML_ANOMALY_MAX_DIMS 33025   // dims * 255^2 fits an int32 accumulator
+#define TML_ANOMALY_MAX_CLUSTERS 1024
+#define TML_ANOMALY_MAX_OFFSET (1 << 30)  // |radius| bound: radius and distance differ without overflow
+
+// The anomaly block's record. Scores are int32 in Q16 (real score = score / 65536) and a window is
+// anomalous when its score is above `threshold`:
+//   K-means:      k = the nearest centre (squared distance d2 in int8 steps, the first on ties);
+//                 d = floor(sqrt(d2 * 2^16)), the distance in Q8 int8 steps;
+//                 score = scale(d - radius[k], multiplier[k], shift[k])
+//   autoencoder:  e = sum over the dims values of (input - output)^2 in int8 steps (the output shares
+//                 the input's scale and zero point);  score = scale(e, multiplier, shift)
+//   scale(v, m, s) = v * m * 2^(s - 31), rounded to nearest (ties away from zero), saturated to int32
+// so the host chooses the real meaning: for K-means (distance - radius_k) / sigma_k in normalised
+// feature units, for the autoencoder the mean squared error over sigma (docs/anomaly.md).
+typedef struct tml_anomaly_record {
+  uint8_t kind;               // tml_anomaly_kind
+  uint8_t flags;              // 0
+  uint16_t record_size;       // 64
+  uint32_t size;              // bytes of the block, record and tables (a multiple of 4)
+  uint32_t dims;              // values scored: the header's input_time * input_channels, 1 .. TML_ANOMALY_MAX_DIMS
+  uint16_t clusters;          // K-means: K, 1 .. TML_ANOMALY_MAX_CLUSTERS; autoencoder: 0
+  uint16_t reserved0;         // 0
+  int32_t threshold;          // Q16: a window is anomalous when its score > threshold
+  int32_t multiplier;         // autoencoder: of the sum of squares, 0 or 2^30 .. 2^31-1; K-means: 0
+  int32_t shift;              // autoencoder: -31 .. 30; K-means: 0
+  uint32_t centres_offset;    // K-means: int8 [clusters][dims], in the network input's quantization; else 0
+  uint32_t radius_offset;     // K-means: int32 [clusters], Q8 int8 steps, |radius| <= 2^30; else 0
+  uint32_t multiplier_offset; // K-means: int32 [clusters], each 0 or 2^30 .. 2^31-1; else 0
+  uint32_t shift_offset;      // K-means: int32 [clusters], each -31 .. 30; else 0
+  uint32_t reserved[5];       // 0
+} tml_anomaly_record;
+
 typedef struct tml_model_header {
   uint32_t magic;
   uint16_t version;
@@ -300,6 +350,18 @@ static_assert(offsetof(tml_spectral_features_record, sample_rate) == 32, "spectr
 static_assert(offsetof(tml_spectral_features_record, bin_hz) == 44, "spectral record layout");
 static_assert(offsetof(tml_spectral_features_record, filter_offset) == 48, "spectral record layout");
 static_assert(offsetof(tml_spectral_features_record, band_offset) == 60, "spectral record layout");
+static_assert(sizeof(tml_anomaly_record) == TML_ANOMALY_RECORD_SIZE, "anomaly record layout");
+static_assert(offsetof(tml_anomaly_record, size) == 4, "anomaly record layout");
+static_assert(offsetof(tml_anomaly_record, dims) == 8, "anomaly record layout");
+static_assert(offsetof(tml_anomaly_record, clusters) == 12, "anomaly record layout");
+static_assert(offsetof(tml_anomaly_record, threshold) == 16, "anomaly record layout");
+static_assert(offsetof(tml_anomaly_record, multiplier) == 20, "anomaly record layout");
+static_assert(offsetof(tml_anomaly_record, shift) == 24, "anomaly record layout");
+static_assert(offsetof(tml_anomaly_record, centres_offset) == 28, "anomaly record layout");
+static_assert(offsetof(tml_anomaly_record, radius_offset) == 32, "anomaly record layout");
+static_assert(offsetof(tml_anomaly_record, multiplier_offset) == 36, "anomaly record layout");
+static_assert(offsetof(tml_anomaly_record, shift_offset) == 40, "anomaly record layout");
+static_assert(offsetof(tml_anomaly_record, reserved) == 44, "anomaly record layout");
 static_assert(sizeof(tml_layer_record) == TML_MODEL_LAYER_SIZE, "layer record layout");
 static_assert(offsetof(tml_layer_record, in_time) == 4, "layer record layout");
 static_assert(offsetof(tml_layer_record, out_time) == 8, "layer record layout");

@@ -11,11 +11,13 @@
 //   1  data is an audio section, input int16: tml_features_run_i16 with `scale`, and one frame alone
 //      (tml_audio_frame_i16 on the window's first frame)
 //   2  data is a model blob with a front end, input raw f32: tml_model_prepare_features + tml_model_run
+//      (+ tml_model_anomaly when the blob has an anomaly block)
 //   3  no data, input f32: tml_logf, tml_log2f, tml_log10f and tml_sqrtf of every value
 // For each job, on QEMU's stderr:
 //   job <path> status <tml_status> count <n> ticks <t> reps <r>   (t: ticks of r timed runs)
 //   frame ticks <t> reps <r>                                       (mode 1)
-//   out <hex of the outputs: features as f32, or model input int8 then output int8, or 4 f32 per value>
+//   out <hex of the outputs: features as f32, or model input int8 then output int8 (then the
+//       tml_anomaly_result's 16 bytes with an anomaly block), or 4 f32 per value>
 // then `done`. Exit status 0, or 1 if a job failed.
 #include <cstring>
 
@@ -122,10 +124,13 @@ bool model_job(const JobHeader& h, const uint8_t* data, const float* input) {
     return false;
   }
   int8_t* in = tml_model_input(&model, g_arena);
+  tml_anomaly_result anomaly;
+  memset(&anomaly, 0, sizeof anomaly);
   const uint32_t t0 = insn_timer_read();
   for (uint32_t k = 0; k < h.reps && rc == TML_OK; ++k) {
     rc = tml_model_prepare_features(&model, input, h.input_count, g_scratch, sizeof g_scratch, in);
     if (rc == TML_OK) rc = tml_model_run(&model, g_arena, sizeof g_arena, nullptr, nullptr);
+    if (rc == TML_OK && model.anomaly.block) rc = tml_model_anomaly(&model, g_arena, sizeof g_arena, &anomaly);
   }
   const uint32_t ticks = insn_timer_ticks(t0, insn_timer_read());
   report(rc, tml_model_input_size(&model) + tml_model_output_size(&model), ticks, h.reps);
@@ -136,6 +141,10 @@ bool model_job(const JobHeader& h, const uint8_t* data, const float* input) {
   print_hex(reinterpret_cast<const uint8_t*>(in), tml_model_input_size(&model));
   tml_model_run(&model, g_arena, sizeof g_arena, nullptr, nullptr);
   print_hex(reinterpret_cast<const uint8_t*>(tml_model_output(&model, g_arena)), tml_model_output_size(&model));
+  if (model.anomaly.block) {
+    rc = tml_model_anomaly(&model, g_arena, sizeof g_arena, &anomaly);
+    print_hex(reinterpret_cast<const uint8_t*>(&anomaly), sizeof anomaly);
+  }
   print("\n");
   return rc == TML_OK;
 }

@@ -33,4 +33,8 @@ extern "C" void tml_depthwise_conv1d_s8(const tml_depthwise_conv1d_params* param
   TML_KERNEL_OF_SET(tml_depthwise_conv1d_s8)(params, quant, input_dims, input, filter, bias, output_dims, output);
 }
 
+extern "C" int32_t tml_squared_error_s8(int32_t n, const int8_t* a, const int8_t* b) {
+  return TML_KERNEL_OF_SET(tml_squared_error_s8)(n, a, b);
+}
+
 }  // namespace tml

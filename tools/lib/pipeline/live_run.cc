@@ -89,7 +89,16 @@ void LiveRun::run(const volatile std::sig_atomic_t* stop,
       p.cost = h.cost;
       p.cost_unit = h.cost_unit;
       p.top = h.top;
-      p.scores.assign(m->payload.begin() + sizeof h, m->payload.end());
+      // The scores, then (by the flags) the value heads and the anomaly score.
+      size_t at = sizeof h + h.class_count;
+      if (m->payload.size() < at) throw Error("malformed prediction message from the board");
+      p.scores.assign(m->payload.begin() + sizeof h, m->payload.begin() + static_cast<long>(at));
+      if (h.flags & 0x2u && m->payload.size() > at) at += 1 + 4 * size_t{m->payload[at]};  // value heads
+      if (h.flags & TML_PREDICTION_FLAG_ANOMALY) {
+        if (m->payload.size() < at + sizeof p.anomaly) throw Error("malformed prediction message from the board");
+        std::memcpy(&p.anomaly, m->payload.data() + at, sizeof p.anomaly);
+        p.has_anomaly = true;
+      }
       p.truth = truth_of(timeline_, labels_, h.first_index, window_);
       if (on_prediction) on_prediction(p);
       predictions_.push_back(std::move(p));
@@ -122,6 +131,8 @@ std::string format_prediction(const LiveRun& run, const LivePrediction& p) {
       format("%8.2f s  %-10s", (p.first_index + run.window()) / run.session().rate_hz(), run.label_of(p.top).c_str());
   for (size_t i = 0; i < p.scores.size(); ++i)
     s += format("  %s %.2f", run.label_of(static_cast<int>(i)).c_str(), (p.scores[i] + 128) / 256.0);
+  if (p.has_anomaly)
+    s += format("  anomaly %.2f%s", p.anomaly.score / 65536.0, p.anomaly.anomalous ? " ANOMALY" : "");
   return s + "   " + thousands(p.cost) + " " + (p.cost_unit == 0 ? "instructions" : "us") + "\n";
 }
 
@@ -180,6 +191,9 @@ nlohmann::json live_json(const LiveRun& run, const LiveSummary& s) {
     nlohmann::json e = {{"first_index", p.first_index}, {"top", p.top}, {"cost", p.cost}, {"scores", p.scores}};
     if (p.host_agrees >= 0) e["host_agrees"] = p.host_agrees == 1;
     if (p.truth >= 0) e["truth"] = p.truth;
+    if (p.has_anomaly)
+      e["anomaly"] = {{"score", p.anomaly.score / 65536.0}, {"threshold", p.anomaly.threshold / 65536.0},
+                      {"cluster", p.anomaly.cluster}, {"anomalous", p.anomaly.anomalous == 1}};
     j["predictions"].push_back(e);
   }
   j["summary"] = {{"predictions", s.predictions}, {"mean_cost", s.mean_cost}, {"min_cost", s.min_cost},

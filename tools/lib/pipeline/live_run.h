@@ -27,6 +27,8 @@ struct LivePrediction {
   uint8_t cost_unit = 0;     // 0 instructions, 1 microseconds
   int top = 0;               // the board's top class
   std::vector<int8_t> scores;
+  bool has_anomaly = false;  // the model has an anomaly block: `anomaly` holds the window's score
+  tml_msg_anomaly anomaly{};
   int host_agrees = -1;  // -1 not checked, 0 differs, 1 identical
   int truth = -1;        // the true class where known (a replayed recording), else -1
 };

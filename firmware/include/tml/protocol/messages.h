@@ -31,7 +31,8 @@ typedef enum tml_msg_type {
   TML_MSG_SAMPLES = 0x82,     // tml_msg_samples header, then count * axis_count values
   TML_MSG_ACK = 0x83,         // tml_msg_ack: result of a command
   TML_MSG_LOG = 0x84,         // UTF-8 text, not NUL-terminated: diagnostics for the user
-  TML_MSG_PREDICTION = 0x85,  // tml_msg_prediction header, then class_count int8 scores
+  TML_MSG_PREDICTION = 0x85,  // tml_msg_prediction header, then class_count int8 scores, then with
+                              // TML_PREDICTION_FLAG_ANOMALY a tml_msg_anomaly
 } tml_msg_type;
 
 typedef enum tml_sensor {
@@ -125,15 +126,28 @@ typedef struct tml_msg_ack {
   int16_t status;        // tml_status
 } tml_msg_ack;
 
-// TML_MSG_PREDICTION: this header, then class_count int8 scores (the model's quantized output).
+// TML_MSG_PREDICTION: this header, then class_count int8 scores (the model's quantized output), then,
+// when flags has TML_PREDICTION_FLAG_ANOMALY, a tml_msg_anomaly. A model without an anomaly block sends
+// the same bytes as before the flag existed (flags 0, nothing after the scores).
 typedef struct tml_msg_prediction {
   uint32_t first_index;   // sample index of the window's first row (as in TML_MSG_SAMPLES)
   uint32_t cost;          // instructions (emulated board) or microseconds (hardware) of the inference
-  uint8_t class_count;
-  uint8_t top;            // index of the highest score
+  uint8_t class_count;    // 0 for an anomaly detector without classes
+  uint8_t top;            // index of the highest score (0 without classes)
   uint8_t cost_unit;      // 0 = instructions, 1 = microseconds
-  uint8_t reserved;
+  uint8_t flags;          // TML_PREDICTION_FLAG_* (was reserved, 0)
 } tml_msg_prediction;
+
+#define TML_PREDICTION_FLAG_ANOMALY 0x1u  // a tml_msg_anomaly follows the scores
+
+// The anomaly score of the window (tml/anomaly.h), after the scores of a TML_MSG_PREDICTION.
+typedef struct tml_msg_anomaly {
+  int32_t score;      // Q16: real score = score / 65536
+  int32_t threshold;  // Q16, the model's
+  int16_t cluster;    // K-means: the nearest centre; autoencoder: -1
+  uint8_t anomalous;  // 1 when score > threshold
+  uint8_t reserved;
+} tml_msg_anomaly;
 
 #ifdef __cplusplus
 }  // extern "C"
@@ -154,6 +168,9 @@ static_assert(sizeof(tml_msg_start) == 8, "start layout");
 static_assert(sizeof(tml_msg_samples) == 8, "samples layout");
 static_assert(sizeof(tml_msg_ack) == 8, "ack layout");
 static_assert(sizeof(tml_msg_prediction) == 12, "prediction layout");
+static_assert(offsetof(tml_msg_prediction, flags) == 11, "prediction layout");
+static_assert(sizeof(tml_msg_anomaly) == 12, "anomaly layout");
+static_assert(offsetof(tml_msg_anomaly, cluster) == 8, "anomaly layout");
 static_assert(sizeof(float) == 4, "float32");
 #endif
 

@@ -77,6 +77,9 @@ struct QuantizedModel {
   // output [out_time][out_channels] must be the input [input_time][input_channels]; mean and inv_std
   // then normalise its output channels.
   std::vector<uint8_t> features;
+  // The anomaly block (anomaly.h: kmeans_anomaly_block, autoencoder_anomaly_block), or empty. It scores
+  // the network input; a K-means block may stand alone (no layers: the output is then the input).
+  std::vector<uint8_t> anomaly;
 };
 
 // Fills layer.multiplier and layer.shift from real scales: for each output channel o,
