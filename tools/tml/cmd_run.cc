@@ -65,6 +65,9 @@ int cmd_run(int argc, char** argv) {
     std::cerr << "Predictions of model " << run.model_hash() << " on " << run.session().device() << " ("
               << tml_sensor_name(run.session().sensor) << ", " << run.session().rate_hz() << " Hz)"
               << (run.options().verify ? ", checked against the host" : "") << ":\n";
+  run.on_detection([&](const pipeline::LiveDetection& d) {
+    if (!quiet) std::cout << pipeline::format_detection(run, d) << std::flush;
+  });
   std::signal(SIGINT, on_sigint);
   run.run(
       &g_interrupted,
