@@ -79,6 +79,8 @@ uint64_t LiveRun::rows_streamed() const {
 void LiveRun::check(const LiveOptions& o) {
   if (o.verify && !o.model) throw UsageError("--verify needs --model (the header the board was flashed with)");
   if (o.seconds < 0) throw UsageError("--seconds must not be negative");
+  if (o.detect && tml_detect_params_check(&*o.detect) != TML_OK)
+    throw UsageError("--average must be 1 to 16 windows and --threshold above 0 and at most 1");
 }
 
 LiveRun::LiveRun(link::BoardLink& board, LiveOptions options) : board_(board), options_(std::move(options)) {
@@ -124,6 +126,7 @@ void LiveRun::run(const volatile std::sig_atomic_t* stop,
   tml_msg_start start{};
   start.rows = options_.seconds > 0 ? static_cast<uint32_t>(std::llround(options_.seconds * session_.rate_hz())) : 0;
   start.flags = TML_START_PREDICT | (verify ? TML_START_SAMPLES : 0);
+  if (options_.detect) board_.command(TML_MSG_SET_DETECT, &*options_.detect, sizeof *options_.detect);
   board_.command(TML_MSG_START, &start, sizeof start);
   bool ended = false;
   while (!ended && !(stop && *stop)) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "emulator/sim_data.h"
+#include "tml/detect.h"
 #include "link/board_link.h"
 #include "tml/trainer/int8_model.h"
 #include "tml/trainer/model_header.h"
@@ -67,6 +68,7 @@ struct LiveOptions {
   std::string flash_hint;                        // how to flash this board: "sim", "wio-terminal --port COM3"
   double seconds = 0;                            // stop after this much sensor data (0: until stopped)
   int stall_ms = 10000;                          // give up when the board sends nothing for this long
+  std::optional<tml_detect_params> detect;       // new parameters for the board's detector (SET_DETECT)
 };
 
 class LiveRun {
