@@ -10,6 +10,7 @@
 #include "link/connection.h"
 #include "pipeline/live_run.h"
 #include "pipeline/model_files.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
 
 namespace tml::cli {
