@@ -46,7 +46,8 @@ if [ "$target" = kws ]; then
   "$tml" train --dataset "$out/kws" --features mfcc --model dscnn --epochs "$epochs" --batch 64 --augment "$augment" \
     --out "$out/kws.model" --quiet --json "$out/train.json" | grep -E "^(Trained|Test split)"
   echo "== 3. quantizing to int8"
-  "$tml" quantize --model "$out/kws.model" --dataset "$out/kws" --out "$out/kws.q.model" | grep -E "^Accuracy"
+  "$tml" quantize --model "$out/kws.model" --dataset "$out/kws" --out "$out/kws.q.model" | grep -E "^Accuracy" \
+    | tee "$out/accuracy.txt"
   echo "== 4. exporting the model header"
   "$tml" export --model "$out/kws.q.model" --out "$out/kws_model.h" | head -1
   echo "== 5. flashing the emulated board"
@@ -58,6 +59,7 @@ if [ "$target" = kws ]; then
     --seconds "$seconds" --quiet --json "$out/run.json" > "$out/run.txt"
   echo
   echo "== summary ($(( $(date +%s) - start )) s)"
+  sed 's/^/Accuracy: /' "$out/accuracy.txt"
   grep -E "cost per inference|On-board accuracy|detections|Board vs host" "$out/run.txt"
   echo "Outputs (dataset, models, header, run) are in $out"
   exit 0
