@@ -59,7 +59,7 @@ if [ "$target" = kws ]; then
     --seconds "$seconds" --quiet --json "$out/run.json" > "$out/run.txt"
   echo
   echo "== summary ($(( $(date +%s) - start )) s)"
-  sed 's/^/Accuracy: /' "$out/accuracy.txt"
+  cat "$out/accuracy.txt"
   grep -E "cost per inference|On-board accuracy|detections|Board vs host" "$out/run.txt"
   echo "Outputs (dataset, models, header, run) are in $out"
   exit 0
