@@ -12,7 +12,7 @@ packages=(
   cmake ninja-build g++ pkg-config git
   libserialport-dev libeigen3-dev libcxxopts-dev nlohmann-json3-dev libspdlog-dev catch2 zlib1g-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib binutils-arm-none-eabi
-  qemu-system-arm bossa-cli ccache
+  qemu-system-arm bossa-cli ccache clang socat
 )
 for arg in "$@"; do
   case "$arg" in

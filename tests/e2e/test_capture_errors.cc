@@ -75,6 +75,12 @@ TEST_CASE("bad labels and options are refused before anything is recorded", "[e2
   r = run_tml({"capture", "--label", "ok", "--dataset", ds.string()});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--port is required") != std::string::npos);
+  for (const char* timeout : {"3000000", "0.01", "0"}) {  // milliseconds that overflow an int, too short, none
+    INFO("--timeout " << timeout);
+    r = run_tml({"capture", "--port", "sim", "--label", "ok", "--dataset", ds.string(), "--timeout", timeout});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--timeout must be between 0.1 and 86400 s") != std::string::npos);
+  }
   CHECK_FALSE(std::filesystem::exists(ds));
 }
 

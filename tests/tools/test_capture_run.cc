@@ -93,3 +93,91 @@ TEST_CASE("bad capture options are refused before a board is touched", "[capture
   refused([](auto& j) { j.timestamp_unit = "h"; }, "--timestamp-unit must be ms, s or us");
   CHECK_FALSE(std::filesystem::exists(dir / "ds"));
 }
+
+TEST_CASE("a lost frame without rows costs no sample: the next sample is still complete", "[capture_run]") {
+  // The session header that closes sample 1 is lost; the gap shows at sample 2's first frame.
+  tml::test::TempDir dir;
+  FakeBoard board;
+  LoopbackTransport t(board);
+  int closing_sessions = 0;
+  t.filter = [&](int, std::vector<uint8_t>& f) {
+    if (tml::test::frame_type(f) != TML_MSG_SESSION) return true;
+    return !(++closing_sessions == 3);  // hello's, sample 1's START, sample 1's end
+  };
+  auto job = job_in(dir, 3);
+  job.stall_ms = 500;
+  tml::capture::CaptureRun run(job, t);
+  for (int i = 0; i < 3; ++i) CHECK(run.record(i).complete());
+  run.finish();
+  CHECK(run.saved() == 3);
+  const std::string summary = run.summary();
+  CHECK(summary.find("Saved 3 of 3 samples") == 0);
+  CHECK(summary.find(" 1 lost, ") != std::string::npos);
+  CHECK(summary.find("0 rows missing") != std::string::npos);
+}
+
+TEST_CASE("a lost ACK of START is asked again and the capture goes on", "[capture_run]") {
+  tml::test::TempDir dir;
+  FakeBoard board;
+  LoopbackTransport t(board);
+  int acks = 0;
+  bool starting = false;
+  t.filter = [&](int, std::vector<uint8_t>& f) {
+    // Every frame after the first START until the board's answer is lost: its ACK, session and first rows.
+    if (tml::test::frame_type(f) == TML_MSG_ACK) ++acks;
+    if (acks == 3) starting = true;  // STOP, HELLO, then START
+    if (starting && board.starts == 1) return false;
+    return true;
+  };
+  auto job = job_in(dir, 2);
+  job.stall_ms = 300;
+  tml::capture::CaptureRun run(job, t);
+  CHECK(run.record(0).complete());
+  CHECK(board.starts == 2);  // START was sent again
+  CHECK(run.record(1).complete());
+  run.finish();
+  CHECK(run.saved() == 2);
+  CHECK(run.summary().find("Saved 2 of 2 samples") == 0);
+}
+
+TEST_CASE("a sample whose last frames and closing session are lost is counted incomplete and the next is saved",
+          "[capture_run]") {
+  tml::test::TempDir dir;
+  FakeBoard board;
+  LoopbackTransport t(board);
+  bool cut = true;
+  int samples = 0;
+  t.filter = [&](int, std::vector<uint8_t>& f) {
+    // Sample 1's rows after its first two frames never arrive, nor its closing session header.
+    if (!cut) return true;
+    const uint8_t type = tml::test::frame_type(f);
+    if (type == TML_MSG_SAMPLES) return ++samples <= 2;
+    return !(type == TML_MSG_SESSION && samples >= 2);
+  };
+  auto job = job_in(dir, 2);
+  job.stall_ms = 300;
+  job.seconds = 10;  // many frames per sample
+  tml::capture::CaptureRun run(job, t);
+  const auto first = run.record(0);
+  CHECK_FALSE(first.complete());
+  CHECK(first.figures.lost_rows > 0);
+  cut = false;
+  CHECK(run.record(1).complete());
+  run.finish();
+  CHECK(run.saved() == 1);
+  CHECK(run.incomplete() == 1);
+  CHECK(tml::dataset::Dataset::open(dir / "ds").samples().size() == 1);
+  CHECK(run.summary().find("Saved 1 of 2 samples") == 0);
+}
+
+TEST_CASE("a board that never answers START ends the capture with an error and no hang", "[capture_run]") {
+  tml::test::TempDir dir;
+  FakeBoard board;
+  LoopbackTransport t(board);
+  auto job = job_in(dir, 1);
+  job.stall_ms = 200;
+  tml::capture::CaptureRun run(job, t);
+  t.silent = true;
+  CHECK_THROWS_WITH(run.record(0), Catch::Contains("did not answer START (3 tries"));
+  CHECK(run.summary().find("Saved 0 of 1 samples") == 0);
+}

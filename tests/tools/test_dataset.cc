@@ -1,5 +1,7 @@
 // The dataset store: manifest format, sample files, validation, hash split, atomic writes.
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cfloat>
@@ -390,4 +392,93 @@ TEST_CASE("meta is validated", "[dataset]") {
   CHECK(describe(accel_meta()) == "accelerometer: accx (m/s2), accy (m/s2), accz (m/s2) at 104 Hz, f32");
   CHECK(stores_wav(mic_meta()));
   CHECK_FALSE(stores_wav(accel_meta()));
+}
+
+namespace {
+
+// The pid of a process that has ended (and been reaped): what a killed writer's temporary files carry.
+long dead_pid() {
+  const pid_t pid = fork();
+  if (pid == 0) _exit(0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return pid;
+}
+
+}  // namespace
+
+TEST_CASE("programs creating one new dataset folder at once all succeed", "[dataset]") {
+  TempDir tmp;
+  for (int round = 0; round < 15; ++round) {
+    const fs::path dir = tmp / ("new" + std::to_string(round));
+    std::vector<pid_t> children;
+    for (int c = 0; c < 3; ++c) {
+      const pid_t pid = fork();
+      if (pid == 0) {
+        try {
+          Dataset d = Dataset::open_or_create(dir, accel_meta());
+          d.add("idle", {1, 2, 3}, "", "capture");
+          _exit(0);
+        } catch (...) {
+          _exit(1);
+        }
+      }
+      children.push_back(pid);
+    }
+    int failed = 0;
+    for (pid_t pid : children) {
+      int status = 0;
+      waitpid(pid, &status, 0);
+      failed += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    INFO("round " << round);
+    CHECK(failed == 0);
+    CHECK(Dataset::open(dir).samples().size() == 3);
+  }
+}
+
+TEST_CASE("a folder a killed creation left is taken as new by the next one", "[dataset]") {
+  TempDir tmp;
+  const fs::path dir = tmp / "new";
+  // What a `tml dataset import` killed after its first sample files leaves: the marker, files, temporaries.
+  fs::create_directories(dir / "data" / "idle");
+  write(dir / kCreating, "x");
+  write(dir / "data" / "idle" / "idle.1.csv", "accx,accy,accz\n1,2,3\n");
+  write(dir / "data" / "idle" / "idle.2.csv.tmp.77.1", "acc");
+  Dataset d = Dataset::create_on_first_add(dir, accel_meta());
+  d.add("idle", {1, 2, 3}, "", "import", "idle.1");  // the same sample again: no "already exists"
+  const Dataset again = Dataset::open(dir);
+  CHECK(again.samples().size() == 1);
+  CHECK(again.orphans().empty());
+  CHECK_FALSE(fs::exists(dir / kCreating));
+  CHECK_FALSE(fs::exists(dir / "data" / "idle" / "idle.2.csv.tmp.77.1"));
+  // A folder without the marker is still someone else's.
+  fs::create_directories(tmp / "other" / "data");
+  write(tmp / "other" / "data" / "mine.csv", "1");
+  CHECK_THROWS_WITH(Dataset::create_on_first_add(tmp / "other", accel_meta()), Catch::Contains("new or empty folder"));
+}
+
+TEST_CASE("temporary files of killed writers are removed by the next write", "[dataset]") {
+  TempDir tmp;
+  const fs::path dir = tmp / "d";
+  Dataset d = Dataset::open_or_create(dir, accel_meta());
+  d.add("idle", {1, 2, 3}, "", "capture", "idle.1");
+  const std::string dead = std::to_string(dead_pid());
+  write(dir / "data" / "idle" / ("idle.9.csv.tmp." + dead + ".12"), "partial");
+  write(dir / ("dataset.json.tmp." + dead + ".34"), "{");
+  REQUIRE(d.orphans().size() == 2);
+  d.add("idle", {4, 5, 6}, "", "capture", "idle.2");
+  CHECK(d.orphans().empty());
+
+  // Any atomic write sweeps the temporaries a killed writer of the same file left, and only those.
+  write(tmp / ("out.q.model.tmp." + dead + ".5"), "half");
+  write(tmp / ("other.model.tmp." + dead + ".5"), "half");
+  const std::string alive = std::to_string(getpid());
+  write(tmp / ("out.q.model.tmp." + alive + ".6"), "in progress");
+  tml::write_file_atomic(tmp / "out.q.model", "{}");
+  CHECK_FALSE(fs::exists(tmp / ("out.q.model.tmp." + dead + ".5")));
+  CHECK(fs::exists(tmp / ("other.model.tmp." + dead + ".5")));
+  CHECK(fs::exists(tmp / ("out.q.model.tmp." + alive + ".6")));
+  CHECK(tml::is_atomic_temporary("a.csv.tmp.12.34"));
+  CHECK_FALSE(tml::is_atomic_temporary("a.tmp.csv"));
 }

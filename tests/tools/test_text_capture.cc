@@ -69,6 +69,45 @@ TEST_CASE("lines that do not fit are counted as rejected and not stored", "[text
   REQUIRE(rec.rows == 5);
   CHECK(rec.figures.rejected == 2);
   CHECK(rec.values[6] == 9.0f);
+  // "7,8" was a row cut short: a time step is missing, so the sample must not be stored; "hello,there,you"
+  // is a message, not a row.
+  CHECK(rec.figures.lost_rows == 1);
+  CHECK_FALSE(rec.complete());
+}
+
+TEST_CASE("a row with too many columns makes the sample incomplete", "[text]") {
+  TextTransport t("\n1,2,3\n4,5,6,7\n" + tml::test::sketch_lines(10, 100, false));
+  tml::capture::TextOptions o;
+  o.rate_hz = 10;
+  tml::capture::TextStream s(t, o);
+  auto rec = s.record(0.5, 1000);
+  CHECK(rec.figures.rejected == 1);
+  CHECK_FALSE(rec.complete());
+  auto next = s.record(0.5, 1000);  // the following sample is whole
+  CHECK(next.complete());
+}
+
+TEST_CASE("the timestamps tell rows that never arrived and a damaged timestamp", "[text]") {
+  // 50 Hz; the rows of 1000 and 1020 ms are missing: a gap of 3 periods.
+  std::string lines = tml::test::sketch_lines(100, 0, true, 20);
+  const size_t cut_from = lines.find("1000\t"), cut_to = lines.find("1040\t");
+  REQUIRE(cut_to != std::string::npos);
+  lines.erase(cut_from, cut_to - cut_from);
+  TextTransport t("x\n" + lines + tml::test::sketch_lines(200, 100, true, 20));
+  tml::capture::TextOptions o;
+  o.timestamp_column = "0";
+  tml::capture::TextStream s(t, o);
+  auto rec = s.record(1.5, 1000);
+  CHECK(rec.figures.lost_rows == 2);
+  CHECK_FALSE(rec.complete());
+  CHECK(s.record(1.0, 1000).complete());
+
+  // A fragment run into the next line ("7" + "450\t...") reads as timestamp 7450 then 1480: caught.
+  std::string merged = tml::test::sketch_lines(30, 0, true, 20) + "7" + tml::test::sketch_lines(200, 30, true, 20);
+  TextTransport t2("x\n" + merged);
+  tml::capture::TextStream s2(t2, o);
+  auto bad = s2.record(3.0, 1000);
+  CHECK_FALSE(bad.complete());
 }
 
 TEST_CASE("text capture needs a rate and readable data", "[text]") {

@@ -162,3 +162,31 @@ TEST_CASE("the header compiles warning-free and runs as C and C++ on host and Co
   std::snprintf(hash, sizeof hash, "%08x\n", m.header.hash);
   CHECK(out.out == hash);
 }
+
+TEST_CASE("text that C would read as trigraphs stays text in the header", "[header]") {
+  const auto blob = write_model_blob(tml::test::conv1d_model(7));
+  HeaderInfo info = gesture_info();
+  info.axes = {"what?\?=", "a?\?/", "?\?)?\?(?\?!"};  // legal axis names and labels; ??/ would be a backslash
+  const std::string text = model_header(blob, info);
+  CHECK(text.find("\"what?\\?=\"") != std::string::npos);
+  CHECK(parse_model_header(text, "model.h").info.axes == info.axes);
+
+  // Compiled where trigraphs are on (-std=c11) and where GCC only warns of them (-std=gnu11): both
+  // warning-free, and the program prints the names as they were given.
+  tml::test::TempDir dir;
+  write(dir / "model.h", text);
+  write(dir / "axes.c",
+        "#include \"model.h\"\n#include <stdio.h>\n"
+        "int main(void) { for (int i = 0; i < 3; ++i) printf(\"%s\\n\", tml_model_axes[i]); return 0; }\n");
+  const std::string inc = "-I" + (tml::test::source_dir() / "firmware" / "include").string();
+  for (const char* std : {"-std=c11", "-std=gnu11"}) {
+    const auto exe = dir / (std::string("axes") + std);
+    auto c = tml::test::run({"gcc", std, "-Wall", "-Wextra", "-Werror", "-Wtrigraphs", inc, (dir / "axes.c").string(),
+                             "-o", exe.string()},
+                            120);
+    INFO(std << ": " << c.err);
+    REQUIRE(c.exit_code == 0);
+    auto r = tml::test::run({exe.string()});
+    CHECK(r.out == "what?\?=\na?\?/\n?\?)?\?(?\?!\n");
+  }
+}

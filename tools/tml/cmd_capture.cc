@@ -61,7 +61,7 @@ int cmd_capture(int argc, char** argv) {
   job.label = r["label"].as<std::string>();
   job.seconds = r["seconds"].as<double>();
   job.count = r["count"].as<int>();
-  job.stall_ms = static_cast<int>(r["timeout"].as<double>() * 1000);
+  job.stall_ms = Parser::milliseconds(r, "timeout", 0.1, 86400);
   job.pause_s = r["pause"].as<double>();
   if (r.count("sensor")) job.sensor = r["sensor"].as<std::string>();
   if (r.count("rate")) job.rate_hz = r["rate"].as<double>();
@@ -80,13 +80,22 @@ int cmd_capture(int argc, char** argv) {
   capture::CaptureRun run(std::move(job), *conn.transport);
   std::cerr << run.describe();
   const int count = run.job().count;
-  for (int i = 0; i < count; ++i) {
-    ProgressBar bar(run.job().label + " " + std::to_string(i + 1) + "/" + std::to_string(count), r.count("quiet") == 0);
-    const capture::Recording rec = run.record(i, [&](size_t done, size_t total, const capture::Figures& f) {
-      bar.update(static_cast<double>(done), static_cast<double>(total), run.figures_text(f));
-    });
-    bar.finish(run.figures_text(rec.figures));
+  try {
+    for (int i = 0; i < count; ++i) {
+      ProgressBar bar(run.job().label + " " + std::to_string(i + 1) + "/" + std::to_string(count),
+                      r.count("quiet") == 0);
+      const capture::Recording rec = run.record(i, [&](size_t done, size_t total, const capture::Figures& f) {
+        bar.update(static_cast<double>(done), static_cast<double>(total), run.figures_text(f));
+      });
+      bar.finish(run.figures_text(rec.figures));
+    }
+  } catch (const Error&) {
+    // The capture stops here, but what was saved and what the link delivered are always reported.
+    run.finish();
+    std::cout << run.summary() << std::flush;
+    throw;
   }
+  run.finish();
   std::cout << run.summary();
   if (run.incomplete()) {
     std::cerr << "tml capture: " << run.incomplete() << " sample(s) had missing data and were not saved.\n";

@@ -52,7 +52,7 @@ int cmd_run(int argc, char** argv) {
   pipeline::LiveOptions o;
   o.verify = r.count("verify") > 0;
   o.seconds = r["seconds"].as<double>();
-  o.stall_ms = static_cast<int>(r["timeout"].as<double>() * 1000);
+  o.stall_ms = Parser::milliseconds(r, "timeout", 0.1, 86400);
   o.flash_hint = link::is_sim(port) ? "sim" : "wio-terminal --port " + port;
   if (r.count("model")) {
     o.model_path = r["model"].as<std::string>();

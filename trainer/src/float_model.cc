@@ -221,7 +221,7 @@ Model model_from_json(const std::string& src, const std::string& origin) {
   return detail::read_model_file<Model>(src, origin, kFile, [&](const json& j, Model& m) {
     m.labels = detail::read_labels(j, origin);
     const detail::InputBlock in =
-        detail::read_input(field(j, "input", origin), origin + ": input", 100000000, 4096, "at least 1 row");
+        detail::read_input(field(j, "input", origin), origin + ": input", 100000000, 4096, "1 to 100000000 rows");
     m.window = in.window;
     m.stride = in.stride;
     m.rate_hz = in.rate_hz;

@@ -36,7 +36,8 @@ class Settings {
   int whole(const char* key, int min) const {
     const json& v = j_.at(key);
     if (!v.is_number_integer() || v.get<long long>() < min || v.get<long long>() > 1000000)
-      throw Error("'" + std::string(key) + "' must be a whole number >= " + std::to_string(min) + ", got " + show(v));
+      throw Error("'" + std::string(key) + "' must be a whole number from " + std::to_string(min) + " to 1000000, got " +
+                  show(v));
     return v.get<int>();
   }
   int whole(const char* key, int min, int fallback) const { return has(key) ? whole(key, min) : fallback; }
@@ -153,7 +154,7 @@ std::vector<std::unique_ptr<Layer>> layers_from_json(const json& j, int classes,
     if (j.at("units").is_string() && j.at("units").get<std::string>() == "classes")
       units = classes;
     else if (j.at("units").is_string())
-      throw Error("'units' must be a whole number >= 1 or \"classes\", got " + show(j.at("units")));
+      throw Error("'units' must be a whole number from 1 to 1000000 or \"classes\", got " + show(j.at("units")));
     else
       units = s.whole("units", 1);
     activation = s.word("activation", "none", activations);

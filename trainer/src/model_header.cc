@@ -19,11 +19,13 @@ std::string upper(std::string s) {
   return s;
 }
 
-// A C string literal for arbitrary text: \" and \\ escaped, other bytes outside printable ASCII as \ooo.
+// A C string literal for arbitrary text: \" and \\ escaped, other bytes outside printable ASCII as \ooo,
+// and a '?' after a '?' as \? so that no trigraph (??= ??/ ...) can form, whatever the compiler's mode.
 std::string c_string(const std::string& s) {
   std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\' || (c == '?' && i > 0 && s[i - 1] == '?')) {
       out += '\\';
       out += static_cast<char>(c);
     } else if (c < 0x20 || c >= 0x7f) {
@@ -129,7 +131,7 @@ class HeaderText {
     for (size_t i = 1; i + 1 < s.size(); ++i) {
       if (s[i] != '\\') {
         out += s[i];
-      } else if (s[i + 1] == '"' || s[i + 1] == '\\') {
+      } else if (s[i + 1] == '"' || s[i + 1] == '\\' || s[i + 1] == '?') {
         out += s[++i];
       } else if (i + 4 < s.size()) {
         out += static_cast<char>(std::strtol(s.substr(i + 1, 3).c_str(), nullptr, 8));

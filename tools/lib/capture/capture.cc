@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <algorithm>
 #include <limits>
 
 #include "tml/trainer/error.h"
@@ -64,22 +65,52 @@ Recording record_framed(link::BoardLink& link, size_t rows, int stall_ms, const 
   tml_msg_start start{};
   start.rows = static_cast<uint32_t>(rows);
   start.flags = TML_START_SAMPLES;
-  link.command(TML_MSG_START, &start, sizeof start);
+  // START is not waited for as a command: the stream is on once its ACK or its first rows arrive. When
+  // neither comes (the command or its answer lost), START is sent again; a board that did take an
+  // earlier START answers the repeat with TML_ERR_STATE and goes on streaming.
+  constexpr int kStartTries = 3;
+  const int answer_ms = std::min(stall_ms, 1000);
+  int tries = 1;
+  link.send(TML_MSG_START, &start, sizeof start);
+  bool started = false;   // the board took START
   size_t next_index = 0;  // rows accounted for (received or known lost)
   bool ended = false;     // the board said it stopped
   while (!ended) {
-    auto m = link.receive(stall_ms);
+    // Once every row is in, only the closing session header is missing: it is not waited for long.
+    const bool all_in = next_index >= rows;
+    auto m = link.receive(started && !all_in ? stall_ms : answer_ms);
     if (!m) {
-      if (next_index >= rows) break;  // all rows are in; the closing session header got lost
-      try {
-        link.command(TML_MSG_STOP);
-      } catch (const Error&) {
+      if (!started) {
+        if (tries == kStartTries)
+          throw Error("the board did not answer START (" + std::to_string(tries) + " tries, " +
+                      std::to_string(answer_ms) + " ms each, " + link.transport().name() + ")");
+        spdlog::warn("no answer to START within {} ms; asking again", answer_ms);
+        link.send(TML_MSG_START, &start, sizeof start);
+        ++tries;
+        continue;
       }
-      throw Error("the board stopped sending after " + std::to_string(next_index) + " of " + std::to_string(rows) +
-                  " rows (nothing for " + std::to_string(stall_ms) + " ms)");
+      if (!all_in) {
+        spdlog::warn("the board sent nothing for {} ms after {} of {} rows; the rest of the sample is lost", stall_ms,
+                     next_index, rows);
+        try {  // a board still streaming is stopped before the next sample
+          link.command(TML_MSG_STOP, nullptr, 0, answer_ms);
+        } catch (const Error&) {
+        }
+      }
+      break;
     }
     switch (m->type) {
+      case TML_MSG_ACK: {
+        const auto a = link::parse_ack(*m);
+        if (!a || a->command_type != TML_MSG_START) break;
+        if (a->status == TML_OK || a->status == TML_ERR_STATE)  // STATE: an earlier START of this sample is running
+          started = true;
+        else
+          throw link::Refused(std::string("the board refused START: ") + tml_status_str(a->status));
+        break;
+      }
       case TML_MSG_SAMPLES: {
+        started = true;
         link::SampleBatch b = link::parse_samples(*m, session);
         if (b.first_index < next_index) {  // a duplicate or a restarted stream: never stored twice
           spdlog::warn("board re-sent rows from index {} (expected {}); ignored", b.first_index, next_index);
@@ -99,7 +130,7 @@ Recording record_framed(link::BoardLink& link, size_t rows, int stall_ms, const 
         break;
       }
       case TML_MSG_SESSION:
-        if (!link.session()->streaming) ended = true;
+        if (started && !link::parse_session(m->payload.data(), m->payload.size()).streaming) ended = true;
         break;
       case TML_MSG_LOG:
         spdlog::info("board: {}", std::string(m->payload.begin(), m->payload.end()));

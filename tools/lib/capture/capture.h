@@ -35,7 +35,9 @@ struct Recording {
   std::vector<float> values;  // rows x axes, row-major (physical units)
   size_t rows = 0;
   Figures figures;
-  bool complete() const { return figures.lost_rows == 0 && figures.lost_frames == 0; }
+  // Every row arrived. Lost frames that carried none of this sample's rows (a session header, an ACK)
+  // are counted in the figures but do not make the sample incomplete.
+  bool complete() const { return figures.lost_rows == 0; }
 };
 
 using Progress = std::function<void(size_t rows_done, size_t rows_total, const Figures& so_far)>;
@@ -43,9 +45,11 @@ using Progress = std::function<void(size_t rows_done, size_t rows_total, const F
 // The dataset configuration a board's session describes.
 dataset::Meta meta_from_session(const link::Session& s);
 
-// Asks the board for exactly `rows` rows (START with a row count) and collects them. Rows missing from the
-// stream (lost frames) are counted in figures.lost_rows and the recording is incomplete. Throws tml::Error
-// if the board stops sending for `stall_ms`.
+// Asks the board for exactly `rows` rows (START with a row count, sent again when neither its ACK nor any
+// row comes) and collects them. Rows missing from the stream (lost frames, or a board that sent nothing for
+// `stall_ms` before the last row) are counted in figures.lost_rows and the recording is incomplete; the
+// next sample starts afresh. Throws link::Refused if the board refuses START, tml::Error if it never
+// answers it.
 Recording record_framed(link::BoardLink& link, size_t rows, int stall_ms, const Progress& progress = {});
 
 struct TextOptions {
@@ -61,8 +65,10 @@ class TextStream {
  public:
   TextStream(link::Transport& transport, TextOptions options);
   // Records `seconds` of data: seconds x rate rows with a declared rate, or rows until the timestamps span
-  // `seconds` with a timestamp column (the rate then comes from the timestamps). Throws tml::Error if the
-  // stream stalls for `stall_ms` or its lines cannot be read as numbers.
+  // `seconds` with a timestamp column (the rate then comes from the timestamps). A damaged row (too few or
+  // too many columns, a number that does not read) and, with a timestamp column, a gap or a step backwards
+  // in the timestamps count as lost rows: the recording is incomplete. Throws tml::Error if the stream
+  // stalls for `stall_ms` or its lines cannot be read as numbers.
   Recording record(double seconds, int stall_ms, const Progress& progress = {});
   // Known once the first row has been read.
   dataset::Meta meta() const;
@@ -79,6 +85,8 @@ class TextStream {
   int columns_ = -1;            // columns per line (values + timestamp)
   std::vector<std::string> names_;
   double rate_hz_ = 0;
+  std::vector<double> steps_;  // the first timestamp steps, whose median is the stream's period
+  double period_s_ = 0;
 };
 
 }  // namespace tml::capture

@@ -16,7 +16,7 @@ namespace tml::capture {
 void CaptureRun::check(const CaptureJob& job) {
   if (!(job.seconds > 0) || job.seconds > 86400) throw UsageError("--seconds must be between 0 and 86400");
   if (job.count < 1) throw UsageError("--count must be at least 1");
-  if (job.stall_ms < 100) throw UsageError("--timeout must be at least 0.1 s");
+  if (job.stall_ms < 100 || job.stall_ms > 86400000) throw UsageError("--timeout must be between 0.1 and 86400 s");
   if (!job.split.empty() && !dataset::is_split(job.split)) throw UsageError("--split must be train or test");
   dataset::validate_label(job.label);
   if (!job.sensor.empty() && trainer::sensor_number(job.sensor) == TML_SENSOR_NONE)
@@ -47,6 +47,8 @@ CaptureRun::CaptureRun(CaptureJob job, link::Transport& transport) : job_(std::m
                    session_.rate_hz(), want, session_.rate_hz());
   }
   dataset_ = dataset::Dataset::open_or_create(job_.dataset, meta_from_session(session_));
+  link_start_ = board_->stats();
+  bytes_start_ = board_->bytes_received();
   rows_ = static_cast<size_t>(std::llround(job_.seconds * session_.rate_hz()));
   if (rows_ == 0)
     throw UsageError("--seconds is shorter than one sample at " + std::to_string(session_.rate_hz()) + " Hz");
@@ -90,8 +92,24 @@ void CaptureRun::store(const Recording& rec, const dataset::Meta& meta, const st
   spdlog::debug("saved {} ({} rows, {})", info.file, info.rows, info.split);
 }
 
+void CaptureRun::finish() {
+  if (!board_) return;
+  try {
+    board_->command(TML_MSG_STOP, nullptr, 0, 1000);
+  } catch (const Error&) {
+  }
+}
+
 std::string CaptureRun::summary() const {
-  const Figures& t = total_;
+  Figures t = total_;
+  if (board_) {  // the link's own counters: a frame lost between two samples is counted once, too
+    const tml_frame_stats& s = board_->stats();
+    t.frames = s.frames - link_start_.frames;
+    t.lost_frames = s.lost - link_start_.lost;
+    t.crc_errors = s.crc_errors - link_start_.crc_errors;
+    t.rejected = (s.format_errors - link_start_.format_errors) + (s.oversize - link_start_.oversize);
+    t.bytes = board_->bytes_received() - bytes_start_;
+  }
   std::string s = "Saved " + std::to_string(saved_) + " of " + std::to_string(job_.count) + " samples of '" +
                   job_.label + "'.\n" + (job_.text ? "Lines: " : "Frames: ") + std::to_string(t.frames) +
                   " received, " + std::to_string(t.lost_frames) + " lost, " +

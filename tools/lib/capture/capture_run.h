@@ -51,6 +51,10 @@ class CaptureRun {
   // The live figures of a sample for its progress bar.
   std::string figures_text(const Figures& f) const;
 
+  // After the last sample (or a capture cut short): stops the board, so that a frame lost at the very
+  // end shows in the accounting too (the gap is seen at the ACK). Never throws.
+  void finish();
+
   int saved() const { return saved_; }
   int incomplete() const { return incomplete_; }
   // What was saved and what the link delivered, then the dataset per label and split.
@@ -67,6 +71,8 @@ class CaptureRun {
   size_t rows_ = 0;  // per sample, for a tml board
   std::optional<dataset::Dataset> dataset_;
   Figures total_;
+  tml_frame_stats link_start_{};  // the link's counters when recording began
+  uint64_t bytes_start_ = 0;
   int saved_ = 0, incomplete_ = 0;
 };
 

@@ -90,6 +90,15 @@ bool TextStream::next_row(std::vector<float>* values, double* timestamp, int tim
         continue;
       }
       ++figures->rejected;
+      // A line with numbers in it is a damaged row (a time step is missing); one without is a message.
+      if (columns_ >= 0) {
+        double unused;
+        for (const auto& f : fields)
+          if (parse_number(f, &unused) || f.find_first_of("0123456789") != std::string::npos) {
+            ++figures->lost_rows;
+            break;
+          }
+      }
       continue;
     }
     if (columns_ < 0) {  // the first data line fixes the shape
@@ -115,8 +124,9 @@ bool TextStream::next_row(std::vector<float>* values, double* timestamp, int tim
         throw UsageError("--axes names " + std::to_string(opt_.axis_names.size()) + " axes but lines hold " +
                          std::to_string(axes) + " values");
     }
-    if (static_cast<int>(fields.size()) != columns_) {
+    if (static_cast<int>(fields.size()) != columns_) {  // a row cut short or run into another one
       ++figures->rejected;
+      ++figures->lost_rows;
       continue;
     }
     values->clear();
@@ -144,12 +154,32 @@ Recording TextStream::record(double seconds, int stall_ms, const Progress& progr
     if (!next_row(&row, &ts, stall_ms, &rec.figures))
       throw Error(transport_.name() + ": no readable line for " + std::to_string(stall_ms) + " ms after " +
                   std::to_string(rec.rows) + " rows");
+    if (ts_col_ >= 0 && rec.rows > 0) {
+      // The timestamps tell missing rows: a step much longer than the stream's period, or one backwards
+      // (a damaged line, a restarted device), which ends the sample as incomplete.
+      const double step = ts - last_ts;
+      if (!(step > 0)) {
+        spdlog::warn("{}: the timestamps went backwards ({} after {}); the sample is incomplete", transport_.name(),
+                     ts, last_ts);
+        ++rec.figures.lost_rows;
+        break;
+      }
+      if (steps_.size() < 9) {
+        steps_.push_back(step);
+        if (steps_.size() == 9) {
+          std::vector<double> sorted = steps_;
+          std::sort(sorted.begin(), sorted.end());
+          period_s_ = sorted[4];
+        }
+      }
+      if (period_s_ > 0 && step > 1.5 * period_s_)
+        rec.figures.lost_rows += static_cast<uint64_t>(std::max(1.0, std::round(step / period_s_) - 1));
+    }
     if (by_time) {
       if (rec.rows == 0) first_ts = ts;
-      if (ts < last_ts && rec.rows > 0) throw Error(transport_.name() + ": timestamps went backwards");
       if (ts - first_ts >= seconds) break;  // this row starts the next sample; it is dropped
-      last_ts = ts;
     }
+    last_ts = ts;
     rec.values.insert(rec.values.end(), row.begin(), row.end());
     ++rec.rows;
     rec.figures.rows = rec.rows;
@@ -157,6 +187,8 @@ Recording TextStream::record(double seconds, int stall_ms, const Progress& progr
     if (progress) progress(by_time ? static_cast<size_t>((last_ts - first_ts) * 1000) : rec.rows,
                            by_time ? static_cast<size_t>(seconds * 1000) : want, rec.figures);
   }
+  rec.figures.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (!rec.complete()) return rec;  // never stored: its rate is not taken into account
   if (by_time) {
     if (rec.rows < 2 || !(last_ts > first_ts)) throw Error(transport_.name() + ": too few timestamped rows to tell the rate");
     const double rate = (rec.rows - 1) / (last_ts - first_ts);
@@ -170,7 +202,6 @@ Recording TextStream::record(double seconds, int stall_ms, const Progress& progr
   } else {
     rate_hz_ = opt_.rate_hz;
   }
-  rec.figures.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return rec;
 }
 

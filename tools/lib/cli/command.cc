@@ -1,10 +1,12 @@
 #include "cli/command.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <iostream>
 
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 
 namespace tml::cli {
 
@@ -51,6 +53,13 @@ std::string Parser::help() const { return options_.help() + "\nExample:\n" + ind
 
 void Parser::require(const cxxopts::ParseResult& r, const std::string& name) {
   if (!r.count(name)) throw UsageError("--" + name + " is required");
+}
+
+int Parser::milliseconds(const cxxopts::ParseResult& r, const std::string& name, double min_s, double max_s) {
+  const double s = r[name].as<double>();
+  if (!(s >= min_s && s <= max_s))
+    throw UsageError("--" + name + " must be between " + format("%g", min_s) + " and " + format("%g", max_s) + " s");
+  return static_cast<int>(std::llround(s * 1000));
 }
 
 int run_subcommands(const std::string& command, const std::string& summary, const std::string& example,

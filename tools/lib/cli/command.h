@@ -35,6 +35,10 @@ class Parser {
   // Throws UsageError("--name is required") unless the option was given.
   static void require(const cxxopts::ParseResult& r, const std::string& name);
 
+  // A duration option given in seconds, in milliseconds; throws UsageError("--name must be between
+  // <min_s> and <max_s> s") outside that range (so no value overflows the milliseconds).
+  static int milliseconds(const cxxopts::ParseResult& r, const std::string& name, double min_s, double max_s);
+
  private:
   std::string command_;
   std::string summary_;

@@ -5,6 +5,8 @@
 #include <random>
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 #include "dataset/folder_lock.h"
 #include "dataset/manifest.h"
 #include "dataset/sample_file.h"
@@ -51,9 +53,19 @@ Dataset Dataset::open_or_create(const fs::path& dir, const Meta& meta) {
                   ". Use another dataset folder for them");
     return d;
   }
-  Dataset d = create_on_first_add(dir, meta);
-  d.add_all({});
-  return d;
+  // Created under the folder's lock, so that of several programs creating it at once one does and the
+  // others open what it made.
+  std::vector<fs::path> created;
+  ensure_folder(dir, created);
+  {
+    FolderLock lock(dir);
+    if (!exists(dir)) {
+      Dataset d = create_on_first_add(dir, meta);
+      d.add_all({}, true);
+      return d;
+    }
+  }
+  return open_or_create(dir, meta);
 }
 
 Dataset Dataset::create_on_first_add(const fs::path& dir, const Meta& meta) {
@@ -62,7 +74,7 @@ Dataset Dataset::create_on_first_add(const fs::path& dir, const Meta& meta) {
   if (exists(dir)) throw Error(dir.string() + " already holds a dataset");
   if (fs::exists(dir, ec)) {
     if (!fs::is_directory(dir, ec)) throw Error("cannot create a dataset at " + dir.string() + ": it is a file");
-    if (!fs::is_empty(dir, ec))
+    if (!fs::is_empty(dir, ec) && !fs::exists(dir / kCreating, ec))
       throw Error("cannot create a dataset in " + dir.string() +
                   ": the folder has other files and no dataset.json; choose a new or empty folder");
   }
@@ -136,7 +148,8 @@ std::vector<SampleInfo> Dataset::check_new(const std::vector<NewSample>& batch) 
     info.created = ns.created.empty() ? created_now : ns.created;
     info.file = sample_file_name(meta_, info.label, info.id);
     std::error_code ec;
-    if (fs::exists(dir_ / info.file, ec) || fs::is_symlink(dir_ / info.file, ec))
+    const bool killed_creation = !on_disk_ && fs::exists(dir_ / kCreating, ec);  // its files are cleared first
+    if (!killed_creation && (fs::exists(dir_ / info.file, ec) || fs::is_symlink(dir_ / info.file, ec)))
       throw Error((dir_ / info.file).string() +
                   " already exists but no manifest entry names it (left by an interrupted write?); "
                   "remove it and try again");
@@ -146,15 +159,35 @@ std::vector<SampleInfo> Dataset::check_new(const std::vector<NewSample>& batch) 
 }
 
 void Dataset::write(const std::vector<SampleInfo>& added, const std::vector<NewSample>& batch,
-                    const std::string& manifest) {
+                    const std::string& manifest, bool locked) {
   // Sample files, then the manifest. On failure, remove what this call wrote and created.
   std::optional<FolderLock> lock;  // a dataset already on disk is locked by add_all
   std::vector<fs::path> created_folders, written;
+  const fs::path marker = dir_ / kCreating;
+  bool made_marker = false;
   try {
     ensure_folder(dir_, created_folders);
     if (!on_disk_) {
-      lock.emplace(dir_);
+      if (!locked) lock.emplace(dir_);
       if (exists(dir_)) throw Error("another program created a dataset at " + dir_.string() + " meanwhile; try again");
+      std::error_code ec;
+      if (fs::exists(marker, ec)) {  // a creation killed half way: nothing in the folder is anyone's work
+        size_t n = 0;
+        for (auto it = fs::directory_iterator(dir_, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+          if (it->path().filename() != kCreating) n += static_cast<size_t>(fs::remove_all(it->path(), ec));
+        spdlog::warn("{}: removed {} file(s) an interrupted creation of the dataset left", dir_.string(), n);
+      } else {
+        write_file_atomic(marker, "tml is creating a dataset in this folder\n");
+        made_marker = true;
+      }
+    } else {
+      // Under the lock every temporary file is a leftover of a writer that was killed, and so is a
+      // creation marker beside a manifest.
+      std::error_code ec;
+      remove_stale_temporaries(dir_, true);
+      fs::remove(marker, ec);
+      for (auto it = fs::directory_iterator(dir_ / "data", ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+        if (std::error_code e2; it->is_directory(e2)) remove_stale_temporaries(it->path(), true);
     }
     ensure_folder(dir_ / "data", created_folders);
     for (size_t i = 0; i < added.size(); ++i) {
@@ -167,14 +200,22 @@ void Dataset::write(const std::vector<SampleInfo>& added, const std::vector<NewS
   } catch (...) {
     std::error_code ec;
     for (const auto& p : written) fs::remove(p, ec);
+    if (made_marker) fs::remove(marker, ec);
     for (auto it = created_folders.rbegin(); it != created_folders.rend(); ++it) fs::remove(*it, ec);
     throw;
   }
+  if (!on_disk_) {
+    std::error_code ec;
+    fs::remove(marker, ec);
+    sync_folder(dir_);
+  }
 }
 
-std::vector<SampleInfo> Dataset::add_all(const std::vector<NewSample>& batch) {
+std::vector<SampleInfo> Dataset::add_all(const std::vector<NewSample>& batch) { return add_all(batch, false); }
+
+std::vector<SampleInfo> Dataset::add_all(const std::vector<NewSample>& batch, bool locked) {
   std::optional<FolderLock> lock;
-  if (on_disk_) {
+  if (on_disk_ && !locked) {
     lock.emplace(dir_);
     reload_if_changed();
   }
@@ -184,7 +225,7 @@ std::vector<SampleInfo> Dataset::add_all(const std::vector<NewSample>& batch) {
   std::vector<SampleInfo> all = samples_;
   all.insert(all.end(), added.begin(), added.end());
   const std::string text = manifest_text(meta_, all);
-  write(added, batch, text);
+  write(added, batch, text, locked);
   samples_ = std::move(all);
   manifest_text_ = text;
   on_disk_ = true;
@@ -208,7 +249,7 @@ std::vector<std::string> Dataset::orphans() const {
   }
   for (auto it = fs::directory_iterator(dir_, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.rfind(std::string(kManifest) + ".tmp.", 0) == 0) out.push_back(name);
+    if (name.rfind(std::string(kManifest) + ".tmp.", 0) == 0 || name == kCreating) out.push_back(name);
   }
   std::sort(out.begin(), out.end());
   return out;

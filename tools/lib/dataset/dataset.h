@@ -38,6 +38,11 @@ struct NewSample {
   std::string created;  // now (UTC, ISO 8601) when empty
 };
 
+// The file that marks a dataset folder being created: written (under the folder lock) before the first
+// sample file and removed once the manifest is in place. A folder with the marker and no manifest holds
+// only what a killed creation wrote.
+constexpr const char* kCreating = ".tml-creating";
+
 class Dataset {
  public:
   // Opens an existing dataset; throws tml::Error with a clear message if the folder or manifest is
@@ -45,11 +50,14 @@ class Dataset {
   static Dataset open(const std::filesystem::path& dir);
 
   // Opens `dir` if it holds a dataset (and checks `meta` matches it), otherwise creates it with `meta`.
+  // Several programs may do this at once on the same new folder: one creates it, the others open it.
   static Dataset open_or_create(const std::filesystem::path& dir, const Meta& meta);
 
   // A new, empty dataset that is written to `dir` only by its first successful add (so a failed import
   // into a new folder leaves nothing behind). Throws tml::Error if `dir` already holds a dataset or is
-  // a folder with other files in it, or if `meta` is invalid.
+  // a folder with other files in it, or if `meta` is invalid. A folder that holds only what an earlier
+  // creation left when it was killed (it carries the marker kCreating) counts as empty: the first add
+  // clears it.
   static Dataset create_on_first_add(const std::filesystem::path& dir, const Meta& meta);
 
   // Whether `dir` holds a dataset (a dataset.json).
@@ -84,7 +92,9 @@ class Dataset {
  private:
   void reload_if_changed();
   std::vector<SampleInfo> check_new(const std::vector<NewSample>& batch) const;
-  void write(const std::vector<SampleInfo>& added, const std::vector<NewSample>& batch, const std::string& manifest);
+  void write(const std::vector<SampleInfo>& added, const std::vector<NewSample>& batch, const std::string& manifest,
+             bool locked);
+  std::vector<SampleInfo> add_all(const std::vector<NewSample>& batch, bool locked);
 
   std::filesystem::path dir_;
   Meta meta_;

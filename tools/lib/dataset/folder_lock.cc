@@ -33,7 +33,12 @@ void ensure_folder(const fs::path& dir, std::vector<fs::path>& created) {
     if (!fs::is_directory(dir, ec)) throw Error("cannot write " + dir.string() + ": it exists and is not a folder");
     return;
   }
-  if (!fs::create_directory(dir, ec)) throw Error("cannot create folder " + dir.string() + ": " + ec.message());
+  if (!fs::create_directory(dir, ec)) {
+    if (ec) throw Error("cannot create folder " + dir.string() + ": " + ec.message());
+    // Another program created it meanwhile: fine, if it is a folder.
+    if (!fs::is_directory(dir, ec)) throw Error("cannot write " + dir.string() + ": it exists and is not a folder");
+    return;
+  }
   created.push_back(dir);
   sync_folder(dir.has_parent_path() ? dir.parent_path() : fs::path("."));
 }

@@ -66,7 +66,9 @@ Meta parse_meta(const json& j, const std::string& f) {
   m.sample_format = str_field(j, "sample_format", f);
   const json& tp = field(j, "test_percent", f);
   if (!tp.is_number_integer()) throw Error(f + ": \"test_percent\" must be an integer");
-  m.test_percent = static_cast<int>(std::clamp<int64_t>(tp.get<int64_t>(), -1, 101));
+  if (tp.get<int64_t>() < 0 || tp.get<int64_t>() > 100)
+    throw Error(f + ": \"test_percent\" must be within 0..100, not " + tp.dump());
+  m.test_percent = static_cast<int>(tp.get<int64_t>());
   validate_meta(m);
   return m;
 }

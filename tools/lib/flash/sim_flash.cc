@@ -51,15 +51,10 @@ void flash_sim(const Options& o, std::ostream& out) {
   run_step({"cmake", "--build", build.string()}, o, out, "building the firmware");
   const auto elf = build / "ports" / "mps2_an386" / "tml-mps2.elf";
   const auto target = emulator::flashed_image();
-  out << "Installing it as the emulated board's firmware:\n  " << elf.string() << " -> " << target.string() << "\n";
-  if (o.dry_run) {
-    out << "Then booting the emulated board to check that it runs " << (o.model.empty() ? "no model" : "model " + hex32(model.hash))
-        << ".\n";
-    return;
-  }
-  std::filesystem::create_directories(target.parent_path());
-  write_file_atomic(target, read_file(elf));
-
+  out << "Booting it to check that it runs " << (o.model.empty() ? "no model" : "model " + hex32(model.hash))
+      << ", then installing it as the emulated board's firmware:\n  " << elf.string() << " -> " << target.string()
+      << "\n";
+  if (o.dry_run) return;
   const ProcessResult size = run_process({"arm-none-eabi-size", "-B", elf.string()});
   unsigned long text = 0, data = 0, bss = 0;
   if (size.exit_code == 0) {
@@ -67,11 +62,18 @@ void flash_sim(const Options& o, std::ostream& out) {
     if (nl != std::string::npos) std::sscanf(size.out.c_str() + nl + 1, "%lu %lu %lu", &text, &data, &bss);
   }
 
+  // The new image is booted from the build folder first: only an image that runs the model it was built
+  // with replaces the installed firmware, so a failed flash leaves the board as it was.
   emulator::Options eo;
-  eo.image = target;
-  link::Connection conn = link::connect("sim", eo);
-  link::BoardLink board(*conn.transport);
-  const link::Session s = verify_model(board, o.model.empty() ? 0 : model.hash, "the emulated board");
+  eo.image = elf;
+  link::Session s;
+  {
+    link::Connection conn = link::connect("sim", eo);
+    link::BoardLink board(*conn.transport);
+    s = verify_model(board, o.model.empty() ? 0 : model.hash, "the emulated board");
+  }
+  std::filesystem::create_directories(target.parent_path());
+  write_file_atomic(target, read_file(elf));
   const std::string hash = hex32(s.model_hash);
   out << "Flashed the emulated board (" << s.device() << "): flash " << (text + data) << " bytes, RAM " << (data + bss)
       << " bytes of 192 KB.\n";

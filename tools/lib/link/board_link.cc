@@ -99,6 +99,13 @@ SampleBatch parse_samples(const Message& m, const Session& session) {
   return b;
 }
 
+std::optional<tml_msg_ack> parse_ack(const Message& m) {
+  if (m.type != TML_MSG_ACK || m.payload.size() != sizeof(tml_msg_ack)) return std::nullopt;
+  tml_msg_ack a;
+  std::memcpy(&a, m.payload.data(), sizeof a);
+  return a;
+}
+
 BoardLink::BoardLink(Transport& transport) : transport_(transport), frame_buf_(TML_FRAME_DECODER_BUFFER_SIZE) {
   tml_frame_decoder_init(&decoder_, frame_buf_.data(), frame_buf_.size());
   rx_.reserve(1 << 16);
@@ -139,13 +146,18 @@ std::optional<Message> BoardLink::receive(int timeout_ms) {
   return decode_next(timeout_ms);
 }
 
-void BoardLink::command(uint8_t type, const void* payload, size_t len, int timeout_ms) {
+uint32_t BoardLink::send(uint8_t type, const void* payload, size_t len) {
   const uint32_t seq = tx_seq_++;
   const tml_bytes part = {payload, len};
   uint8_t buf[TML_FRAME_ENCODED_MAX(TML_DEVICE_MAX_COMMAND_PAYLOAD)];
   const int n = tml_frame_encode(type, seq, &part, len ? 1 : 0, buf, sizeof buf);
   check_status(n, "cannot encode a command");
   transport_.write(buf, static_cast<size_t>(n));
+  return seq;
+}
+
+void BoardLink::command(uint8_t type, const void* payload, size_t len, int timeout_ms) {
+  const uint32_t seq = send(type, payload, len);
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   std::string said;  // what the board logged while handling the command: the reason of a refusal
   while (ms_left(deadline) > 0) {
@@ -156,7 +168,7 @@ void BoardLink::command(uint8_t type, const void* payload, size_t len, int timeo
       std::memcpy(&a, m->payload.data(), sizeof a);
       if (a.command_seq == seq && a.command_type == type) {
         if (a.status < 0)
-          throw Error(std::string("the board refused ") + msg_name(type) + ": " + tml_status_str(a.status) +
+          throw Refused(std::string("the board refused ") + msg_name(type) + ": " + tml_status_str(a.status) +
                       (said.empty() ? "" : " (" + said + ")"));
         return;
       }
@@ -201,24 +213,37 @@ Session BoardLink::hello(int timeout_ms) {
     }
   }
   queued_.clear();
-  command(TML_MSG_HELLO, nullptr, 0, std::max(300, ms_left(deadline)));
-  Session s = wait_session(std::max(300, ms_left(deadline)));
+  Session s = ask_session(TML_MSG_HELLO, nullptr, 0, std::max(1000, ms_left(deadline)));
   reset_stats();
   return s;
+}
+
+Session BoardLink::ask_session(uint8_t type, const void* payload, size_t len, int timeout_ms) {
+  // The command is idempotent: when its ACK or the session header after it is lost, it is asked again.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      queued_.clear();
+      command(type, payload, len, timeout_ms);
+      return wait_session(timeout_ms);
+    } catch (const Refused&) {
+      throw;
+    } catch (const Error& e) {
+      if (attempt == 3) throw;
+      spdlog::warn("{}; asking again", e.what());
+    }
+  }
 }
 
 Session BoardLink::set_sensor(int sensor) {
   tml_msg_set_sensor m{};
   m.sensor = static_cast<uint8_t>(sensor);
-  command(TML_MSG_SET_SENSOR, &m, sizeof m);
-  return wait_session(3000);
+  return ask_session(TML_MSG_SET_SENSOR, &m, sizeof m, 3000);
 }
 
 Session BoardLink::set_rate(uint32_t rate_millihz) {
   tml_msg_set_rate m{};
   m.rate_millihz = rate_millihz;
-  command(TML_MSG_SET_RATE, &m, sizeof m);
-  return wait_session(3000);
+  return ask_session(TML_MSG_SET_RATE, &m, sizeof m, 3000);
 }
 
 }  // namespace tml::link

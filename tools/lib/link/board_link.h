@@ -13,6 +13,7 @@
 #include "link/transport.h"
 #include "tml/protocol/frame.h"
 #include "tml/protocol/messages.h"
+#include "tml/trainer/error.h"
 
 namespace tml::link {
 
@@ -54,6 +55,14 @@ struct SampleBatch {
 };
 SampleBatch parse_samples(const Message& m, const Session& session);
 
+// The board answered a command with a negative status (it is there, and said no).
+struct Refused : Error {
+  using Error::Error;
+};
+
+// The ACK in a message, or nullopt if the message is not a well-formed ACK.
+std::optional<tml_msg_ack> parse_ack(const Message& m);
+
 class BoardLink {
  public:
   explicit BoardLink(Transport& transport);
@@ -63,14 +72,18 @@ class BoardLink {
   std::optional<Message> receive(int timeout_ms);
 
   // Sends a command and waits for its ACK; other messages that arrive meanwhile are queued for
-  // receive(). Throws tml::Error on a negative status or when no ACK comes within timeout_ms.
+  // receive(). Throws Refused on a negative status, tml::Error when no ACK comes within timeout_ms.
   void command(uint8_t type, const void* payload = nullptr, size_t len = 0, int timeout_ms = 3000);
+
+  // Sends a command without waiting for its ACK (which receive() then returns); returns its seq.
+  uint32_t send(uint8_t type, const void* payload = nullptr, size_t len = 0);
 
   // Stops any stream, asks the board who it is, and returns its session header. Retries HELLO until
   // the board answers (bytes sent before a board's firmware is listening are lost). Resets stats().
   Session hello(int timeout_ms = 5000);
 
-  // Selects a sensor / rate and returns the session header the board answers with.
+  // Selects a sensor / rate and returns the session header the board answers with. HELLO, SET_SENSOR
+  // and SET_RATE are asked again (up to 3 times) when their ACK or the session header gets lost.
   Session set_sensor(int sensor);
   Session set_rate(uint32_t rate_millihz);
 
@@ -84,6 +97,7 @@ class BoardLink {
  private:
   std::optional<Message> decode_next(int timeout_ms);
   Session wait_session(int timeout_ms);
+  Session ask_session(uint8_t type, const void* payload, size_t len, int timeout_ms);
 
   Transport& transport_;
   std::vector<uint8_t> frame_buf_;

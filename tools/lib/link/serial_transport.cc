@@ -1,5 +1,17 @@
-// Serial transport over libserialport: /dev/ttyACM0, COM3, /dev/cu.usbmodem...
+// Serial transport over libserialport: /dev/ttyACM0, COM3, /dev/cu.usbmodem... Ports libserialport
+// refuses (pseudo-terminals such as /dev/pts/N and socat links to them) are opened with termios directly.
 #include <libserialport.h>
+
+#ifndef _WIN32
+#include <fcntl.h>
+#include <poll.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#endif
 
 #include "link/transport.h"
 #include "tml/trainer/error.h"
@@ -41,12 +53,106 @@ class SerialTransport : public Transport {
   std::string name_;
 };
 
+#ifndef _WIN32
+// A tty opened with termios: raw 8N1, no flow control, reads with poll().
+class TermiosTransport : public Transport {
+ public:
+  TermiosTransport(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+  ~TermiosTransport() override { ::close(fd_); }
+
+  size_t read(uint8_t* buf, size_t cap, int timeout_ms) override {
+    pollfd p{fd_, POLLIN, 0};
+    int r;
+    do r = ::poll(&p, 1, timeout_ms);
+    while (r < 0 && errno == EINTR);
+    if (r < 0) throw Error(name_ + ": " + std::strerror(errno));
+    if (r == 0) return 0;
+    if (p.revents & POLLIN) {
+      const ssize_t n = ::read(fd_, buf, cap);
+      if (n > 0) return static_cast<size_t>(n);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 0;
+    }
+    // POLLHUP, or end of file / EIO: the other side closed (unplugged).
+    throw Error(name_ + ": the port closed (was the board unplugged?)");
+  }
+
+  void write(const uint8_t* data, size_t len) override {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (len > 0) {
+      const ssize_t n = ::write(fd_, data, len);
+      if (n > 0) {
+        data += n;
+        len -= static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno != EAGAIN && errno != EINTR) throw Error(name_ + ": " + std::strerror(errno));
+      if (std::chrono::steady_clock::now() > deadline)
+        throw Error(name_ + ": write timed out (is the board still running?)");
+      pollfd p{fd_, POLLOUT, 0};
+      ::poll(&p, 1, 100);
+    }
+  }
+
+  std::string name() const override { return name_; }
+
+ private:
+  int fd_;
+  std::string name_;
+};
+
+speed_t speed_of(int baud) {
+  switch (baud) {
+    case 9600: return B9600;
+    case 19200: return B19200;
+    case 38400: return B38400;
+    case 57600: return B57600;
+    case 230400: return B230400;
+    case 460800: return B460800;
+    case 921600: return B921600;
+    default: return B115200;
+  }
+}
+
+// Opens `path` as a raw tty, or returns nullptr (with errno) if it is not one.
+std::unique_ptr<Transport> open_termios(const std::string& path, int baud) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  termios t{};
+  if (!::isatty(fd) || ::tcgetattr(fd, &t) != 0) {
+    const int e = errno;
+    ::close(fd);
+    errno = e ? e : ENOTTY;
+    return nullptr;
+  }
+  ::cfmakeraw(&t);
+  t.c_cflag |= CLOCAL | CREAD;
+  t.c_cflag &= ~static_cast<tcflag_t>(CRTSCTS | CSTOPB);
+  t.c_iflag &= ~static_cast<tcflag_t>(IXON | IXOFF | IXANY);
+  ::cfsetispeed(&t, speed_of(baud));
+  ::cfsetospeed(&t, speed_of(baud));
+  if (::tcsetattr(fd, TCSANOW, &t) != 0) {
+    const int e = errno;
+    ::close(fd);
+    errno = e;
+    return nullptr;
+  }
+  return std::make_unique<TermiosTransport>(fd, path);
+}
+#endif
+
 }  // namespace
 
 std::unique_ptr<Transport> open_serial(const std::string& path, int baud) {
   sp_port* port = nullptr;
-  if (sp_get_port_by_name(path.c_str(), &port) != SP_OK)
+  if (sp_get_port_by_name(path.c_str(), &port) != SP_OK) {
+#ifndef _WIN32
+    // libserialport knows only the ports it can enumerate; any other tty (a pty) is opened directly.
+    if (auto t = open_termios(path, baud)) return t;
+    if (errno != ENOENT && errno != ENOTTY)
+      throw Error("cannot open " + path + ": " + std::strerror(errno));
+#endif
     throw Error("no serial port '" + path + "' (run 'tml ports' to list them, or use --port sim)");
+  }
   if (sp_open(port, SP_MODE_READ_WRITE) != SP_OK) {
     const std::string why = sp_error();
     sp_free_port(port);

@@ -1,6 +1,7 @@
 #include "util/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,8 +26,46 @@ void sync_folder(const std::filesystem::path& dir) {
   ::close(fd);
 }
 
+bool is_atomic_temporary(const std::string& name, long* pid) {
+  // <target>.tmp.<digits>.<digits>
+  const size_t last = name.rfind('.');
+  if (last == std::string::npos || last + 1 == name.size()) return false;
+  const size_t mid = name.rfind('.', last - 1);
+  if (mid == std::string::npos || mid + 1 == last || mid < 4 || name.compare(mid - 4, 4, ".tmp") != 0) return false;
+  auto digits = [&](size_t a, size_t b) {
+    for (size_t i = a; i < b; ++i)
+      if (name[i] < '0' || name[i] > '9') return false;
+    return b - a <= 18;
+  };
+  if (!digits(mid + 1, last) || !digits(last + 1, name.size())) return false;
+  if (pid) *pid = std::stol(name.substr(mid + 1, last - mid - 1));
+  return true;
+}
+
+size_t remove_stale_temporaries(const std::filesystem::path& dir, bool all, const std::string& target) {
+  namespace fs = std::filesystem;
+  size_t removed = 0;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    long pid = 0;
+    if (!is_atomic_temporary(name, &pid)) continue;
+    if (!target.empty() && name.compare(0, target.size() + 5, target + ".tmp.") != 0) continue;
+    const bool running = pid > 0 && pid == static_cast<long>(static_cast<pid_t>(pid)) &&
+                         (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+    if (!all && (running || pid == static_cast<long>(::getpid()))) continue;
+    std::error_code e2;
+    std::error_code is_file_ec;
+    if (!it->is_regular_file(is_file_ec)) continue;
+    if (fs::remove(it->path(), e2)) ++removed;
+  }
+  return removed;
+}
+
 void write_file_atomic(const std::filesystem::path& path, std::string_view data) {
   const auto dir = path.parent_path();
+  remove_stale_temporaries(dir, false, path.filename().string());
   std::random_device rd;
   const auto tmp = path.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd() & 0xffffff);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

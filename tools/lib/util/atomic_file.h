@@ -9,8 +9,17 @@
 namespace tml {
 
 // Writes `data` to `path` atomically. Throws tml::Error (with the OS reason) on any failure and
-// leaves whatever was at `path` untouched.
+// leaves whatever was at `path` untouched. Temporary files of earlier writes to `path` by processes that
+// no longer run (killed half way) are removed first.
 void write_file_atomic(const std::filesystem::path& path, std::string_view data);
+
+// Whether `name` is a temporary file of write_file_atomic ("<target>.tmp.<pid>.<random>"); sets *pid.
+bool is_atomic_temporary(const std::string& name, long* pid = nullptr);
+
+// Removes the temporary files write_file_atomic left in `dir` (not below it): those of processes that no
+// longer run, or every one when `all` (the caller holds a lock that every writer of `dir` takes).
+// Returns how many were removed. Never throws.
+size_t remove_stale_temporaries(const std::filesystem::path& dir, bool all = false, const std::string& target = "");
 
 // Flushes a folder's entries to disk (after files in it were created or renamed); best effort.
 void sync_folder(const std::filesystem::path& dir);
