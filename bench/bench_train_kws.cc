@@ -5,6 +5,13 @@
 // alone, through the same train() that `tml train` runs (window gathering and normalisation included).
 //
 //   build/bench/bench_train_kws [--clips N] [--epochs N] [--threads N] [--seeds N] [--profile] [--peer]
+//   build/bench/bench_train_kws --data [DIR] [--augment N] [--peer] ...
+//
+// With --data (default DIR: <shared>/datasets/kws-gsc-v2-12), the real clips instead: `tml train
+// --features mfcc --model dscnn` as a library call -- MFCC features of every clip by the firmware's front
+// end (timed), training (clips/s of the original clips, as the peer counts them), float test accuracy,
+// then int8 quantization (calibrated on the training clips) and the int8 test accuracy on the firmware's
+// kernels; per seed and the median, beside the peer's clips/s and accuracy from the same invocation.
 //
 // Prints clips/s (epochs x clips / seconds of the training loop) per seed and the median; with
 // --profile, the CPU time of each layer's forward and backward pass on one batch (mean of 50 batches);
@@ -14,6 +21,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,7 +30,10 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/recordings.h"
 #include "tml/trainer/architecture.h"
+#include "tml/trainer/feature_set.h"
+#include "tml/trainer/quantize.h"
 #include "tml/trainer/batchnorm.h"
 #include "tml/trainer/kernels.h"
 #include "tml/trainer/loss.h"
@@ -57,37 +68,48 @@ trainer::RecordingSet random_clips(int clips, uint64_t seed) {
   return set;
 }
 
-// The peer's clips/s for one seed, or a negative value when it cannot run (the reason on stderr).
-double run_peer(int epochs, int seed) {
+struct PeerRun {
+  double clips_per_s = -1, accuracy = -1;
+};
+
+std::filesystem::path shared_dir() {
   namespace fs = std::filesystem;
   // The build machines' shared folder: $TML_SHARED_DIR, else ../shared beside the checkout, else /work/shared.
   fs::path shared = fs::path(TML_SOURCE_DIR).parent_path() / "shared";
   if (const char* env = std::getenv("TML_SHARED_DIR")) shared = env;
   if (!fs::is_directory(shared)) shared = "/work/shared";
+  return shared;
+}
+
+// The peer's clips/s and test accuracy for one seed; clips_per_s negative when it cannot run (the reason
+// on stderr).
+PeerRun run_peer(int epochs, int seed) {
+  namespace fs = std::filesystem;
+  const fs::path shared = shared_dir();
   const fs::path script = shared / "bench" / "peer_kws.py", data = shared / "datasets" / "kws-gsc-v2-12";
   if (!fs::exists(script) || !fs::exists(data)) {
     std::fprintf(stderr, "peer: no %s or %s\n", script.c_str(), data.c_str());
-    return -1;
+    return {};
   }
   const std::string cmd = "/usr/bin/python3 '" + script.string() + "' --train '" + (data / "training").string() +
                           "' --test '" + (data / "testing").string() + "' --threads 1 --epochs " +
                           std::to_string(epochs) + " --seed " + std::to_string(seed) + " 2>/dev/null";
   FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return -1;
+  if (!p) return {};
   std::string out;
   char buf[4096];
   size_t n;
   while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
   if (pclose(p) != 0) {
     std::fprintf(stderr, "peer: peer_kws.py failed (python3-torch, python3-torchaudio: scripts/install-deps.sh --bench)\n");
-    return -1;
+    return {};
   }
   try {
     const auto start = out.rfind("\n{");
     const auto j = nlohmann::json::parse(out.substr(start == std::string::npos ? 0 : start + 1));
-    return j.at("clips_per_s").get<double>();
+    return {j.at("clips_per_s").get<double>(), j.at("test_accuracy").get<double>()};
   } catch (const std::exception&) {
-    return -1;
+    return {};
   }
 }
 
@@ -164,11 +186,75 @@ void profile(int reps) {
               kBatch * reps / total);
 }
 
+// `tml train --features mfcc --model dscnn` then `tml quantize` on the real clips, as library calls.
+void real_clips(const std::filesystem::path& data, int epochs, int threads, int seeds, int augment, bool peer) {
+  const double r0 = cpu_seconds();
+  const trainer::RecordingSet raw = pipeline::read_recordings(data);
+  const double read_s = cpu_seconds() - r0;
+  const trainer::FrontEnd fe = trainer::FrontEnd::audio({});
+  size_t train_clips = 0;
+  for (const auto& r : raw.recordings) train_clips += r.split == trainer::Split::Train;
+  std::printf("dscnn on %s: %zu clips (%zu training), %zu labels, MFCC [%d][%d] (read in %.2f s)\n", data.c_str(),
+              raw.recordings.size(), train_clips, raw.labels.size(), fe.out_time(), fe.out_channels(), read_s);
+  std::printf("batch %d, Adam 1e-3, %d epochs, %d thread(s), %s kernels, %d augmented copies per training clip\n",
+              kBatch, epochs, threads, trainer::kernels::kernels().isa, augment);
+  std::vector<double> speeds, floats, int8s;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    trainer::AugmentOptions a;
+    a.copies = augment;
+    a.seed = static_cast<uint64_t>(seed);
+    const auto f0 = std::chrono::steady_clock::now();
+    const trainer::RecordingSet set = trainer::feature_set(fe, raw, 16000, a);
+    const double feature_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - f0).count();
+    trainer::Model m;
+    m.net = trainer::make_preset("dscnn", static_cast<int>(raw.labels.size()));
+    trainer::TrainOptions t;
+    t.window = {fe.out_time(), fe.out_time()};
+    t.epochs = epochs;
+    t.batch = kBatch;
+    t.seed = static_cast<uint64_t>(seed);
+    t.threads = threads;
+    const auto r = trainer::train(m, set, t);
+    m.front_end.section = fe.section();
+    m.front_end.stride = 16000;
+    m.front_end.axes = {trainer::Axis{raw.axes[0], ""}};
+    const double clips_s = double(epochs) * double(train_clips) / r.train_seconds;
+    const auto test = trainer::make_windows(set, trainer::recordings_of(set, trainer::Split::Test), t.window);
+    const auto train_windows = trainer::make_windows(set, trainer::recordings_of(set, trainer::Split::Train), t.window);
+    trainer::QuantizeResult q = trainer::quantize(m, set, train_windows);
+    const trainer::Comparison c = trainer::compare(m, q, set, test);
+    speeds.push_back(clips_s);
+    floats.push_back(c.float_metrics.accuracy);
+    int8s.push_back(c.int8_metrics.accuracy);
+    std::printf("  seed %d: features %.2f s (%zu windows, all cores), training %.2f s = %.0f clips/s (%.0f windows/s), "
+                "test accuracy float %.3f, int8 %.3f (%zu test clips)\n",
+                seed, feature_s, set.recordings.size(), r.train_seconds, clips_s, r.windows_per_second,
+                c.float_metrics.accuracy, c.int8_metrics.accuracy, test.size());
+  }
+  std::printf("median: %.0f clips/s, test accuracy float %.3f, int8 %.3f (the peer's median float accuracy in "
+              "MODELS.md: 0.728)\n",
+              median(speeds), median(floats), median(int8s));
+  if (!peer) return;
+  std::vector<double> ps, pa;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    const PeerRun p = run_peer(epochs, seed);
+    if (p.clips_per_s < 0) break;
+    ps.push_back(p.clips_per_s);
+    pa.push_back(p.accuracy);
+    std::printf("  peer seed %d: %.0f clips/s, test accuracy %.3f\n", seed, p.clips_per_s, p.accuracy);
+  }
+  if (!ps.empty())
+    std::printf("peer (PyTorch + torchaudio, one thread, same invocation) median %.0f clips/s, accuracy %.3f: "
+                "tml / peer = %.2fx the clips/s, int8 accuracy %+.3f\n",
+                median(ps), median(pa), median(speeds) / median(ps), median(int8s) - median(pa));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  int clips = 1436, epochs = 30, threads = 1, seeds = 3;
+  int clips = 1436, epochs = 30, threads = 1, seeds = 3, augment = 0;
   bool do_profile = false, do_peer = false;
+  std::string data;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const auto value = [&]() {
@@ -186,17 +272,26 @@ int main(int argc, char** argv) {
       threads = value();
     else if (a == "--seeds")
       seeds = value();
+    else if (a == "--augment")
+      augment = value();
+    else if (a == "--data")
+      data = i + 1 < argc && argv[i + 1][0] != '-' ? argv[++i] : (shared_dir() / "datasets" / "kws-gsc-v2-12").string();
     else if (a == "--profile")
       do_profile = true;
     else if (a == "--peer")
       do_peer = true;
     else {
       std::fprintf(stderr,
-                   "usage: bench_train_kws [--clips N] [--epochs N] [--threads N] [--seeds N] [--profile] [--peer]\n");
+                   "usage: bench_train_kws [--clips N] [--epochs N] [--threads N] [--seeds N] [--profile] [--peer]\n"
+                   "       bench_train_kws --data [DIR] [--augment N] [--epochs N] [--threads N] [--seeds N] [--peer]\n");
       return 2;
     }
   }
   try {
+    if (!data.empty()) {
+      real_clips(data, epochs, threads, seeds, augment, do_peer);
+      return 0;
+    }
     const trainer::RecordingSet set = random_clips(clips, 1);
     std::printf("dscnn training: %d random [%d][%d] clips, %d classes, batch %d, Adam 1e-3, %d epochs, %d thread(s), "
                 "%s kernels\n",
@@ -226,7 +321,7 @@ int main(int argc, char** argv) {
     if (do_peer) {
       std::vector<double> peer;
       for (int seed = 1; seed <= seeds; ++seed) {
-        const double r = run_peer(epochs, seed);
+        const double r = run_peer(epochs, seed).clips_per_s;
         if (r < 0) break;
         peer.push_back(r);
         std::printf("  peer seed %d: %.0f clips/s\n", seed, r);

@@ -77,6 +77,23 @@ void on_prediction(void* ctx, uint32_t first_index, const int8_t* scores, uint32
   tml_device* d = static_cast<tml_device*>(ctx);
   const tml_anomaly_result* anomaly = d->inference->has_anomaly ? &d->inference->anomaly : nullptr;
   (void)tml_device_send_prediction(d, first_index, scores, count, top, cost, d->cost_unit, anomaly);
+  tml_detection det;
+  if (d->detector && count == d->detector->classes &&
+      tml_detector_push(d->detector, first_index + d->inference->window_rows, scores, &det)) {
+    tml_msg_detection m{det.index, det.label, det.score, det.windows, 0};
+    const tml_bytes part = {&m, sizeof m};
+    (void)tml_device_send(d, TML_MSG_DETECTION, &part, 1);
+  }
+}
+
+// SET_DETECT: new detection parameters, only while not streaming.
+int set_detect(tml_device* d, const tml_frame& f) {
+  if (!d->detector) return TML_ERR_UNSUPPORTED;
+  if (f.payload_len != sizeof(tml_detect_params)) return TML_ERR_FORMAT;
+  if (d->streaming) return TML_ERR_STATE;
+  tml_detect_params p;
+  memcpy(&p, f.payload, sizeof p);
+  return tml_detector_init(d->detector, &p, d->detector->classes);
 }
 
 int ack(tml_device* d, const tml_frame& cmd, int status) {
@@ -135,6 +152,7 @@ int handle_command(tml_device* d, const tml_frame& f) {
         status = check_model_stream(d);
         if (status != TML_OK) break;
         tml_inference_reset(d->inference);
+        if (d->detector) tml_detector_reset(d->detector);
       }
       d->start_flags = m.flags;  // the port's sensor_start may look at what is asked for
       status = d->ops.sensor_start(d->ops.ctx);
@@ -149,6 +167,9 @@ int handle_command(tml_device* d, const tml_frame& f) {
     }
     case TML_MSG_STOP:
       status = stop(d);
+      break;
+    case TML_MSG_SET_DETECT:
+      status = set_detect(d, f);
       break;
     default:
       status = TML_ERR_UNSUPPORTED;
@@ -243,6 +264,13 @@ extern "C" int tml_device_attach_model(tml_device* d, tml_inference* inference, 
   else if (d->config.sensor == sensor && d->config.rate_millihz != rate_millihz)
     (void)configure(d, sensor, rate_millihz);
   return tml_device_send_session(d);
+}
+
+extern "C" int tml_device_attach_detector(tml_device* d, tml_detector* detector) {
+  if (!d || !detector || !d->inference || detector->classes != tml_model_output_size(d->inference->model))
+    return TML_ERR_ARG;
+  d->detector = detector;
+  return TML_OK;
 }
 
 extern "C" int tml_device_init(tml_device* d, const tml_board_ops* ops, const tml_device_identity* id) {

@@ -1,6 +1,8 @@
 // Live inference on the board (tml/inference.h): sliding windows over a stream arriving in batches of any
-// size, and each window's scores equal to what the host computes for the same rows (Int8Model).
+// size, and each window's scores equal to what the host computes for the same rows (Int8Model); with a
+// front end, audio frame by frame and spectral window by window.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstring>
 #include <random>
 
@@ -9,6 +11,7 @@
 #include "reference_models.h"
 #include "tml/inference.h"
 #include "tml/protocol/messages.h"
+#include "tml/trainer/front_end.h"
 #include "tml/trainer/int8_model.h"
 
 namespace {
@@ -183,4 +186,81 @@ TEST_CASE("predictions are refused with a reason when there is no model or the s
   b.poll();
   msgs = host.drain(b.tx);
   CHECK(tml::test::as<tml_msg_ack>(msgs.back()).status == TML_ERR_ARG);
+}
+
+// ---- models with a front end ------------------------------------------------------------------------
+
+namespace {
+
+std::vector<uint8_t> audio_blob() {
+  const tml::trainer::FrontEnd fe = tml::trainer::FrontEnd::audio({});  // MFCC [49][10] of 16,000 samples
+  return tml::trainer::write_model_blob(tml::test::front_end_model(7, fe.section(), 49, 10));
+}
+
+std::vector<float> audio(size_t n, uint32_t seed) {  // noise and a wandering tone
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> d(0.0f, 0.05f);
+  std::vector<float> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = d(rng) + 0.3f * std::sin(0.002f * static_cast<float>(i) * (1.0f + i / 20000.0f));
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("an audio model computes each frame once and classifies every stride as the host does the window",
+          "[inference][features]") {
+  Harness h(8000, audio_blob());  // a window every 0.5 s (25 hops)
+  CHECK(h.inf.window_rows == 16000);
+  CHECK(h.inf.axes == 1);
+  CHECK(tml_inference_buffer_size(&h.model) == 4 * (480 + 2 * 490) + tml_features_buffer_size(&h.model.features));
+  const auto samples = audio(48000, 5);
+  std::mt19937 rng(6);
+  for (uint32_t at = 0; at < samples.size();) {
+    const uint32_t n = std::min<uint32_t>(static_cast<uint32_t>(samples.size()) - at, 1 + rng() % 700);
+    REQUIRE(tml_inference_push(&h.inf, at, samples.data() + at, n, TML_FORMAT_F32, 1, 1.0f) == TML_OK);
+    at += n;
+  }
+  REQUIRE(h.results.size() == (48000 - 16000) / 8000 + 1);
+  tml::trainer::Int8Model host(h.blob);
+  for (size_t k = 0; k < h.results.size(); ++k) {
+    INFO("window " << k);
+    CHECK(h.results[k].first_index == k * 8000);
+    CHECK(h.results[k].scores == host.run_stream(samples.data() + k * 8000));
+  }
+}
+
+TEST_CASE("an audio stream of int16 samples and one with a gap agree with the host", "[inference][features]") {
+  Harness h(3200, audio_blob());
+  std::vector<int16_t> pcm(40000);
+  const auto s = audio(pcm.size(), 8);
+  for (size_t i = 0; i < pcm.size(); ++i) pcm[i] = static_cast<int16_t>(s[i] * 20000.0f);
+  const float scale = 1.0f / 32768.0f;
+  std::vector<float> physical(pcm.size());
+  for (size_t i = 0; i < pcm.size(); ++i) physical[i] = static_cast<float>(pcm[i]) * scale;
+  REQUIRE(tml_inference_push(&h.inf, 0, pcm.data(), 20000, TML_FORMAT_I16, 1, scale) == TML_OK);
+  // Samples 20000 .. 20999 never arrive: the next window starts at the first stride boundary after them.
+  REQUIRE(tml_inference_push(&h.inf, 21000, pcm.data() + 21000, 19000, TML_FORMAT_I16, 1, scale) == TML_OK);
+  std::vector<uint32_t> starts;
+  for (const auto& r : h.results) starts.push_back(r.first_index);
+  CHECK(starts == std::vector<uint32_t>{0, 3200, 22400});
+  tml::trainer::Int8Model host(h.blob);
+  for (const auto& r : h.results) CHECK(r.scores == host.run_stream(physical.data() + r.first_index));
+}
+
+TEST_CASE("an audio model's stride must be whole hops and a spectral model classifies its raw window",
+          "[inference][features]") {
+  Harness h(8000, audio_blob());
+  tml_inference other;
+  CHECK(tml_inference_init(&other, &h.model, h.arena.data(), h.arena.size() * 4, h.window.data(), h.window.size() * 4,
+                           8001, nullptr, nullptr, nullptr) == TML_ERR_ARG);
+  CHECK(tml_inference_init(&other, &h.model, h.arena.data(), h.arena.size() * 4, h.window.data(), h.window.size() * 4,
+                           16320, nullptr, nullptr, nullptr) == TML_ERR_ARG);  // beyond the window
+
+  const tml::trainer::FrontEnd fe = tml::trainer::FrontEnd::spectral({});  // [1][75] of 208 x 3 rows
+  Harness sp(52, tml::trainer::write_model_blob(tml::test::front_end_model(9, fe.section(), 1, 75)));
+  const auto rows = stream(600, 10);
+  REQUIRE(tml_inference_push(&sp.inf, 0, rows.data(), 600, TML_FORMAT_F32, 3, 1.0f) == TML_OK);
+  REQUIRE(sp.results.size() == (600 - 208) / 52 + 1);
+  tml::trainer::Int8Model host(sp.blob);
+  for (const auto& r : sp.results) CHECK(r.scores == host.run_stream(rows.data() + r.first_index * 3));
 }

@@ -106,3 +106,24 @@ TEST_CASE("a window's true class is the recording it lies in", "[live_run]") {
   CHECK(tml::pipeline::truth_of(timeline, {"wave"}, 0, 50) == -1);
   CHECK(tml::pipeline::truth_of({}, labels, 0, 50) == -1);
 }
+
+TEST_CASE("detections are scored against the replayed clips as hits and misses and false alarms", "[live][detect]") {
+  using tml::emulator::SimSetup;
+  using tml::pipeline::LiveDetection;
+  // yes, _silence_, no, yes: one-second clips at 16 kHz, streamed once (64,000 rows).
+  const std::vector<SimSetup::Segment> timeline = {{"yes", 16000}, {"_silence_", 16000}, {"no", 16000}, {"yes", 16000}};
+  const std::vector<std::string> labels = {"_silence_", "no", "yes"};
+  const std::vector<LiveDetection> d = {
+      {16000, 2, 200, 3},  // yes at the first clip's end: a hit, latency 0
+      {24000, 1, 180, 3},  // "no" during the silence, before "no" starts: a false alarm
+      {56000, 1, 190, 3},  // "no" half a second after its end: a hit
+  };
+  const auto s = tml::pipeline::score_detections(timeline, labels, d, 64000 + 16000, 16000, 16000);
+  CHECK(s.events == 3);  // the silence is a background
+  CHECK(s.hits == 2);
+  CHECK(s.misses == 1);  // the second "yes"
+  CHECK(s.false_alarms == 1);
+  CHECK(s.mean_latency_s == Approx(0.25));
+  CHECK(s.false_alarms_per_hour == Approx(1 / (80000.0 / 16000 / 3600)));
+  CHECK(s.per_label.at("yes") == std::pair<int, int>{1, 2});
+}

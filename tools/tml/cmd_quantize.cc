@@ -45,8 +45,9 @@ int cmd_quantize(int argc, char** argv) {
     throw Error(model_path.string() + " is already quantized; give the float model from tml train");
   trainer::Model model = pipeline::load_model(model_path);
   const std::filesystem::path dataset_arg = r["dataset"].as<std::string>();
-  const trainer::RecordingSet set = pipeline::read_recordings(dataset_arg, model.labels);
-  pipeline::check_data_fits(set, model.axes, model.rate_hz, dataset_arg.string());
+  const trainer::RecordingSet set = pipeline::model_input(pipeline::read_recordings(dataset_arg, model.labels),
+                                                         model.axes, model.rate_hz, model.front_end,
+                                                         dataset_arg.string());
 
   const pipeline::QuantizeRun run =
       pipeline::run_quantize(model, set, calibration, model_path.string(), dataset_arg.string());

@@ -1,4 +1,6 @@
 // tml run: live predictions from a board running a model.
+#include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <iostream>
 
@@ -8,6 +10,7 @@
 #include "link/connection.h"
 #include "pipeline/live_run.h"
 #include "pipeline/model_files.h"
+#include "tml/trainer/error.h"
 #include "util/atomic_file.h"
 
 namespace tml::cli {
@@ -35,6 +38,9 @@ int cmd_run(int argc, char** argv) {
     ("seconds", "Stop after this many seconds of sensor data (default: until Ctrl-C)", cxxopts::value<double>()->default_value("0"))
     ("json", "Write every prediction and the summary to this JSON file", cxxopts::value<std::string>())
     ("timeout", "Give up when the board sends nothing for this many seconds", cxxopts::value<double>()->default_value("10"))
+    ("average", "Detections: windows whose scores the board averages (default: the exported header's, 3)", cxxopts::value<int>())
+    ("threshold", "Detections: averaged probability a class must reach (default: the header's, 0.6)", cxxopts::value<double>())
+    ("suppression", "Detections: seconds after a detection in which no other is reported (default: the header's, 1)", cxxopts::value<double>())
     ("q,quiet", "Only the summary");
   // clang-format on
   add_sim_options(p.options());
@@ -52,6 +58,19 @@ int cmd_run(int argc, char** argv) {
     o.model_path = r["model"].as<std::string>();
     o.model = pipeline::read_model_header(o.model_path);
   }
+  if (r.count("average") || r.count("threshold") || r.count("suppression")) {
+    if (!o.model) throw UsageError("--average, --threshold and --suppression need --model");
+    const trainer::HeaderInfo& h = o.model->info;
+    const double hz = h.rate_millihz / 1000.0;
+    tml_detect_params d{TML_DETECT_VERSION, static_cast<uint8_t>(h.detect_average), static_cast<uint8_t>(h.detect_threshold),
+                        0, h.detect_suppression, h.detect_ignore};
+    if (r.count("average")) d.average = static_cast<uint8_t>(std::clamp(r["average"].as<int>(), 0, 255));
+    if (r.count("threshold"))
+      d.threshold = static_cast<uint8_t>(std::clamp(std::lround(r["threshold"].as<double>() * 256), 0L, 255L));
+    if (r.count("suppression"))
+      d.suppression = static_cast<uint32_t>(std::max(0.0, r["suppression"].as<double>()) * hz);
+    o.detect = d;
+  }
   pipeline::LiveRun::check(o);
 
   const auto sim = sim_setup(r, port);
@@ -65,6 +84,9 @@ int cmd_run(int argc, char** argv) {
     std::cerr << "Predictions of model " << run.model_hash() << " on " << run.session().device() << " ("
               << tml_sensor_name(run.session().sensor) << ", " << run.session().rate_hz() << " Hz)"
               << (run.options().verify ? ", checked against the host" : "") << ":\n";
+  run.on_detection([&](const pipeline::LiveDetection& d) {
+    if (!quiet) std::cout << pipeline::format_detection(run, d) << std::flush;
+  });
   std::signal(SIGINT, on_sigint);
   run.run(
       &g_interrupted,

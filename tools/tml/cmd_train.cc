@@ -3,6 +3,7 @@
 
 #include "cli/command.h"
 #include "cli/progress.h"
+#include "cli/front_end_options.h"
 #include "cli/quant_options.h"
 #include "pipeline/json_report.h"
 #include "pipeline/quantize_report.h"
@@ -46,6 +47,7 @@ int cmd_train(int argc, char** argv) {
     ("q,quiet", "No progress bars");
   // clang-format on
   add_calibration_options(p.options());
+  add_front_end_options(p.options());
   cxxopts::ParseResult r;
   if (!p.parse(argc, argv, r)) return 0;
   Parser::require(r, "dataset");
@@ -56,6 +58,7 @@ int cmd_train(int argc, char** argv) {
   if (r.count("header")) job.header = r["header"].as<std::string>();
   job.prefix = r["prefix"].as<std::string>();
   job.window = r["window"].as<std::string>();
+  front_end_options(r, job);
   if (r.count("stride")) job.stride = r["stride"].as<std::string>();
   if (r.count("resample")) job.resample_hz = r["resample"].as<double>();
   if (r.count("class-weights")) job.class_weights = r["class-weights"].as<std::string>();

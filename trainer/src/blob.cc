@@ -32,4 +32,12 @@ std::vector<std::string> Blob::labels() const {
   return out;
 }
 
+uint32_t Blob::stream_rows() const {
+  return model_.features.kind ? model_.features.record.audio.raw_rows : model_.header.input_time;
+}
+
+uint32_t Blob::stream_axes() const {
+  return model_.features.kind ? model_.features.record.audio.raw_axes : model_.header.input_channels;
+}
+
 }  // namespace tml::trainer

@@ -26,9 +26,10 @@ ModelSize model_size(const std::vector<uint8_t>& blob) {
   out.header_bytes = TML_MODEL_HEADER_SIZE;
   out.labels_bytes = h.labels_offset ? uint32_t{h.output_channels} * TML_MODEL_LABEL_SIZE : 0;
   out.normalization_bytes = h.norm_offset ? 8u * h.input_channels : 0;
+  out.front_end_bytes = h.features_offset ? m.features.record.audio.size : 0;  // size: common to every kind
   out.flash_bytes = h.total_size;
   out.arena_bytes = h.arena_size;
-  uint32_t used = out.header_bytes + out.labels_bytes + out.normalization_bytes;
+  uint32_t used = out.header_bytes + out.labels_bytes + out.normalization_bytes + out.front_end_bytes;
   for (uint32_t i = 0; i < h.layer_count; ++i) {
     LayerSize l;
     tml_model_layer(&m, i, &l.record);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <string>
 
 #include "tml/trainer/error.h"
@@ -80,10 +81,14 @@ std::pair<std::vector<int>, std::vector<int>> split_validation(const RecordingSe
   if (!(fraction >= 0.0f && fraction < 1.0f)) throw Error("the validation share must be in [0, 1)");
   std::vector<int> train, validation;
   Rng rng(seed ^ 0x76616c6964ull);
+  // Augmented copies (feature_set.h: id "<original>~<k>") are never held out, and go to training only
+  // when their original does.
+  auto is_copy = [&](size_t i) { return set.recordings[i].id.find('~') != std::string::npos; };
   for (int label = 0; label < static_cast<int>(set.labels.size()); ++label) {
     std::vector<int> mine;
     for (size_t i = 0; i < set.recordings.size(); ++i)
-      if (set.recordings[i].split == Split::Train && set.recordings[i].label == label) mine.push_back(static_cast<int>(i));
+      if (set.recordings[i].split == Split::Train && set.recordings[i].label == label && !is_copy(i))
+        mine.push_back(static_cast<int>(i));
     rng.shuffle(mine);
     size_t n = static_cast<size_t>(std::lround(fraction * static_cast<float>(mine.size())));
     if (fraction > 0.0f && n == 0 && mine.size() >= 2) n = 1;
@@ -91,6 +96,12 @@ std::pair<std::vector<int>, std::vector<int>> split_validation(const RecordingSe
     validation.insert(validation.end(), mine.begin(), mine.begin() + static_cast<long>(n));
     train.insert(train.end(), mine.begin() + static_cast<long>(n), mine.end());
   }
+  std::set<std::string> held_out;
+  for (int i : validation) held_out.insert(set.recordings[static_cast<size_t>(i)].id);
+  for (size_t i = 0; i < set.recordings.size(); ++i)
+    if (set.recordings[i].split == Split::Train && is_copy(i) &&
+        !held_out.count(set.recordings[i].id.substr(0, set.recordings[i].id.find('~'))))
+      train.push_back(static_cast<int>(i));
   std::sort(train.begin(), train.end());
   std::sort(validation.begin(), validation.end());
   return {train, validation};

@@ -40,6 +40,7 @@ void Model::validate() const {
     if (!(normalization.std[a] > 0) || !std::isfinite(normalization.std[a]))
       throw Error("normalisation std of axis " + axes[a].name + " must be positive");
   }
+  if (front_end.present()) front_end.validate(window, A);
   if (!net.built()) throw Error("the network is not built");
   const Shape in{window, static_cast<int>(A)};
   if (net.input_shape() != in)
@@ -163,6 +164,7 @@ std::string model_to_json(const Model& m) {
   j["version"] = kFile.version;
   j["labels"] = m.labels;
   j["input"] = detail::input_json(m.window, m.stride, m.rate_hz, m.axes);
+  if (m.front_end.present()) j["front_end"] = detail::front_end_json(m.front_end, true);
   j["normalization"] = ordered{{"mean", floats(m.normalization.mean)}, {"std", floats(m.normalization.std)}};
   ordered layers = ordered::array();
   for (size_t i = 0; i < m.net.size(); ++i) {
@@ -224,6 +226,7 @@ Model model_from_json(const std::string& src, const std::string& origin) {
     m.stride = in.stride;
     m.rate_hz = in.rate_hz;
     m.axes = in.axes;
+    if (j.contains("front_end")) m.front_end = detail::read_front_end(j.at("front_end"), origin + ": front_end", nullptr);
     const json& norm = field(j, "normalization", origin);
     m.normalization.mean = float_array(field(norm, "mean", origin + ": normalization"), origin + ": normalization mean");
     m.normalization.std = float_array(field(norm, "std", origin + ": normalization"), origin + ": normalization std");

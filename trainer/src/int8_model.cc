@@ -8,7 +8,21 @@
 namespace tml::trainer {
 
 Int8Model::Int8Model(const std::vector<uint8_t>& blob)
-    : blob_(blob), arena_((tml_model_arena_size(&blob_.model()) + 3) / 4) {}
+    : blob_(blob),
+      arena_((tml_model_arena_size(&blob_.model()) + 3) / 4),
+      scratch_(blob_.model().features.kind ? (tml_model_features_buffer_size(&blob_.model()) + 3) / 4 : 0) {}
+
+std::vector<int8_t> Int8Model::run_stream(const float* raw) {
+  if (!model().features.kind) return run(raw);
+  void* arena = arena_.data();
+  const size_t n = static_cast<size_t>(stream_rows()) * stream_axes();
+  int s = tml_model_prepare_features(&model(), raw, n, scratch_.data(), scratch_.size() * 4,
+                                     tml_model_input(&model(), arena));
+  if (s == TML_OK) s = tml_model_run(&model(), arena, arena_.size() * 4, nullptr, nullptr);
+  check_status(s, "int8 model run failed");
+  const int8_t* out = tml_model_output(&model(), arena);
+  return std::vector<int8_t>(out, out + tml_model_output_size(&model()));
+}
 
 std::vector<int8_t> Int8Model::run(const float* raw) {
   void* arena = arena_.data();

@@ -1,6 +1,7 @@
 #include "json_util.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "tml/trainer/error.h"
 
@@ -91,6 +92,52 @@ std::vector<float> float_array(const nlohmann::json& v, const std::string& where
     out.push_back(f);
   }
   return out;
+}
+
+namespace {
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+}  // namespace
+
+std::string base64(const std::vector<uint8_t>& bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    const uint32_t n = (uint32_t{bytes[i]} << 16) | (i + 1 < bytes.size() ? uint32_t{bytes[i + 1]} << 8 : 0) |
+                       (i + 2 < bytes.size() ? uint32_t{bytes[i + 2]} : 0);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
+  }
+  return out;
+}
+
+// Strict: the canonical alphabet, padding only at the end, length a multiple of 4.
+bool from_base64(const std::string& s, std::vector<uint8_t>& out) {
+  if (s.size() % 4) return false;
+  out.clear();
+  out.reserve(s.size() / 4 * 3);
+  for (size_t i = 0; i < s.size(); i += 4) {
+    uint32_t n = 0;
+    int pad = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      const char c = s[i + k];
+      if (c == '=') {
+        if (i + 4 != s.size() || k < 2) return false;
+        ++pad;
+        n <<= 6;
+        continue;
+      }
+      if (pad) return false;
+      const char* p = std::strchr(kAlphabet, c);
+      if (!p || c == '\0') return false;
+      n = (n << 6) | static_cast<uint32_t>(p - kAlphabet);
+    }
+    out.push_back(static_cast<uint8_t>(n >> 16));
+    if (pad < 2) out.push_back(static_cast<uint8_t>(n >> 8));
+    if (pad < 1) out.push_back(static_cast<uint8_t>(n));
+  }
+  return true;
 }
 
 }  // namespace tml::trainer::detail

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,5 +20,10 @@ long long integer(const nlohmann::json& j, const char* key, const std::string& w
 double number(const nlohmann::json& j, const char* key, const std::string& where);
 // An array of finite floats; `where` names it.
 std::vector<float> float_array(const nlohmann::json& v, const std::string& where);
+
+// Bytes as base64 (the canonical alphabet, '=' padding) and back; from_base64 is strict (padding only at
+// the end, a length that is a multiple of 4) and returns false for anything else.
+std::string base64(const std::vector<uint8_t>& bytes);
+bool from_base64(const std::string& s, std::vector<uint8_t>& out);
 
 }  // namespace tml::trainer::detail

@@ -1,6 +1,10 @@
 #include "model_file.h"
 
+#include <cstring>
+
 #include "json_util.h"
+#include "tml/features.h"
+#include "tml/trainer/format.h"
 
 namespace tml::trainer::detail {
 
@@ -57,6 +61,100 @@ ordered input_json(int window, int stride, double rate_hz, const std::vector<Axi
   for (auto it = extra.begin(); it != extra.end(); ++it) in[it.key()] = it.value();
   in["layout"] = "time-major [window][axes]";
   return in;
+}
+
+namespace {
+
+// The section validated by the firmware, copied to an aligned buffer.
+tml_features init_features(const std::vector<uint8_t>& section, std::vector<uint32_t>& aligned) {
+  aligned.assign((section.size() + 3) / 4, 0);
+  std::memcpy(aligned.data(), section.data(), section.size());
+  tml_features fe;
+  check_status(tml_features_init(&fe, aligned.data(), section.size()), "the front-end section is invalid");
+  return fe;
+}
+
+}  // namespace
+
+}  // namespace tml::trainer::detail
+
+namespace tml::trainer {
+
+void FrontEndInput::validate(int window, size_t channels) const {
+  std::vector<uint32_t> aligned;
+  const tml_features fe = detail::init_features(section, aligned);
+  const tml_audio_features_record& a = fe.record.audio;  // the fields every kind shares
+  if (a.out_time != window || a.out_channels != channels)
+    throw Error("the front end computes [" + std::to_string(a.out_time) + "][" + std::to_string(a.out_channels) +
+                "] but the network input is [" + std::to_string(window) + "][" + std::to_string(channels) + "]");
+  if (axes.size() != a.raw_axes)
+    throw Error("the front end reads " + std::to_string(a.raw_axes) + " axes but " + std::to_string(axes.size()) +
+                " are named");
+  if (stride < 1 || stride > a.raw_rows)
+    throw Error("the front end's stride must be 1 to " + std::to_string(a.raw_rows) + " rows");
+  if ((fe.kind == TML_FEATURES_MFE || fe.kind == TML_FEATURES_MFCC) && stride % a.frame_step)
+    throw Error("the stride (" + std::to_string(stride) + " samples) must be a multiple of the hop (" +
+                std::to_string(a.frame_step) + " samples)");
+}
+
+int FrontEndInput::raw_rows() const {
+  std::vector<uint32_t> aligned;
+  return detail::init_features(section, aligned).record.audio.raw_rows;
+}
+
+double FrontEndInput::rate_hz() const {
+  std::vector<uint32_t> aligned;
+  const tml_features fe = detail::init_features(section, aligned);
+  return fe.kind == TML_FEATURES_SPECTRAL ? fe.record.spectral.sample_rate : fe.record.audio.sample_rate;
+}
+
+std::string FrontEndInput::kind() const {
+  std::vector<uint32_t> aligned;
+  const uint32_t k = detail::init_features(section, aligned).kind;
+  return k == TML_FEATURES_MFCC ? "mfcc" : k == TML_FEATURES_MFE ? "mfe" : "spectral";
+}
+
+}  // namespace tml::trainer
+
+namespace tml::trainer::detail {
+
+ordered front_end_json(const FrontEndInput& f, bool with_section) {
+  std::vector<uint32_t> aligned;
+  const tml_features fe = init_features(f.section, aligned);
+  const tml_audio_features_record& a = fe.record.audio;
+  ordered list = ordered::array();
+  for (const auto& ax : f.axes) list.push_back(ordered{{"name", ax.name}, {"unit", ax.unit}});
+  ordered j = {{"kind", f.kind()}, {"rate_hz", f.rate_hz()}, {"window", a.raw_rows}, {"stride", f.stride},
+               {"axes", list}};
+  if (fe.kind == TML_FEATURES_MFE || fe.kind == TML_FEATURES_MFCC) {
+    j["frame_length"] = a.frame_length;
+    j["frame_step"] = a.frame_step;
+    j["frame_offset"] = a.frame_offset;
+    j["fft_size"] = a.fft_size;
+    j["mel_bands"] = a.mel_bands;
+    if (fe.kind == TML_FEATURES_MFCC) j["coefficients"] = a.out_channels;
+    j["preemphasis"] = shortest(a.preemphasis);
+  }
+  j["output"] = ordered::array({a.out_time, a.out_channels});
+  if (with_section) j["section"] = base64(f.section);
+  return j;
+}
+
+FrontEndInput read_front_end(const json& j, const std::string& where, const std::vector<uint8_t>* blob_section) {
+  if (!j.is_object()) throw Error(where + " must be an object");
+  FrontEndInput f;
+  if (blob_section) {
+    f.section = *blob_section;
+  } else if (!from_base64(text(j, "section", where), f.section)) {
+    throw Error(where + ": \"section\" is not valid base64");
+  }
+  const long long stride = integer(j, "stride", where);
+  if (stride < 1 || stride > 1000000000) throw Error(where + ": \"stride\" must be at least 1");
+  f.stride = static_cast<int>(stride);
+  const json& axes = field(j, "axes", where);
+  if (!axes.is_array() || axes.empty() || axes.size() > 65535) throw Error(where + ": \"axes\" must be a non-empty array");
+  for (const auto& a : axes) f.axes.push_back(Axis{text(a, "name", where + " axis"), text(a, "unit", where + " axis")});
+  return f;
 }
 
 std::string optional_text(const json& o, const char* key) {

@@ -57,6 +57,12 @@ InputBlock read_input(const nlohmann::json& input, const std::string& where, lon
 nlohmann::ordered_json input_json(int window, int stride, double rate_hz, const std::vector<Axis>& axes,
                                   const nlohmann::ordered_json& extra = nlohmann::ordered_json::object());
 
+// "front_end": the section as base64 (when `with_section`) and, for people, its parameters; read back
+// with its section from the file or, for a quantized model, from the blob (`blob_section`).
+nlohmann::ordered_json front_end_json(const FrontEndInput& fe, bool with_section);
+FrontEndInput read_front_end(const nlohmann::json& j, const std::string& where,
+                             const std::vector<uint8_t>* blob_section);
+
 // Informational fields: the value when `o` is an object holding `key` of the right type, else the fallback.
 std::string optional_text(const nlohmann::json& o, const char* key);
 double optional_number(const nlohmann::json& o, const char* key, double fallback);

@@ -70,6 +70,7 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
   q.labels = model.labels;
   q.mean = model.normalization.mean;
   q.inv_std = model.normalization.inv_std();
+  q.features = model.front_end.section;  // the blob's front end: the raw window becomes the input above
 
   QuantParams current = r.input;
   for (size_t j = 0; j < r.folded.layers.size(); ++j) {

@@ -22,54 +22,12 @@ using detail::field;
 using detail::integer;
 using detail::number;
 using detail::text;
+using detail::base64;
+using detail::from_base64;
 
 namespace {
 
 constexpr detail::ModelFileKind kFile{"tml-quantized-model", kQModelFormatVersion, "quantized model"};
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64(const std::vector<uint8_t>& bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < bytes.size(); i += 3) {
-    const uint32_t n = (uint32_t{bytes[i]} << 16) | (i + 1 < bytes.size() ? uint32_t{bytes[i + 1]} << 8 : 0) |
-                       (i + 2 < bytes.size() ? uint32_t{bytes[i + 2]} : 0);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
-  }
-  return out;
-}
-
-// Strict: the canonical alphabet, padding only at the end, length a multiple of 4.
-bool from_base64(const std::string& s, std::vector<uint8_t>& out) {
-  if (s.size() % 4) return false;
-  out.clear();
-  out.reserve(s.size() / 4 * 3);
-  for (size_t i = 0; i < s.size(); i += 4) {
-    uint32_t n = 0;
-    int pad = 0;
-    for (size_t k = 0; k < 4; ++k) {
-      const char c = s[i + k];
-      if (c == '=') {
-        if (i + 4 != s.size() || k < 2) return false;
-        ++pad;
-        n <<= 6;
-        continue;
-      }
-      if (pad) return false;
-      const char* p = std::strchr(kAlphabet, c);
-      if (!p || c == '\0') return false;
-      n = (n << 6) | static_cast<uint32_t>(p - kAlphabet);
-    }
-    out.push_back(static_cast<uint8_t>(n >> 16));
-    if (pad < 2) out.push_back(static_cast<uint8_t>(n >> 8));
-    if (pad < 1) out.push_back(static_cast<uint8_t>(n));
-  }
-  return true;
-}
-
 ordered range_json(const Range& r) { return ordered::array({r.min, r.max}); }
 
 Range range_of(const json& j) {
@@ -94,6 +52,10 @@ void QModel::validate() const {
   if (axes.size() != h.input_channels)
     throw Error("there are " + std::to_string(axes.size()) + " axes but the blob takes " + std::to_string(h.input_channels));
   if (stride < 1 || stride > window) throw Error("the stride must be 1 to " + std::to_string(window) + " rows");
+  if (front_end.present() != (b.model().features.kind != 0))
+    throw Error(front_end.present() ? "the model names a front end but the blob has none"
+                                    : "the blob has a front end but the model names none");
+  if (front_end.present()) front_end.validate(window, axes.size());
   if (!(rate_hz > 0) || !std::isfinite(rate_hz)) throw Error("the sample rate must be positive");
   if (!float_model.empty()) {
     const Model f = model_from_json(float_model, "float_model");
@@ -111,6 +73,7 @@ std::string qmodel_to_json(const QModel& m) {
   j["version"] = kFile.version;
   j["labels"] = m.labels;
   j["input"] = detail::input_json(m.window, m.stride, m.rate_hz, m.axes, ordered{{"sensor", m.sensor}});
+  if (m.front_end.present()) j["front_end"] = detail::front_end_json(m.front_end, false);
   ordered cal = {{"method", calibration_method_name(m.calibration.method)}};
   if (m.calibration.method == CalibrationMethod::Percentile) cal["percentile"] = m.calibration.percentile;
   cal["split"] = "train";
@@ -176,6 +139,14 @@ QModel qmodel_from_json(const std::string& src, const std::string& origin) {
     if (blob.contains("size") && (!blob.at("size").is_number_unsigned() || blob.at("size").get<uint64_t>() != m.blob.size()))
       throw Error(origin + ": blob: \"size\" says " + blob.at("size").dump() + " bytes but the blob has " +
                   std::to_string(m.blob.size()));
+    if (j.contains("front_end")) {
+      const Blob b(m.blob);
+      const tml_model_header& h = b.header();
+      if (!h.features_offset) throw Error(origin + ": front_end: the blob has no front end");
+      const uint8_t* at = b.data() + h.features_offset;
+      const std::vector<uint8_t> section(at, at + b.model().features.record.audio.size);
+      m.front_end = detail::read_front_end(j.at("front_end"), origin + ": front_end", &section);
+    }
 
     // Informational fields: read when present and well-formed.
     using detail::optional_number;

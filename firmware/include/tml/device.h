@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tml/detect.h"
 #include "tml/inference.h"
 #include "tml/protocol/frame.h"
 #include "tml/protocol/messages.h"
@@ -85,6 +86,7 @@ typedef struct tml_device {
   // Rows waiting to be sent. Word storage: the buffer (and every row in it) is 4-byte aligned, so a
   // port may store float rows directly (Cortex-M4 faults on unaligned floating-point stores).
   uint32_t sample_words[(TML_SAMPLES_MAX_DATA + 3) / 4];
+  tml_detector* detector;  // smooths the predictions into TML_MSG_DETECTION (tml_device_attach_detector), or null
 } tml_device;
 
 // Rows per SAMPLES message for a configuration: the most that fit when unpaced (throughput), otherwise
@@ -101,6 +103,12 @@ int tml_device_init(tml_device* d, const tml_board_ops* ops, const tml_device_id
 // count and its rate are those the model was trained on. Call after tml_device_init.
 int tml_device_attach_model(tml_device* d, tml_inference* inference, uint8_t sensor, uint32_t rate_millihz,
                             uint8_t cost_unit);
+
+// Gives the device a detector (initialised with tml_detector_init for the model's classes): every
+// prediction then also goes through it, and each detection is sent as TML_MSG_DETECTION. A START with
+// TML_START_PREDICT resets it; TML_MSG_SET_DETECT sets new parameters (refused while streaming). Call
+// after tml_device_attach_model.
+int tml_device_attach_detector(tml_device* d, tml_detector* detector);
 
 // One turn of the loop: handles every received byte, then moves ready rows out. Returns TML_OK or the
 // first negative status of the link.

@@ -5,6 +5,14 @@
 // (tml_model_prepare_features, tml_model_run, tml_model_anomaly), so the board's scores equal the
 // host's, bit for bit.
 //
+// A model with a front end (tml/features.h) takes the raw stream: window_rows and axes are then the
+// front end's raw_rows and raw_axes, and the stride is in raw rows. An audio front end (MFE, MFCC) works
+// frame by frame: every hop of samples completes one feature frame, computed once (tml_audio_frame) into
+// a ring of the last input_time frames, and every stride (a multiple of the hop) the ring is the
+// network input -- the same numbers tml_features_run computes on the whole raw window, bit for bit, so
+// the host checks the board with tml_model_prepare_features on the window's samples. A spectral front end
+// keeps the raw window and runs tml_model_prepare_features on it.
+//
 // Rows arrive as the sensor produces them (int16 with a scale, or float32); each value becomes the
 // physical value raw * scale in single precision, exactly as the host stores captured data. A window
 // starts at row index k * stride (k = 0, 1, ...) counted from the start of the stream.
@@ -47,18 +55,29 @@ typedef struct tml_inference {
   tml_inference_result_fn on_result;
   tml_inference_clock_fn clock;  // may be null: cost 0
   void* ctx;
-  void* scratch;               // the front end's scratch, inside the window buffer (NULL without one)
+  // With a front end (carved out of the caller's buffer by tml_inference_init; see above).
+  uint32_t features_kind;  // tml_features_kind: TML_FEATURES_NONE (0) without a front end
+  float* samples;          // audio: the frame being filled, frame_length floats
+  float* frames;           // audio: ring of input_time feature frames of input_channels floats
+  float* input;            // audio: the ring oldest frame first, the network input as floats
+  void* scratch;           // the front end's scratch (tml_features_buffer_size, or tml_model_features_buffer_size)
   uint32_t scratch_len;
+  uint32_t sample_fill;    // audio: samples in `samples`
+  uint32_t sample_skip;    // audio: samples to pass over before the next frame starts filling
+  uint32_t frames_done;    // audio: frames computed since the stream (re)started at next_start
+  uint32_t stride_frames;  // audio: stride / frame_step
   uint32_t has_anomaly;        // 1 when the model has an anomaly block: `anomaly` holds the last window's
   tml_anomaly_result anomaly;  // score (valid during on_result and after it)
 } tml_inference;
 
-// Bytes of window buffer a model needs: its raw window as floats (the front end's raw_rows * raw_axes,
-// else input_time * input_channels) plus, with a front end, tml_model_features_buffer_size.
+// Bytes of window buffer a model needs: input_time * input_channels floats; with an audio front end
+// 4 * (frame_length + 2 * input_time * input_channels) + tml_features_buffer_size(); with a spectral one
+// 4 * raw_rows * raw_axes + tml_model_features_buffer_size().
 size_t tml_inference_buffer_size(const tml_model* model);
 
 // Prepares inference of `model` (already validated with tml_model_init) over windows advancing by
-// `stride` rows. TML_ERR_ARG for a stride of 0 or above the window, a misaligned or short buffer;
+// `stride` rows. TML_ERR_ARG for a stride of 0 or above the window (with an audio front end also one that
+// is not a multiple of the hop), a misaligned or short buffer;
 // TML_ERR_BUFFER if the arena is smaller than tml_model_arena_size().
 int tml_inference_init(tml_inference* inf, const tml_model* model, void* arena, size_t arena_len, float* window,
                        size_t window_len, uint32_t stride, tml_inference_result_fn on_result,

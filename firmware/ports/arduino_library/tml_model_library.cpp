@@ -5,7 +5,17 @@ namespace {
 
 tml_classifier g_classifier;
 alignas(16) uint8_t g_arena[TML_MODEL_ARENA_SIZE];
+#ifdef TML_MODEL_INFERENCE_BUFFER_SIZE  // headers since the front ends: the window, or the audio frames
+float g_window[(TML_MODEL_INFERENCE_BUFFER_SIZE + 3) / 4];
+#else
 float g_window[TML_MODEL_WINDOW_ROWS * TML_MODEL_AXIS_COUNT];
+#endif
+#if defined(TML_MODEL_FEATURES_KIND) && TML_MODEL_FEATURES_KIND
+// The front end is linked only when something refers to it (model.cc and inference.cc refer to it
+// weakly): this model needs it.
+__attribute__((used)) int (*volatile g_keep_front_end)(const tml_model*, const float*, size_t, void*, size_t,
+                                 int8_t*) = tml_model_prepare_features;
+#endif
 bool g_ready = false;
 
 }  // namespace

@@ -40,8 +40,21 @@ int op_configure(void*, uint8_t sensor, uint32_t rate, tml_sensor_config* c) {
 #ifdef TML_MODEL_HEADER
 tml_model g_model;
 alignas(16) uint8_t g_arena[TML_MODEL_ARENA_SIZE];
+#ifdef TML_MODEL_INFERENCE_BUFFER_SIZE  // headers since the front ends: the window, or the audio frames
+float g_window[(TML_MODEL_INFERENCE_BUFFER_SIZE + 3) / 4];
+#else
 float g_window[TML_MODEL_WINDOW_ROWS * TML_MODEL_AXIS_COUNT];
+#endif
+#if defined(TML_MODEL_FEATURES_KIND) && TML_MODEL_FEATURES_KIND
+// The front end is linked only when something refers to it (model.cc and inference.cc refer to it
+// weakly): this model needs it.
+__attribute__((used)) int (*volatile g_keep_front_end)(const tml_model*, const float*, size_t, void*, size_t,
+                                 int8_t*) = tml_model_prepare_features;
+#endif
 tml_inference g_inference;
+#ifdef TML_MODEL_DETECT_AVERAGE  // headers since the detector: detections with the exported defaults
+tml_detector g_detector;
+#endif
 
 uint32_t instructions() { return static_cast<uint32_t>(now_ticks() * 40u); }
 #endif
@@ -106,10 +119,17 @@ int main() {
   if (s == TML_OK) {
     if (tml_model_init(&g_model, tml_model_blob, sizeof tml_model_blob) == TML_OK &&
         tml_inference_init(&g_inference, &g_model, g_arena, sizeof g_arena, g_window, sizeof g_window,
-                           TML_MODEL_STRIDE_ROWS, nullptr, instructions, nullptr) == TML_OK)
+                           TML_MODEL_STRIDE_ROWS, nullptr, instructions, nullptr) == TML_OK) {
       s = tml_device_attach_model(&g_device, &g_inference, TML_MODEL_SENSOR, TML_MODEL_SAMPLE_RATE_MILLIHZ, 0);
-    else
+#ifdef TML_MODEL_DETECT_AVERAGE
+      const tml_detect_params detect = {TML_DETECT_VERSION, TML_MODEL_DETECT_AVERAGE, TML_MODEL_DETECT_THRESHOLD, 0,
+                                        TML_MODEL_DETECT_SUPPRESSION_ROWS, TML_MODEL_DETECT_IGNORE};
+      if (s == TML_OK && tml_detector_init(&g_detector, &detect, TML_MODEL_CLASS_COUNT) == TML_OK)
+        s = tml_device_attach_detector(&g_device, &g_detector);
+#endif
+    } else {
       tml_device_log(&g_device, "the model blob is invalid: running without it");
+    }
   }
 #endif
   while (s == TML_OK) s = tml_device_poll(&g_device);

@@ -27,12 +27,14 @@ Evaluation evaluate_model(const std::filesystem::path& model_path, const std::fi
   else
     model = load_model(model_path);
   const std::vector<std::string>& labels = e.quantized ? qmodel.labels : model.labels;
-  e.window = e.quantized ? qmodel.window : model.window;
-  e.stride = stride ? *stride : e.quantized ? qmodel.stride : model.stride;
+  const trainer::FrontEndInput& fe = e.quantized ? qmodel.front_end : model.front_end;
+  e.window = fe.present() ? fe.raw_rows() : e.quantized ? qmodel.window : model.window;
+  e.stride = stride ? *stride : fe.present() ? fe.stride : e.quantized ? qmodel.stride : model.stride;
 
-  const trainer::RecordingSet set = read_recordings(dataset, labels);
-  check_data_fits(set, e.quantized ? qmodel.axes : model.axes, e.quantized ? qmodel.rate_hz : model.rate_hz,
-                  dataset.string());
+  // With a front end: one recording of features per raw window, and one window per recording.
+  const trainer::RecordingSet set =
+      model_input(read_recordings(dataset, labels), e.quantized ? qmodel.axes : model.axes,
+                  e.quantized ? qmodel.rate_hz : model.rate_hz, fe, dataset.string(), e.stride);
   std::vector<int> recs;
   for (size_t i = 0; i < set.recordings.size(); ++i)
     if (split == "all" || trainer::split_name(set.recordings[i].split) == split) recs.push_back(static_cast<int>(i));
@@ -40,7 +42,9 @@ Evaluation evaluate_model(const std::filesystem::path& model_path, const std::fi
     throw Error("dataset " + dataset.string() + " has no " + split + " recordings" +
                 (split == "test" ? "; use --split train or --split all" : ""));
   e.recordings = recs.size();
-  const auto windows = trainer::make_windows(set, recs, trainer::WindowSpec{e.window, e.stride});
+  const int network_window = e.quantized ? qmodel.window : model.window;
+  const auto windows = trainer::make_windows(
+      set, recs, fe.present() ? trainer::WindowSpec{network_window, network_window} : trainer::WindowSpec{e.window, e.stride});
   if (e.quantized) {
     trainer::Int8Model int8(qmodel.blob);
     e.metrics = trainer::evaluate(int8, set, windows);

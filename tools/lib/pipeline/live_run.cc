@@ -27,9 +27,60 @@ int truth_of(const std::vector<emulator::SimSetup::Segment>& timeline, const std
   return -1;
 }
 
+DetectionScore score_detections(const std::vector<emulator::SimSetup::Segment>& timeline,
+                                const std::vector<std::string>& labels, const std::vector<LiveDetection>& detections,
+                                uint64_t rows, double rate_hz, uint64_t tolerance) {
+  DetectionScore s;
+  s.hours = rate_hz > 0 ? static_cast<double>(rows) / rate_hz / 3600.0 : 0;
+  uint64_t period = 0;
+  for (const auto& seg : timeline) period += seg.rows;
+  std::vector<bool> used(detections.size(), false);
+  double latency = 0;
+  for (uint64_t base = 0; period && base < rows; base += period) {
+    uint64_t start = base;
+    for (const auto& seg : timeline) {
+      const uint64_t end = start + seg.rows;
+      int label = -1;
+      for (size_t i = 0; i < labels.size(); ++i)
+        if (labels[i] == seg.label) label = static_cast<int>(i);
+      // An event only when it was streamed whole, and the stream went on long enough to detect it.
+      if (label >= 0 && seg.label[0] != '_' && end + tolerance <= rows) {
+        ++s.events;
+        auto& pl = s.per_label[seg.label];
+        ++pl.second;
+        bool hit = false;
+        for (size_t k = 0; k < detections.size(); ++k) {
+          const LiveDetection& d = detections[k];
+          if (d.label != label || d.index <= start || d.index > end + tolerance || used[k]) continue;
+          used[k] = true;
+          if (!hit) latency += (static_cast<double>(d.index) - static_cast<double>(end)) / rate_hz;
+          hit = true;
+        }
+        s.hits += hit;
+        pl.first += hit;
+      }
+      start = end;
+    }
+  }
+  s.misses = s.events - s.hits;
+  for (size_t k = 0; k < detections.size(); ++k)
+    if (!used[k]) ++s.false_alarms;
+  s.false_alarms_per_hour = s.hours > 0 ? s.false_alarms / s.hours : 0;
+  s.mean_latency_s = s.hits ? latency / s.hits : 0;
+  return s;
+}
+
+uint64_t LiveRun::rows_streamed() const {
+  uint64_t n = rows_received_;
+  for (const auto& p : predictions_) n = std::max<uint64_t>(n, uint64_t{p.first_index} + window_);
+  return n;
+}
+
 void LiveRun::check(const LiveOptions& o) {
   if (o.verify && !o.model) throw UsageError("--verify needs --model (the header the board was flashed with)");
   if (o.seconds < 0) throw UsageError("--seconds must not be negative");
+  if (o.detect && tml_detect_params_check(&*o.detect) != TML_OK)
+    throw UsageError("--average must be 1 to 16 windows and --threshold above 0 and at most 1");
 }
 
 LiveRun::LiveRun(link::BoardLink& board, LiveOptions options) : board_(board), options_(std::move(options)) {
@@ -62,7 +113,7 @@ void LiveRun::check_ready() {
   while (!waiting_.empty()) {
     LivePrediction& p = predictions_[waiting_.front()];
     if (rows_received_ < p.first_index + window_) break;
-    p.host_agrees = host_->run(rows_.data() + static_cast<size_t>(p.first_index) * axes) == p.scores ? 1 : 0;
+    p.host_agrees = host_->run_stream(rows_.data() + static_cast<size_t>(p.first_index) * axes) == p.scores ? 1 : 0;
     waiting_.pop_front();
   }
 }
@@ -75,6 +126,7 @@ void LiveRun::run(const volatile std::sig_atomic_t* stop,
   tml_msg_start start{};
   start.rows = options_.seconds > 0 ? static_cast<uint32_t>(std::llround(options_.seconds * session_.rate_hz())) : 0;
   start.flags = TML_START_PREDICT | (verify ? TML_START_SAMPLES : 0);
+  if (options_.detect) board_.command(TML_MSG_SET_DETECT, &*options_.detect, sizeof *options_.detect);
   board_.command(TML_MSG_START, &start, sizeof start);
   bool ended = false;
   while (!ended && !(stop && *stop)) {
@@ -103,6 +155,13 @@ void LiveRun::run(const volatile std::sig_atomic_t* stop,
       if (on_prediction) on_prediction(p);
       predictions_.push_back(std::move(p));
       if (verify) waiting_.push_back(predictions_.size() - 1);
+    } else if (m->type == TML_MSG_DETECTION) {
+      tml_msg_detection d;
+      if (m->payload.size() != sizeof d) throw Error("malformed detection message from the board");
+      std::memcpy(&d, m->payload.data(), sizeof d);
+      LiveDetection e{d.index, d.label, d.score, d.windows};
+      if (on_detection_) on_detection_(e);
+      detections_.push_back(e);
     } else if (m->type == TML_MSG_SAMPLES && verify) {
       const auto b = link::parse_samples(*m, session_);
       if (b.first_index != rows_received_) {
@@ -136,8 +195,17 @@ std::string format_prediction(const LiveRun& run, const LivePrediction& p) {
   return s + "   " + thousands(p.cost) + " " + (p.cost_unit == 0 ? "instructions" : "us") + "\n";
 }
 
+std::string format_detection(const LiveRun& run, const LiveDetection& d) {
+  return format("%8.2f s  detected %-10s score %.2f (%d windows)\n", d.index / run.session().rate_hz(),
+                run.label_of(d.label).c_str(), d.score / 256.0, d.windows);
+}
+
 LiveSummary summarize(const LiveRun& run) {
   LiveSummary s;
+  s.detections = run.detections().size();
+  if (!run.timeline().empty() && run.window() > 0)
+    s.detection_score = score_detections(run.timeline(), run.labels(), run.detections(), run.rows_streamed(),
+                                         run.session().rate_hz(), run.window());
   s.predictions = run.predictions().size();
   s.cost_unit = run.session().board == "mps2-an386" ? "instructions" : "us";
   s.lost_rows = run.lost_rows();
@@ -173,6 +241,15 @@ std::string format_summary(const LiveRun& run, const LiveSummary& s) {
   if (s.with_truth)
     o += "On-board accuracy: " + std::to_string(s.correct) + " of " + std::to_string(s.with_truth) + " windows (" +
          fixed(100.0 * s.correct / s.with_truth, 1) + " %) within one replayed recording\n";
+  if (s.detections || (s.detection_score && s.detection_score->events)) {
+    o += std::to_string(s.detections) + " detections";
+    if (const auto& d = s.detection_score) {
+      o += format(" against %d replayed keywords: %d hits, %d misses, %d false alarms (%.1f per hour of audio",
+                  d->events, d->hits, d->misses, d->false_alarms, d->false_alarms_per_hour);
+      o += format(", %.2f h); latency %.2f s after the keyword's end", d->hours, d->mean_latency_s);
+    }
+    o += "\n";
+  }
   if (run.options().verify)
     o += "Board vs host: " + std::to_string(s.identical) + " of " + std::to_string(s.checked) +
          " windows identical (scores bit for bit)" +
@@ -196,6 +273,14 @@ nlohmann::json live_json(const LiveRun& run, const LiveSummary& s) {
                       {"cluster", p.anomaly.cluster}, {"anomalous", p.anomaly.anomalous == 1}};
     j["predictions"].push_back(e);
   }
+  j["detections"] = nlohmann::json::array();
+  for (const auto& d : run.detections())
+    j["detections"].push_back({{"index", d.index}, {"label", d.label}, {"score", d.score}, {"windows", d.windows}});
+  if (const auto& d = s.detection_score)
+    j["detection_score"] = {{"events", d->events},       {"hits", d->hits},
+                            {"misses", d->misses},       {"false_alarms", d->false_alarms},
+                            {"hours", d->hours},         {"false_alarms_per_hour", d->false_alarms_per_hour},
+                            {"mean_latency_s", d->mean_latency_s}};
   j["summary"] = {{"predictions", s.predictions}, {"mean_cost", s.mean_cost}, {"min_cost", s.min_cost},
                   {"max_cost", s.max_cost},       {"checked", s.checked},     {"identical", s.identical},
                   {"with_truth", s.with_truth},   {"correct", s.correct}};

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "emulator/sim_data.h"
+#include "tml/detect.h"
 #include "link/board_link.h"
 #include "tml/trainer/int8_model.h"
 #include "tml/trainer/model_header.h"
@@ -33,6 +34,29 @@ struct LivePrediction {
   int truth = -1;        // the true class where known (a replayed recording), else -1
 };
 
+// A detection from the board's detector (TML_MSG_DETECTION, tml/detect.h).
+struct LiveDetection {
+  uint32_t index = 0;  // stream index just past the window that triggered it
+  int label = 0;
+  int score = 0;       // averaged, 0 .. 255
+  int windows = 0;     // windows averaged
+};
+
+// Detections scored against the recordings the emulated board replayed (`timeline`, repeated): every
+// replayed recording of a label that is not a background (a label starting with '_', or one the model
+// does not know) is an event; it is hit when a detection of its label ends within [its start + 1 row,
+// its end + `tolerance` rows], else missed; every detection that hits no event is a false alarm.
+struct DetectionScore {
+  int events = 0, hits = 0, misses = 0, false_alarms = 0;
+  double hours = 0;                  // of audio streamed
+  double false_alarms_per_hour = 0;
+  double mean_latency_s = 0;         // of the hits: the first detection's index after the event's end
+  std::map<std::string, std::pair<int, int>> per_label;  // label -> (hits, events)
+};
+DetectionScore score_detections(const std::vector<emulator::SimSetup::Segment>& timeline,
+                                const std::vector<std::string>& labels, const std::vector<LiveDetection>& detections,
+                                uint64_t rows, double rate_hz, uint64_t tolerance);
+
 // The label of a window that lies entirely inside one recording of `timeline` (the recordings the
 // emulated board replays, in order, repeated), as an index into
 // `labels`, or -1 (spanning two recordings, or a label the model does not know).
@@ -46,6 +70,7 @@ struct LiveOptions {
   std::string flash_hint;                        // how to flash this board: "sim", "wio-terminal --port COM3"
   double seconds = 0;                            // stop after this much sensor data (0: until stopped)
   int stall_ms = 10000;                          // give up when the board sends nothing for this long
+  std::optional<tml_detect_params> detect;       // new parameters for the board's detector (SET_DETECT)
 };
 
 class LiveRun {
@@ -74,6 +99,11 @@ class LiveRun {
            const std::function<void(const std::string&)>& on_log = {});
 
   const std::vector<LivePrediction>& predictions() const { return predictions_; }
+  const std::vector<LiveDetection>& detections() const { return detections_; }
+  const std::vector<emulator::SimSetup::Segment>& timeline() const { return timeline_; }
+  uint64_t rows_streamed() const;  // as far as the predictions reach (or the rows, when verifying)
+  // Called for each detection as it arrives.
+  void on_detection(std::function<void(const LiveDetection&)> f) { on_detection_ = std::move(f); }
   uint64_t lost_rows() const { return lost_rows_; }
 
  private:
@@ -87,6 +117,8 @@ class LiveRun {
   std::optional<trainer::Int8Model> host_;
   std::vector<emulator::SimSetup::Segment> timeline_;
   std::vector<LivePrediction> predictions_;
+  std::vector<LiveDetection> detections_;
+  std::function<void(const LiveDetection&)> on_detection_;
   std::deque<size_t> waiting_;  // predictions whose rows have not all arrived yet (verify)
   std::vector<float> rows_;     // every row streamed (verify)
   uint64_t rows_received_ = 0, lost_rows_ = 0;
@@ -94,6 +126,9 @@ class LiveRun {
 
 // One prediction as `tml run` prints it: the time, the top label, every score and the cost.
 std::string format_prediction(const LiveRun& run, const LivePrediction& p);
+
+// A detection as `tml run` prints it: the time, the label and its averaged score.
+std::string format_detection(const LiveRun& run, const LiveDetection& d);
 
 // The figures of a run.
 struct LiveSummary {
@@ -104,6 +139,8 @@ struct LiveSummary {
   int checked = 0, identical = 0;   // host checks
   int with_truth = 0, correct = 0;  // windows inside one replayed recording
   uint64_t lost_rows = 0;
+  size_t detections = 0;
+  std::optional<DetectionScore> detection_score;  // with a replayed timeline and detections or events
 };
 LiveSummary summarize(const LiveRun& run);
 

@@ -102,17 +102,22 @@ std::string format_size_report(const trainer::ModelSize& size, const std::vector
     requant += l.requant_bytes;
     records += l.record_bytes;
   }
-  const uint32_t rest = size.header_bytes + size.labels_bytes + size.normalization_bytes + size.padding_bytes;
-  o += format("     %-58s | %29s %6u |\n", "model header, labels, normalisation", "", rest);
+  const uint32_t rest = size.header_bytes + size.labels_bytes + size.normalization_bytes + size.front_end_bytes +
+                        size.padding_bytes;
+  o += format("     %-58s | %29s %6u |\n",
+              size.front_end_bytes ? "model header, labels, normalisation, front end" : "model header, labels, normalisation",
+              "", rest);
   o += format("     %-31s %-9s %7lld %8lld | %7u %6u %7u %6u %6u | %-21s %6u\n", "total", "",
            static_cast<long long>(size.params), static_cast<long long>(size.macs), weights, bias, requant, records,
            size.flash_bytes, "arena: largest layer", size.arena_bytes);
   uint32_t scratch = 0;
   for (const auto& l : size.layers) scratch = std::max(scratch, l.scratch_bytes);
   o += format("Flash: %u bytes = weights, biases and requantization %u + descriptor %u (model header %u, layer records "
-           "%u, labels %u, normalisation %u, alignment %u)\n",
+           "%u, labels %u, normalisation %u, %salignment %u)\n",
            size.flash_bytes, size.parameter_bytes(), size.descriptor_bytes(), size.header_bytes, records,
-           size.labels_bytes, size.normalization_bytes, size.padding_bytes);
+           size.labels_bytes, size.normalization_bytes,
+           size.front_end_bytes ? format("front-end tables %u, ", size.front_end_bytes).c_str() : "",
+           size.padding_bytes);
   o += format("RAM:   %u bytes = the arena, which holds every activation and the kernels' scratch (%u bytes at most with "
            "this build's kernels); nothing else is allocated\n",
            size.arena_bytes, scratch);
@@ -154,6 +159,7 @@ nlohmann::json size_json(const trainer::ModelSize& size, const std::vector<std::
             {"header", size.header_bytes},
             {"labels", size.labels_bytes},
             {"normalization", size.normalization_bytes},
+            {"front_end", size.front_end_bytes},
             {"padding", size.padding_bytes}}},
           {"ram", {{"arena", size.arena_bytes}, {"largest_scratch", scratch}, {"scratch_in_arena", true}}}};
 }

@@ -6,6 +6,7 @@
 
 #include "tml/trainer/blob_writer.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/feature_set.h"
 #include "tml/trainer/format.h"
 #include "tml/trainer/sensor.h"
 #include "tml/trainer/train.h"
@@ -24,6 +25,17 @@ void check_data_fits(const trainer::RecordingSet& set, const std::vector<trainer
   if (std::fabs(set.rate_hz - rate_hz) > 1e-3 * rate_hz)
     throw Error("the model was made for " + format("%g", rate_hz) + " Hz but dataset " + dataset + " is sampled at " +
                 format("%g", set.rate_hz) + " Hz (import it with --resample " + format("%g", rate_hz) + " first)");
+}
+
+trainer::RecordingSet model_input(trainer::RecordingSet raw, const std::vector<trainer::Axis>& axes, double rate_hz,
+                                  const trainer::FrontEndInput& front_end, const std::string& dataset, int stride) {
+  if (!front_end.present()) {
+    check_data_fits(raw, axes, rate_hz, dataset);
+    return raw;
+  }
+  check_data_fits(raw, front_end.axes, front_end.rate_hz(), dataset);
+  const trainer::FrontEnd fe(front_end.section);
+  return trainer::feature_set(fe, raw, stride > 0 ? stride : front_end.stride);
 }
 
 QuantizeRun run_quantize(trainer::Model& model, const trainer::RecordingSet& set,
@@ -52,6 +64,7 @@ QuantizeRun run_quantize(trainer::Model& model, const trainer::RecordingSet& set
   q.stride = model.stride;
   q.rate_hz = model.rate_hz;
   q.axes = model.axes;
+  q.front_end = model.front_end;
   q.sensor = set.sensor;
   q.float_model = trainer::model_to_json(model);
   q.source_model = source_model;
@@ -89,9 +102,15 @@ trainer::HeaderInfo header_info(const trainer::QModel& model, const std::string&
   info.description = (model.architecture.empty() ? std::string("int8 model") : model.architecture + ", int8") +
                      (names.empty() ? "" : ": " + names);
   info.sensor = trainer::sensor_number(model.sensor);
-  info.rate_millihz = static_cast<uint32_t>(std::llround(model.rate_hz * 1000.0));
-  info.stride_rows = static_cast<uint32_t>(model.stride);
-  for (const auto& a : model.axes) {
+  const trainer::FrontEndInput& fe = model.front_end;  // with one, the board reads the raw stream
+  info.rate_millihz = static_cast<uint32_t>(std::llround((fe.present() ? fe.rate_hz() : model.rate_hz) * 1000.0));
+  info.stride_rows = static_cast<uint32_t>(fe.present() ? fe.stride : model.stride);
+  // The detector's defaults: 3 windows, 0.6, one second; labels starting with '_' (Speech Commands'
+  // _silence_ and _unknown_) are backgrounds.
+  info.detect_suppression = info.rate_millihz / 1000;
+  for (size_t k = 0; k < model.labels.size() && k < 32; ++k)
+    if (!model.labels[k].empty() && model.labels[k][0] == '_') info.detect_ignore |= 1u << k;
+  for (const auto& a : fe.present() ? fe.axes : model.axes) {
     info.axes.push_back(a.name);
     info.units.push_back(a.unit);
   }
@@ -108,6 +127,12 @@ std::string export_header(const trainer::QModel& model, const std::string& sourc
 }
 
 std::string describe_export(const trainer::QModel& model) {
+  const trainer::FrontEndInput& fe = model.front_end;
+  if (fe.present())
+    return (model.sensor.empty() ? std::string("no sensor") : model.sensor) +
+           format(" (sensor %d), %g Hz, window %d rows, stride %d rows, %zu axes; %s front end [%d][%zu]; %zu classes",
+                  trainer::sensor_number(model.sensor), fe.rate_hz(), fe.raw_rows(), fe.stride, fe.axes.size(),
+                  fe.kind().c_str(), model.window, model.axes.size(), model.labels.size());
   return (model.sensor.empty() ? std::string("no sensor") : model.sensor) +
          format(" (sensor %d), %g Hz, window %d rows, stride %d rows, %zu axes, %zu classes",
              trainer::sensor_number(model.sensor), model.rate_hz, model.window, model.stride, model.axes.size(),

@@ -34,6 +34,12 @@ QuantizeRun run_quantize(trainer::Model& model, const trainer::RecordingSet& set
 void check_data_fits(const trainer::RecordingSet& set, const std::vector<trainer::Axis>& axes, double rate_hz,
                      const std::string& dataset);
 
+// The data a model reads, checked to fit it (check_data_fits): `raw` itself or, for a model with a front
+// end, its features: one recording per raw window every `stride` raw rows (0: the front end's stride),
+// computed once by the firmware's front end (trainer::feature_set).
+trainer::RecordingSet model_input(trainer::RecordingSet raw, const std::vector<trainer::Axis>& axes, double rate_hz,
+                                  const trainer::FrontEndInput& front_end, const std::string& dataset, int stride = 0);
+
 // The header settings for a quantized model (sensor number, rate in mHz, stride, axes, units).
 trainer::HeaderInfo header_info(const trainer::QModel& model, const std::string& source, const std::string& prefix);
 

@@ -34,6 +34,11 @@ std::string check_job(const TrainJob& job, trainer::TrainOptions& options) {
     options.threads = static_cast<int>(n);
   }
   trainer::check_options(options);
+  if (!job.features.empty() && job.features != "mfcc" && job.features != "mfe" && job.features != "spectral")
+    throw UsageError("--features must be mfcc, mfe or spectral, got '" + job.features + "'");
+  if (job.augment.copies && job.features.empty())
+    throw UsageError("--augment needs a front end (--features): augmentation works on the raw windows");
+  if (job.augment.copies < 0 || job.augment.copies > 100) throw UsageError("--augment must be 0 to 100 copies");
   if (job.resample_hz && !(*job.resample_hz > 0 && std::isfinite(*job.resample_hz)))
     throw UsageError("--resample must be a positive number of Hz");
   if (!job.header.empty() && !trainer::is_c_identifier(job.prefix))  // should not cost a training run
@@ -75,6 +80,54 @@ std::vector<float> class_weights(const std::string& text, const trainer::Recordi
 
 }  // namespace
 
+void TrainRun::apply_front_end() {
+  const int window = options_.window.length;
+  if (window > 65535) throw UsageError("--window: a front end reads at most 65,535 rows");
+  std::optional<trainer::FrontEnd> fe;
+  try {
+    if (job_.features == "spectral") {
+      trainer::SpectralConfig c = job_.spectral;
+      c.sample_rate = set_.rate_hz;
+      c.window_rows = window;
+      c.axes = set_.axis_count();
+      fe.emplace(trainer::FrontEnd::spectral(c));
+    } else {
+      trainer::AudioFrontEndConfig c = job_.audio;
+      c.kind = job_.features == "mfe" ? trainer::AudioFeatureKind::mfe : trainer::AudioFeatureKind::mfcc;
+      c.sample_rate = set_.rate_hz;
+      c.window_samples = window;
+      if (!job_.frame_length.empty()) c.frame_length = trainer::parse_rows(job_.frame_length, set_.rate_hz, "--frame-length");
+      if (!job_.frame_step.empty()) c.frame_step = trainer::parse_rows(job_.frame_step, set_.rate_hz, "--frame-step");
+      if (set_.axis_count() != 1)
+        throw UsageError("--features " + job_.features + " reads one audio channel; the data has " +
+                         std::to_string(set_.axis_count()) + " axes");
+      fe.emplace(trainer::FrontEnd::audio(c));
+    }
+  } catch (const UsageError&) {
+    throw;
+  } catch (const Error& e) {
+    throw UsageError("--features " + job_.features + ": " + e.what());
+  }
+  int stride = job_.stride.empty() ? std::max(1, window / 2) : options_.window.stride;
+  if (job_.features != "spectral") {
+    const int hop = fe->features().record.audio.frame_step;
+    if (job_.stride.empty())
+      stride = std::max(hop, stride / hop * hop);
+    else if (stride % hop)
+      throw UsageError("--stride must be a whole number of hops (" + std::to_string(hop) + " rows) with --features " +
+                       job_.features);
+  }
+  front_end_.section = fe->section();
+  front_end_.stride = std::min(stride, window);
+  for (int a = 0; a < set_.axis_count(); ++a)
+    front_end_.axes.push_back(trainer::Axis{set_.axes[static_cast<size_t>(a)],
+                                            static_cast<size_t>(a) < set_.units.size() ? set_.units[static_cast<size_t>(a)] : ""});
+  trainer::AugmentOptions augment = job_.augment;
+  augment.seed ^= options_.seed;
+  set_ = trainer::feature_set(*fe, set_, front_end_.stride, augment);
+  options_.window = trainer::WindowSpec{fe->out_time(), fe->out_time()};
+}
+
 TrainRun::TrainRun(TrainJob job) : job_(std::move(job)), options_(job_.options) {
   const std::string arch_text = check_job(job_, options_);
   set_ = read_recordings(job_.dataset);
@@ -83,6 +136,8 @@ TrainRun::TrainRun(TrainJob job) : job_(std::move(job)), options_(job_.options) 
   options_.window.length = trainer::parse_rows(job_.window, set_.rate_hz, "--window");
   options_.window.stride = job_.stride.empty() ? std::max(1, options_.window.length / 4)
                                                : trainer::parse_rows(job_.stride, set_.rate_hz, "--stride");
+  raw_recordings_ = set_.recordings.size();
+  if (!job_.features.empty()) apply_front_end();
   if (!job_.header.empty()) trainer::check_blob_labels(set_.labels);
   options_.class_weights = class_weights(job_.class_weights, set_, options_.window);
   const int classes = static_cast<int>(set_.labels.size());
@@ -108,15 +163,25 @@ std::string TrainRun::describe() const {
                                                        " recordings from " + format("%g", read_hz_) + " Hz to " +
                                                        format("%g", *job_.resample_hz) + " Hz\n"
                                                  : "";
-  return resampled + "Training " + job_.architecture + " on " + job_.dataset.string() + ": " +
-         std::to_string(set_.recordings.size()) + " recordings, " + std::to_string(set_.labels.size()) +
-         " labels, window " + std::to_string(w.length) + " rows (" + fixed(w.length / set_.rate_hz, 2) +
-         " s), stride " + std::to_string(w.stride) + " rows\n" + model_.net.summary() + "  " +
+  std::string data = std::to_string(set_.recordings.size()) + " recordings, " + std::to_string(set_.labels.size()) +
+                     " labels, window " + std::to_string(w.length) + " rows (" + fixed(w.length / set_.rate_hz, 2) +
+                     " s), stride " + std::to_string(w.stride) + " rows";
+  if (front_end_.present()) {
+    const double hz = front_end_.rate_hz();
+    data = std::to_string(raw_recordings_) + " recordings, " + std::to_string(set_.labels.size()) + " labels, window " +
+           std::to_string(front_end_.raw_rows()) + " rows (" + fixed(front_end_.raw_rows() / hz, 2) + " s), stride " +
+           std::to_string(front_end_.stride) + " rows; " + front_end_.kind() + " front end [" + std::to_string(w.length) +
+           "][" + std::to_string(set_.axis_count()) + "], " + std::to_string(set_.recordings.size()) +
+           " windows of features" + (job_.augment.copies ? " (augmented training copies included)" : "");
+  }
+  return resampled + "Training " + job_.architecture + " on " + job_.dataset.string() + ": " + data + "\n" +
+         model_.net.summary() + "  " +
          std::to_string(options_.threads) + " thread" + (options_.threads > 1 ? "s" : "") + "\n";
 }
 
 const trainer::TrainResult& TrainRun::train(const trainer::TrainCallbacks& callbacks) {
   result_ = trainer::train(model_, set_, options_, callbacks);
+  model_.front_end = front_end_;
   model_.training.dataset = job_.dataset.string();
   model_.training.created = utc_now();
   model_.training.tool = "tml " TML_VERSION;

@@ -10,6 +10,7 @@
 
 #include "pipeline/quantize_run.h"
 #include "tml/trainer/calibration.h"
+#include "tml/trainer/feature_set.h"
 #include "tml/trainer/float_model.h"
 #include "tml/trainer/train.h"
 
@@ -21,6 +22,15 @@ struct TrainJob {
   std::string window = "2s";            // seconds ("2s", "500ms") or rows ("208")
   std::string stride;                   // the same; "" = a quarter of the window
   std::optional<double> resample_hz;    // the recordings resampled to this rate first (trainer/resample.h)
+  // A front end: "" (none: the network reads the raw window), "mfcc", "mfe" or "spectral". Its window is
+  // `window` (raw rows), its stride `stride` (default: half the window, a whole number of hops for
+  // audio); the rate and axes are the data's. The features of every window are computed once, by the
+  // firmware's front end, and the network trains on them (trainer/feature_set.h).
+  std::string features;
+  trainer::AudioFrontEndConfig audio;   // mfcc / mfe: all but kind, sample_rate and window_samples
+  std::string frame_length, frame_step; // mfcc / mfe: seconds or rows; "" = audio's (30 ms, 20 ms at 16 kHz)
+  trainer::SpectralConfig spectral;     // spectral: all but sample_rate, window_rows and axes
+  trainer::AugmentOptions augment;      // with a front end: augmented copies of the training windows
   trainer::TrainOptions options;        // all but the window, the optimizer and the threads:
   std::string optimizer = "adam";       // adam or sgd
   std::string threads = "auto";         // a count, or auto: recommended_threads() for the network and batch
@@ -60,6 +70,8 @@ class TrainRun {
   nlohmann::json report() const;
 
  private:
+  void apply_front_end();  // set_ becomes the features of its windows
+
   TrainJob job_;
   trainer::RecordingSet set_;
   trainer::Model model_;
@@ -68,6 +80,8 @@ class TrainRun {
   std::optional<trainer::Metrics> test_;
   std::optional<QuantizeRun> int8_;
   double read_hz_ = 0;  // the data's rate as read, before any resampling
+  trainer::FrontEndInput front_end_;  // the front end, when the job has one
+  size_t raw_recordings_ = 0;         // recordings read (set_ holds one per raw window with a front end)
 };
 
 }  // namespace tml::pipeline

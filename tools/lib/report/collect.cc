@@ -6,6 +6,7 @@
 #include "dataset/dataset.h"
 #include "pipeline/json_report.h"
 #include "pipeline/quantize_report.h"
+#include "pipeline/quantize_run.h"
 #include "pipeline/model_files.h"
 #include "pipeline/recordings.h"
 #include "report/svg.h"
@@ -66,7 +67,9 @@ struct TestWindows {
 };
 
 TestWindows test_windows(const std::filesystem::path& dataset, const trainer::Model& m) {
-  TestWindows t{pipeline::read_recordings(dataset, m.labels), {}};
+  TestWindows t{pipeline::model_input(pipeline::read_recordings(dataset, m.labels), m.axes, m.rate_hz, m.front_end,
+                                      dataset.string()),
+                {}};
   std::vector<int> test;
   for (size_t i = 0; i < t.set.recordings.size(); ++i)
     if (std::string(trainer::split_name(t.set.recordings[i].split)) == "test") test.push_back(static_cast<int>(i));

@@ -26,6 +26,7 @@ typedef enum tml_msg_type {
   TML_MSG_SET_RATE = 0x03,    // tml_msg_set_rate -> ACK, then TML_MSG_SESSION
   TML_MSG_START = 0x04,       // empty or tml_msg_start: start streaming -> ACK, SESSION, SAMPLES...
   TML_MSG_STOP = 0x05,        // empty: stop streaming -> ACK
+  TML_MSG_SET_DETECT = 0x06,  // tml_detect_params (tml/detect.h): smoothing of detections -> ACK
   // board -> host
   TML_MSG_SESSION = 0x81,     // tml_msg_session: what the board is and what it streams
   TML_MSG_SAMPLES = 0x82,     // tml_msg_samples header, then count * axis_count values
@@ -33,6 +34,7 @@ typedef enum tml_msg_type {
   TML_MSG_LOG = 0x84,         // UTF-8 text, not NUL-terminated: diagnostics for the user
   TML_MSG_PREDICTION = 0x85,  // tml_msg_prediction header, then class_count int8 scores, then with
                               // TML_PREDICTION_FLAG_ANOMALY a tml_msg_anomaly
+  TML_MSG_DETECTION = 0x86,   // tml_msg_detection: a keyword or event, from the smoothed predictions
 } tml_msg_type;
 
 typedef enum tml_sensor {
@@ -149,9 +151,20 @@ typedef struct tml_msg_anomaly {
   uint8_t reserved;
 } tml_msg_anomaly;
 
+// TML_MSG_DETECTION: the board's detector (tml/detect.h) found `label` in the predictions: its score
+// averaged over the last `windows` windows reached the threshold (outside the suppression time).
+typedef struct tml_msg_detection {
+  uint32_t index;    // stream index just past the last row of the window that triggered it
+  uint8_t label;     // class index
+  uint8_t score;     // the averaged score, 0 .. 255 (int8 score + 128)
+  uint8_t windows;   // windows averaged
+  uint8_t reserved;
+} tml_msg_detection;
+
 #ifdef __cplusplus
 }  // extern "C"
 
+static_assert(sizeof(tml_msg_detection) == 8, "detection layout");
 static_assert(sizeof(tml_axis) == 16, "tml_axis layout");
 static_assert(sizeof(tml_msg_session) == 24 + 2 * TML_NAME_LEN + TML_MAX_AXES * sizeof(tml_axis), "session layout");
 static_assert(offsetof(tml_msg_session, rate_millihz) == 4, "session layout");

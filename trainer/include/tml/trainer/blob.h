@@ -26,6 +26,10 @@ class Blob {
   size_t size() const { return size_; }
   // The class names the blob holds, one per output ("" for a blob without labels).
   std::vector<std::string> labels() const;
+  // The stream the model reads: the front end's raw window [raw_rows][raw_axes] when the blob has one
+  // (model().features.kind != 0), else the network input [input_time][input_channels].
+  uint32_t stream_rows() const;
+  uint32_t stream_axes() const;
 
  private:
   std::vector<uint32_t> words_;

@@ -65,7 +65,8 @@ std::vector<int> recordings_of(const RecordingSet& set, Split split);
 
 // Splits the training recordings into (train, validation): `fraction` of each label's training
 // recordings (rounded, at least one when fraction > 0 and the label has two or more) go to validation,
-// chosen with `seed`. Whole recordings, so overlapping windows never straddle the two.
+// chosen with `seed`. Whole recordings, so overlapping windows never straddle the two. Augmented copies
+// (ids "<original>~<k>", feature_set.h) are never held out and train only with their original.
 std::pair<std::vector<int>, std::vector<int>> split_validation(const RecordingSet& set, float fraction, uint64_t seed);
 
 // Per-axis standardisation: x' = (x - mean[a]) * inv_std[a], inv_std[a] = 1.0f / std[a], each step one

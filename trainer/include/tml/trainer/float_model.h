@@ -52,6 +52,25 @@ struct TrainingInfo {
   std::vector<EpochStats> history;  // per epoch, for the training curves of `tml report`
 };
 
+// A front end (docs/features.md) between the raw stream and the network. With one, a model's window,
+// stride, rate and axes describe the network input -- the front end's output [out_time][out_channels],
+// one window per raw window, at the frame rate, a name per feature ("mfcc0") -- and these fields the raw
+// stream the front end reads: its window is the section's raw_rows, its rate the section's sample rate.
+struct FrontEndInput {
+  std::vector<uint8_t> section;  // the blob's front-end section (tml_features_init); empty: no front end
+  int stride = 0;                // raw rows between windows in training, the default for sliding
+                                 // inference (a multiple of the hop for audio)
+  std::vector<Axis> axes;        // of the raw stream ("audio")
+
+  bool present() const { return !section.empty(); }
+  // Throws Error unless the section is valid and its output is [window][channels], the raw axes are its
+  // raw_axes and the stride fits its raw window (and its hop).
+  void validate(int window, size_t channels) const;
+  int raw_rows() const;      // the raw window
+  double rate_hz() const;    // the raw stream's sample rate
+  std::string kind() const;  // "mfcc", "mfe", "spectral"
+};
+
 struct Model {
   Sequential net;                     // built for [window][axes.size()]
   std::vector<std::string> labels;    // class names, in output order
@@ -60,6 +79,7 @@ struct Model {
   double rate_hz = 0;                 // sample rate the windows assume
   std::vector<Axis> axes;             // input channels, in order
   Normalization normalization;        // applied to raw values: (x - mean[a]) / std[a]
+  FrontEndInput front_end;            // none, or the front end whose output the network reads
   TrainingInfo training;
 
   // Throws Error describing the first inconsistency: network not built for [window][axes], output not

@@ -29,6 +29,12 @@ class Int8Model {
   // Runs one window of raw sensor values ([window_rows][axes], row-major, physical units) exactly as the
   // board does: normalise and quantize, then every layer. Returns the int8 output scores.
   std::vector<int8_t> run(const float* raw);
+  // One window of the stream the board reads: the front end's raw window [stream_rows][stream_axes] when
+  // the blob has one (tml_model_prepare_features, as the board's continuous inference computes it),
+  // else run() on the window.
+  std::vector<int8_t> run_stream(const float* raw);
+  uint32_t stream_rows() const { return blob_.stream_rows(); }
+  uint32_t stream_axes() const { return blob_.stream_axes(); }
   // The same run layer by layer (tml_model_run_layer): every layer's int8 output, in order; the last one
   // is what run() returns.
   std::vector<std::vector<int8_t>> run_layers(const float* raw);
@@ -42,6 +48,7 @@ class Int8Model {
  private:
   Blob blob_;
   std::vector<uint32_t> arena_;
+  std::vector<uint32_t> scratch_;  // the front end's (tml_model_features_buffer_size)
 };
 
 // Runs the model on `windows` of `set` (raw values: the model normalises them itself) and compares the

@@ -11,6 +11,11 @@
 //   #define TML_MODEL_STRIDE_ROWS 52u             rows between consecutive windows
 //   #define TML_MODEL_AXIS_COUNT 3u, TML_MODEL_CLASS_COUNT 4u
 //   #define TML_MODEL_INPUT_SCALE, TML_MODEL_INPUT_ZERO_POINT
+//   #define TML_MODEL_FEATURES_KIND 2             the blob's front end (tml_features_kind), 0 for none;
+//                                                 with one, WINDOW_ROWS and AXIS_COUNT are its raw stream's
+//   #define TML_MODEL_INFERENCE_BUFFER_SIZE 8048u tml_inference_buffer_size: the window, or the audio frames
+//   #define TML_MODEL_DETECT_AVERAGE 3u, _THRESHOLD 153u, _SUPPRESSION_ROWS 16000u, _IGNORE 0x3u
+//                                                 the detector's defaults (tml/detect.h)
 //   static const char* const tml_model_labels[], tml_model_axes[], tml_model_units[]
 //   static const float tml_model_mean[], tml_model_inv_std[]   per-axis normalisation (raw - mean) * inv_std
 //   static const uint8_t tml_model_blob[] __attribute__((aligned(16)))
@@ -34,6 +39,12 @@ struct HeaderInfo {
   uint32_t stride_rows = 0;
   std::vector<std::string> axes;     // names, one per input channel
   std::vector<std::string> units;    // one per input channel (may be empty strings)
+  // The board's detector (tml/detect.h): windows averaged, threshold (0..255), suppression in rows, and
+  // the background classes never reported (bit per class). Headers without them read back as these.
+  uint32_t detect_average = 3;
+  uint32_t detect_threshold = 153;   // a probability of 0.6
+  uint32_t detect_suppression = 0;   // rows; 0 = one window
+  uint32_t detect_ignore = 0;
 };
 
 // What a header says, read back by parse_model_header(): what model_header() was given and the blob, and

@@ -34,6 +34,9 @@ struct QModel {
   double rate_hz = 0;
   std::vector<Axis> axes;             // input channels (= the blob's input channels)
   std::string sensor;                 // the dataset's sensor: "accelerometer", "microphone", "light", ...
+  // The front end, when the blob has one (its section is the blob's, copied here when the file is read):
+  // window, stride, rate and axes above are then the network input's, as in the float model.
+  FrontEndInput front_end;
 
   // The float model it was quantized from, as a float model file's text (model_to_json), or empty. The
   // file embeds it, so a quantized model alone can be compared with its float source (tml report).
