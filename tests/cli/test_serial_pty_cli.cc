@@ -9,6 +9,8 @@
 #include <catch2/catch.hpp>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "dataset/dataset.h"
@@ -60,6 +62,24 @@ void sketch(const fs::path& board, std::atomic<bool>& stop, std::atomic<int>& wr
   close(fd);
 }
 
+// True when some process other than socat holds the terminal behind `link` (socat's symlink to /dev/pts/N) open.
+bool port_is_open(const fs::path& link) {
+  std::error_code ec;
+  const fs::path tty = fs::canonical(link, ec);
+  if (ec) return false;
+  for (const auto& proc : fs::directory_iterator("/proc", ec)) {
+    std::string comm;
+    std::getline(std::ifstream(proc.path() / "comm"), comm);
+    if (comm == "socat") continue;  // socat holds both ends itself
+    std::error_code e2;
+    for (const auto& fd : fs::directory_iterator(proc.path() / "fd", e2)) {
+      std::error_code e3;
+      if (fs::read_symlink(fd.path(), e3) == tty) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("a text capture over a pseudo-terminal stores what the sketch printed", "[pty]") {
@@ -108,7 +128,13 @@ TEST_CASE("the port closing mid-sample ends the capture with the counts printed 
   std::atomic<int> written{0};
   std::thread writer(sketch, pty.board, std::ref(stop), std::ref(written));
   std::thread unplug([&] {
-    while (written < 50) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // Unplug only once tml has the port open (and the sketch has printed rows since), however slowly tml
+    // starts (a sanitizer build under load): a process other than this one holds the host end of the pair.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!port_is_open(pty.host) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const int opened_at = written;
+    while (written < opened_at + 50) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     pty.end();  // the pty pair goes away, as a board unplugged from USB
   });
   const auto ds = dir / "ds";

@@ -318,7 +318,8 @@ std::vector<uint8_t> write_model_blob(const QuantizedModel& model) {
   while (w.bytes.size() % TML_MODEL_ALIGN) w.bytes.push_back(0);
   h.total_size = static_cast<uint32_t>(w.bytes.size());
   std::memcpy(w.bytes.data(), &h, sizeof h);
-  std::memcpy(w.bytes.data() + TML_MODEL_HEADER_SIZE, records.data(), records.size() * sizeof(tml_layer_record));
+  if (!records.empty())  // a K-means detector may have no layers
+    std::memcpy(w.bytes.data() + TML_MODEL_HEADER_SIZE, records.data(), records.size() * sizeof(tml_layer_record));
 
   // The firmware decides the rest: the arena plan, the hash, and whether the blob is valid at all.
   int rc = tml_model_plan(w.bytes.data(), w.bytes.size());
