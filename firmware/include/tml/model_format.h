@@ -168,7 +168,7 @@ typedef struct tml_audio_features_record {
 // segments, band powers and the strongest peaks. stats is a mask of these bits; each axis's features
 // are, in this order: the selected statistics in bit order, `bands` band powers, then `peaks` pairs
 // (frequency in Hz, height); axis after axis.
-#define TML_SPECTRAL_FLAG_LOG 1u      // band powers and peak heights as log10(value + log_offset)
+#define TML_SPECTRAL_FLAG_LOG 1u      // band powers and peak heights as tml_log10f(value + log_offset)
 #define TML_SPECTRAL_FLAG_DETREND 2u  // each segment's mean is subtracted before its window and FFT
 #define TML_SPECTRAL_STAT_MEAN 0x01u      // of the raw axis
 #define TML_SPECTRAL_STAT_MIN 0x02u       // of the raw axis

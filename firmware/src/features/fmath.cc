@@ -33,7 +33,7 @@ constexpr uint32_t kSignBit = 0x80000000u;
 constexpr uint32_t kInfBits = 0x7F800000u;
 constexpr uint32_t kQuietNan = 0x7FC00000u;
 constexpr uint32_t kMinNormalBits = 0x00800000u;
-constexpr uint32_t kSqrtHalfMantissa = 0x3504F3u;  // mantissa bits of sqrt(2) ~ 1.41421354
+constexpr uint32_t kSqrtHalfMantissa = 0x3504F3u;  // mantissa bits of the square root of 2 (~1.41421354)
 
 // ln 2 = kLn2Hi + kLn2Lo, kLn2Hi with 15 significant bits; log10 2 likewise.
 constexpr float kLn2Hi = 0.693145751953125f;
