@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "emulator/emulator.h"
+#include "features_board.h"
 #include "features_jobs.h"
 #include "link/transport.h"
 #include "pipeline/recordings.h"
@@ -27,7 +28,7 @@ using tml::test::JobMode;
 
 namespace {
 
-std::filesystem::path features_image() { return tml::test::firmware_image().parent_path() / "tml-features.elf"; }
+using tml::test::features_image;
 
 // The host's bytes for a model job: input, output, then the anomaly result.
 std::string host_out(const std::vector<uint8_t>& bytes, const std::vector<float>& raw) {
@@ -139,17 +140,7 @@ TEST_CASE("anomaly scores on the emulated board equal the host's bit for bit", "
     job(std::string("autoencoder_") + label + ".job", autoencoder, raw);
   }
 
-  tml::emulator::Options options;
-  options.image = features_image();
-  for (const auto& n : names) options.firmware_args.push_back("--job=" + (dir / n).string());
-  tml::emulator::Emulator emu(options);
-  auto link = tml::link::open_tcp("127.0.0.1", emu.port());  // the CPU starts once the host connects
-  const int status = emu.wait(120000);
-  const std::string log = emu.log();
-  INFO(log.substr(0, 2000));
-  REQUIRE(status == 0);
-  const auto jobs = tml::test::parse_jobs(log);
-  REQUIRE(jobs.size() == names.size());
+  const auto jobs = tml::test::run_feature_jobs(dir.path(), names);
   for (size_t i = 0; i < jobs.size(); ++i) {
     INFO(names[i]);
     CHECK(jobs[i].status == 0);

@@ -14,6 +14,7 @@
 
 #include "dataset/wav_codec.h"
 #include "emulator/emulator.h"
+#include "features_board.h"
 #include "features_jobs.h"
 #include "link/transport.h"
 #include "reference_models.h"
@@ -28,7 +29,7 @@ using tml::test::JobMode;
 
 namespace {
 
-std::filesystem::path features_image() { return tml::test::firmware_image().parent_path() / "tml-features.elf"; }
+using tml::test::features_image;
 
 std::vector<int16_t> clip_pcm(const std::string& relative) {
   std::ifstream in(tml::test::source_dir() / "datasets" / "kws-mini" / relative, std::ios::binary);
@@ -173,17 +174,7 @@ TEST_CASE("front ends on the emulated board: features and model inputs and score
     add("math.job", tml::test::to_hex(want.data(), 4 * want.size()));
   }
 
-  tml::emulator::Options options;
-  options.image = features_image();
-  for (const auto& n : names) options.firmware_args.push_back("--job=" + (dir / n).string());
-  tml::emulator::Emulator emu(options);
-  auto link = tml::link::open_tcp("127.0.0.1", emu.port());  // the CPU starts once the host connects
-  const int status = emu.wait(120000);
-  const std::string log = emu.log();
-  INFO(log.substr(0, 2000));
-  REQUIRE(status == 0);
-  const auto jobs = tml::test::parse_jobs(log);
-  REQUIRE(jobs.size() == names.size());
+  const auto jobs = tml::test::run_feature_jobs(dir.path(), names);
   for (size_t i = 0; i < jobs.size(); ++i) {
     INFO(names[i]);
     CHECK(jobs[i].status == 0);
