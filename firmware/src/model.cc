@@ -88,6 +88,27 @@ struct Link {
   uint32_t arena_offset;
 };
 
+// What the output heads table says (all zero without one).
+struct Heads {
+  uint32_t class_channels;  // the class head's channels
+  uint32_t value_count;
+  uint32_t values_offset;   // blob offset of the first value head's record
+};
+
+// A head's name: 1 .. 31 printable ASCII characters, then NUL up to the end of the field.
+bool head_name_ok(const char* name) {
+  uint32_t n = 0;
+  while (n < TML_HEAD_NAME_SIZE && name[n]) {
+    const uint8_t c = static_cast<uint8_t>(name[n]);  // char is signed on x86-64, unsigned on Arm
+    if (c < 0x20 || c > 0x7E) return false;
+    ++n;
+  }
+  if (n == 0 || n == TML_HEAD_NAME_SIZE) return false;
+  for (uint32_t i = n; i < TML_HEAD_NAME_SIZE; ++i)
+    if (name[i]) return false;
+  return true;
+}
+
 class Validator {
  public:
   Validator(const uint8_t* blob, const tml_model_header& h)
@@ -101,10 +122,47 @@ class Validator {
 
   bool data_start_ok() const { return data_start_ <= h_.total_size; }
 
-  int check_header_extras() const {
+  // The output heads table: the heads tile the output channels [0, output_channels) in order, a class
+  // head only first, value heads one channel each with a usable mean and std, every name valid.
+  int check_heads(Heads* out) const {
+    if (!array_ok(h_.heads_offset, TML_HEADS_RECORD_SIZE)) return TML_ERR_FORMAT;
+    tml_heads_record t;
+    memcpy(&t, blob_ + h_.heads_offset, sizeof t);
+    if (t.count < 1 || t.count > TML_MODEL_MAX_HEADS || t.flags || t.record_size != TML_HEADS_RECORD_SIZE ||
+        t.head_size != TML_HEAD_SIZE || t.reserved0 || t.reserved1 ||
+        t.size != TML_HEADS_RECORD_SIZE + TML_HEAD_SIZE * uint32_t{t.count} || !array_ok(h_.heads_offset, t.size))
+      return TML_ERR_FORMAT;
+    if (h_.output_time != 1) return TML_ERR_FORMAT;
+    Heads heads = {0, 0, 0};
+    uint32_t next = 0;  // the first channel no head covers yet
+    for (uint32_t i = 0; i < t.count; ++i) {
+      const uint32_t offset = h_.heads_offset + TML_HEADS_RECORD_SIZE + i * TML_HEAD_SIZE;
+      tml_head head;
+      memcpy(&head, blob_ + offset, sizeof head);
+      if (head.flags || head.reserved || head.first != next || !head_name_ok(head.name)) return TML_ERR_FORMAT;
+      if (head.kind == TML_HEAD_CLASSES) {
+        // Only the first head; its mean and std are unused and must be +0.
+        if (i != 0 || head.count < 1 || float_bits(head.mean) || float_bits(head.std)) return TML_ERR_FORMAT;
+        heads.class_channels = head.count;
+      } else if (head.kind == TML_HEAD_VALUE) {
+        if (head.count != 1 || !finite(head.mean) || !positive_finite(head.std)) return TML_ERR_FORMAT;
+        if (heads.value_count++ == 0) heads.values_offset = offset;
+      } else {
+        return TML_ERR_FORMAT;
+      }
+      next += head.count;  // at most 8 heads of u16 counts: no overflow
+      if (next > h_.output_channels) return TML_ERR_FORMAT;
+    }
+    if (next != h_.output_channels) return TML_ERR_FORMAT;
+    *out = heads;
+    return TML_OK;
+  }
+
+  // Labels (one per class: `label_count`) and normalisation.
+  int check_header_extras(uint32_t label_count) const {
     if (h_.labels_offset) {
-      if (!array_ok(h_.labels_offset, uint32_t{h_.output_channels} * TML_MODEL_LABEL_SIZE)) return TML_ERR_FORMAT;
-      for (uint32_t i = 0; i < h_.output_channels; ++i) {
+      if (!label_count || !array_ok(h_.labels_offset, label_count * TML_MODEL_LABEL_SIZE)) return TML_ERR_FORMAT;
+      for (uint32_t i = 0; i < label_count; ++i) {
         const uint8_t* label = blob_ + h_.labels_offset + i * TML_MODEL_LABEL_SIZE;
         if (!memchr(label, 0, TML_MODEL_LABEL_SIZE)) return TML_ERR_FORMAT;
       }
@@ -240,13 +298,23 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
 
   // No layers only for a K-means block alone (checked with the block below).
   if (h.layer_count > TML_MODEL_MAX_LAYERS || (h.layer_count < 1 && !h.anomaly_offset)) return TML_ERR_FORMAT;
-  if (h.reserved0 || h.heads_offset || (h.version < 2 && h.features_offset) || (h.version < 2 && h.anomaly_offset))
+  if (h.reserved0 || (h.version < 3 && h.heads_offset) || (h.version < 2 && h.features_offset) ||
+      (h.version < 2 && h.anomaly_offset))
     return TML_ERR_FORMAT;
   if (!h.input_time || !h.input_channels || !positive_finite(h.input_scale) || !positive_finite(h.output_scale))
     return TML_ERR_FORMAT;
   const Validator v(blob, h);
   if (!v.data_start_ok()) return TML_ERR_FORMAT;
-  int rc = v.check_header_extras();
+  // The heads describe the network's output: a model without layers has none to split.
+  Heads heads = {0, 0, 0};
+  int rc = TML_OK;
+  if (h.heads_offset) {
+    if (h.layer_count < 1) return TML_ERR_FORMAT;
+    rc = v.check_heads(&heads);
+    if (rc != TML_OK) return rc;
+  }
+  // Labels name the class head's channels; without a heads table every output channel.
+  rc = v.check_header_extras(h.heads_offset ? heads.class_channels : h.output_channels);
   if (rc != TML_OK) return rc;
   tml_features features;
   memset(&features, 0, sizeof features);
@@ -301,12 +369,19 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
     return TML_ERR_FORMAT;
   // Without layers the arena holds the input alone, which is also the output.
   if (full && h.layer_count == 0 && h.arena_size < input_size) return TML_ERR_FORMAT;
+  // An autoencoder's output is its input's reconstruction, not predictions to split into heads; a
+  // softmax over values would mix them into one distribution.
+  if (h.heads_offset && (anomaly.kind == TML_ANOMALY_AUTOENCODER || (heads.value_count && r.kind == TML_LAYER_SOFTMAX)))
+    return TML_ERR_FORMAT;
 
   if (model) {
     model->blob = blob;
     model->header = h;
     model->features = features;
     model->anomaly = anomaly;
+    model->class_channels = static_cast<uint16_t>(heads.class_channels);
+    model->value_count = static_cast<uint8_t>(heads.value_count);
+    model->values_offset = heads.values_offset;
     model->input_arena_offset = h.layer_count ? read_layer(blob, 0).input_arena_offset : 0;
     model->output_arena_offset = h.layer_count ? r.output_arena_offset : 0;
     if (r.kind != TML_LAYER_SOFTMAX) {  // the output (the input itself without layers)
@@ -490,7 +565,39 @@ extern "C" uint32_t tml_model_arena_size(const tml_model* model) { return model-
 extern "C" uint32_t tml_model_class_count(const tml_model* model) {
   if (!model || !model->blob || model->header.layer_count == 0 || model->anomaly.kind == TML_ANOMALY_AUTOENCODER)
     return 0;
+  if (model->header.heads_offset) return model->class_channels;
   return tml_model_output_size(model);
+}
+
+extern "C" uint32_t tml_model_value_count(const tml_model* model) {
+  return model && model->blob ? model->value_count : 0;
+}
+
+extern "C" const char* tml_model_value_name(const tml_model* model, uint32_t index) {
+  if (index >= tml_model_value_count(model)) return nullptr;
+  return reinterpret_cast<const char*>(model->blob + model->values_offset + index * TML_HEAD_SIZE +
+                                       offsetof(tml_head, name));
+}
+
+extern "C" int tml_model_values(const tml_model* model, const int8_t* output, float* values, uint32_t capacity) {
+  if (!model || !model->blob || !output || !values) return TML_ERR_ARG;
+  const uint32_t n = model->value_count;
+  if (capacity < n) return TML_ERR_ARG;
+  const float scale = model->header.output_scale;
+  const int32_t zero_point = model->header.output_zero_point;
+  // The value heads are the output channels after the class head, one each, in the table's order
+  // (checked at init), so value i is channel class_channels + i.
+  const int8_t* q = output + model->class_channels;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t head = model->values_offset + i * TML_HEAD_SIZE;
+    const float mean = read_f32(model->blob, head + offsetof(tml_head, mean), 0);
+    const float std = read_f32(model->blob, head + offsetof(tml_head, std), 0);
+    // One rounding per operation, in the documented order (-ffp-contract=off: no fused multiply-add).
+    const float y = scale * static_cast<float>(static_cast<int32_t>(q[i]) - zero_point);
+    const float scaled = y * std;
+    values[i] = scaled + mean;
+  }
+  return TML_OK;
 }
 
 extern "C" uint32_t tml_model_input_size(const tml_model* model) {
@@ -554,8 +661,9 @@ extern "C" int tml_model_layer(const tml_model* model, uint32_t index, tml_layer
 }
 
 extern "C" const char* tml_model_label(const tml_model* model, uint32_t index) {
-  if (!model || !model->blob || !model->header.labels_offset || index >= model->header.output_channels)
-    return nullptr;
+  if (!model || !model->blob || !model->header.labels_offset) return nullptr;
+  // With a heads table the labels are the class head's (validated at init: exactly its channels).
+  if (index >= (model->header.heads_offset ? model->class_channels : model->header.output_channels)) return nullptr;
   return reinterpret_cast<const char*>(model->blob + model->header.labels_offset + index * TML_MODEL_LABEL_SIZE);
 }
 

@@ -39,7 +39,9 @@ typedef struct tml_model {
   uint32_t logits_arena_offset; // the input of a final softmax, else the output
   float logits_scale;           // quantization of the logits
   int8_t logits_zero_point;
-  uint8_t reserved[3];
+  uint8_t value_count;          // value heads (heads table): 0 without a table
+  uint16_t class_channels;      // with a heads table: its class head's channels (0 without one)
+  uint32_t values_offset;       // blob offset of the first value head's tml_head (0 without value heads)
   tml_features features;        // the front end (tml/features.h); features.kind 0 when the blob has none
   tml_anomaly anomaly;          // the anomaly block (tml/anomaly.h); anomaly.kind 0 when the blob has none
 } tml_model;
@@ -47,7 +49,7 @@ typedef struct tml_model {
 /**
  * @brief Validates a blob and prepares a model over it (no copy: the blob must outlive the model).
  *
- * Checks, in this order: the header's magic (TML_ERR_FORMAT), version (1 or 2, else TML_ERR_VERSION), total size
+ * Checks, in this order: the header's magic (TML_ERR_FORMAT), version (1 .. 3, else TML_ERR_VERSION), total size
  * against `len` (TML_ERR_FORMAT; `len` may be larger), the hash (TML_ERR_CRC), then every structural
  * rule of docs/model_format.md (TML_ERR_FORMAT). A blob planned for kernels that need more scratch than
  * it reserves gives TML_ERR_UNSUPPORTED, and so does a blob with a front end in an application that
@@ -65,9 +67,33 @@ int tml_model_init(tml_model* model, const uint8_t* blob, size_t len);
 /**
  * Classes the model's output holds: output_channels of a classifier (with or without a K-means anomaly
  * block), 0 for an anomaly detector alone (a K-means block without layers, or an autoencoder, whose
- * output is the reconstruction of its input).
+ * output is the reconstruction of its input). With an output heads table: the class head's channels,
+ * output [0, count) -- 0 for a model of value heads alone.
  */
 uint32_t tml_model_class_count(const tml_model* model);
+
+// Value heads a model can have: one per head of the heads table at most.
+#define TML_MODEL_MAX_VALUES TML_MODEL_MAX_HEADS
+
+/** Value heads (regression targets) of the model: 0 without a heads table. They follow the class head in the output. */
+uint32_t tml_model_value_count(const tml_model* model);
+
+/** Name of value head `index` ("rain_mm": NUL-terminated, in the blob), or NULL out of range. */
+const char* tml_model_value_name(const tml_model* model, uint32_t index);
+
+/**
+ * @brief The real values of the value heads from the model's int8 output (tml_model_output after a run).
+ *
+ * Value head i reads output channel class_count + i: y = output_scale * (float)(q - output_zero_point),
+ * then values[i] = y * std + mean with the head's std and mean; each step one IEEE-754 single-precision
+ * operation in this order (built with -ffp-contract=off: never fused), so the host and the board agree
+ * bit for bit. Nothing is written beyond values[tml_model_value_count()).
+ * @param[in]  output    int8 [output_channels], e.g. tml_model_output(model, arena)
+ * @param[out] values    at least tml_model_value_count() floats
+ * @param[in]  capacity  floats at `values`
+ * @return TML_OK, or TML_ERR_ARG for a null pointer or a capacity below tml_model_value_count().
+ */
+int tml_model_values(const tml_model* model, const int8_t* output, float* values, uint32_t capacity);
 
 /**
  * @brief The anomaly score of the window whose network input is in the arena: call it after
@@ -149,7 +175,10 @@ int tml_model_run_layer(const tml_model* model, void* arena, size_t arena_len, u
 /** Copies layer record `index` into *layer. TML_ERR_ARG if index >= layer_count. */
 int tml_model_layer(const tml_model* model, uint32_t index, tml_layer_record* layer);
 
-/** Label of output class `index` (NUL-terminated, in the blob), or NULL without labels or out of range. */
+/**
+ * Label of class `index` (NUL-terminated, in the blob), or NULL without labels or out of range: of the
+ * class head with a heads table (index < tml_model_class_count), of output channel `index` without one.
+ */
 const char* tml_model_label(const tml_model* model, uint32_t index);
 
 /** FNV-1a 32 of blob[0, len) leaving out bytes 12..15 (the header's hash field). */

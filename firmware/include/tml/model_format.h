@@ -21,7 +21,8 @@
 //    22  u16  layer_size         64
 //    24  u16  input_time         model input [time][channels]
 //    26  u16  input_channels
-//    28  u16  output_time        model output [time][channels]; classes = output_channels
+//    28  u16  output_time        model output [time][channels]; classes = output_channels, or the
+//                                heads table's split of the channels (version 3)
 //    30  u16  output_channels
 //    32  f32  input_scale        > 0: real input = input_scale * (q - input_zero_point)
 //    36  f32  output_scale       > 0 (1/256 after a softmax)
@@ -29,14 +30,16 @@
 //    41  i8   output_zero_point  (-128 after a softmax)
 //    42  u16  reserved           0
 //    44  u32  labels_offset      0, or output_channels labels of TML_MODEL_LABEL_SIZE bytes, each
-//                                NUL-terminated and NUL-padded
+//                                NUL-terminated and NUL-padded (with a heads table: one per channel of
+//                                the class head, and 0 without a class head)
 //    48  u32  norm_offset        0, or f32 mean[input_channels] then f32 inv_std[input_channels]: how raw
 //                                sensor values become the model's real input (tml_model_prepare_input)
 //    52  u32  features_offset    0 (the window goes to the network as it is), or the front-end section
 //                                that turns the raw window into the network's input (below; version 2)
-//    56  u32  heads_offset       0 (one classification head over all outputs), or the output heads table
+//    56  u32  heads_offset       0 (one classification head over all outputs), or the output heads
+//                                table (below; version 3)
 //    60  u32  anomaly_offset     0 (no anomaly score), or the anomaly block (below; version 2)
-//                                (version 1: all three are 0)
+//                                (version 1: all three are 0; version 2: heads_offset is 0)
 //
 //   tml_layer_record (64 bytes; fields a kind does not use must be 0)
 //     0  u8   kind               tml_layer_kind
@@ -89,6 +92,34 @@
 //   arena plan keeps the network input intact through the whole run, and a K-means block may stand
 //   alone: layer_count 0, the output is then the input.
 //
+//   Output heads table (version 3, at heads_offset; tml_model_values reads it): how the output [1][C]
+//   splits into at most one class head (scores or logits, channels [0, K)) followed by value heads of one
+//   channel each, every one a regression target in its own units. Relocatable like the anomaly block,
+//   4-aligned, inside the blob: a 16-byte tml_heads_record, then count 48-byte tml_head records in
+//   channel order. The heads cover [0, output_channels) exactly, contiguous and in order; output_time is
+//   1; a class head, if any, is the first; with a value head the network has layers and its last layer is
+//   not a softmax (a softmax over values means nothing). A value head's real value is, from its int8
+//   output q, y = output_scale * (float)(q - output_zero_point), then value = y * std + mean: each step
+//   one float32 operation, rounded, never fused. Without a table the whole output is one class head.
+//     tml_heads_record (16 bytes)
+//       0  u8   count            heads, 1 .. TML_MODEL_MAX_HEADS
+//       1  u8   flags            0
+//       2  u16  record_size      16
+//       4  u32  size             bytes of the table: 16 + 48 * count
+//       8  u16  head_size        48
+//      10  u16  reserved         0
+//      12  u32  reserved         0
+//     tml_head (48 bytes, count of them)
+//       0  u8   kind             TML_HEAD_CLASSES or TML_HEAD_VALUE
+//       1  u8   flags            0
+//       2  u16  first            first output channel
+//       4  u16  count            channels: class head >= 1, value head 1
+//       6  u16  reserved         0
+//       8  f32  mean             value head: finite; class head: 0
+//      12  f32  std              value head: finite, > 0; class head: 0
+//      16  char name[32]         NUL-terminated, NUL-padded, 1 .. 31 printable ASCII characters
+//   The labels (labels_offset) are then the class head's: exactly its count of them, and none without it.
+//
 // The runner (model.h) rejects a blob unless every rule of docs/model_format.md holds: magic, version,
 // sizes, hash, kinds, shapes chaining layer to layer, every array in bounds and aligned, weights in
 // -127..127, multipliers and shifts in range, no accumulator able to overflow, and an arena plan in
@@ -104,7 +135,8 @@ extern "C" {
 #endif
 
 #define TML_MODEL_MAGIC 0x4D4C4D54u  // "TMLM" as a little-endian u32
-#define TML_MODEL_VERSION 2           // 2: the front-end section and the anomaly block; version 1 blobs are still accepted
+#define TML_MODEL_VERSION 3           // 3: the output heads; 2: the front-end section and the anomaly block;
+                                      // versions 1 and 2 are still accepted
 #define TML_MODEL_VERSION_MIN 1
 #define TML_MODEL_HEADER_SIZE 64
 #define TML_MODEL_LAYER_SIZE 64
@@ -254,6 +286,38 @@ typedef struct tml_anomaly_record {
   uint32_t reserved[5];       // 0
 } tml_anomaly_record;
 
+// The output heads table (docs/model_format.md#output-heads).
+#define TML_MODEL_MAX_HEADS 8
+#define TML_HEADS_RECORD_SIZE 16
+#define TML_HEAD_SIZE 48
+#define TML_HEAD_NAME_SIZE 32  // bytes per head name, NUL included: 1 .. 31 printable ASCII characters
+
+typedef enum tml_head_kind {
+  TML_HEAD_CLASSES = 1,  // class scores or logits (no softmax needed), channels [first, first + count)
+  TML_HEAD_VALUE = 2,    // one regression target, one channel
+} tml_head_kind;
+
+typedef struct tml_heads_record {
+  uint8_t count;         // heads, 1 .. TML_MODEL_MAX_HEADS
+  uint8_t flags;         // 0
+  uint16_t record_size;  // TML_HEADS_RECORD_SIZE
+  uint32_t size;         // bytes of the table: TML_HEADS_RECORD_SIZE + TML_HEAD_SIZE * count
+  uint16_t head_size;    // TML_HEAD_SIZE
+  uint16_t reserved0;    // 0
+  uint32_t reserved1;    // 0
+} tml_heads_record;
+
+typedef struct tml_head {
+  uint8_t kind;          // tml_head_kind
+  uint8_t flags;         // 0
+  uint16_t first;        // first output channel: the previous head's first + count (0 for the first head)
+  uint16_t count;        // channels: class head >= 1, value head exactly 1
+  uint16_t reserved;     // 0
+  float mean;            // value head: finite, real value = y * std + mean (y: the dequantized output); class head: 0
+  float std;             // value head: finite and > 0; class head: 0
+  char name[TML_HEAD_NAME_SIZE];  // NUL-terminated and NUL-padded: the target's name ("rain_mm"), or "class"
+} tml_head;
+
 typedef struct tml_model_header {
   uint32_t magic;
   uint16_t version;
@@ -362,6 +426,21 @@ static_assert(offsetof(tml_anomaly_record, radius_offset) == 32, "anomaly record
 static_assert(offsetof(tml_anomaly_record, multiplier_offset) == 36, "anomaly record layout");
 static_assert(offsetof(tml_anomaly_record, shift_offset) == 40, "anomaly record layout");
 static_assert(offsetof(tml_anomaly_record, reserved) == 44, "anomaly record layout");
+static_assert(sizeof(tml_heads_record) == TML_HEADS_RECORD_SIZE, "heads record layout");
+static_assert(offsetof(tml_heads_record, flags) == 1, "heads record layout");
+static_assert(offsetof(tml_heads_record, record_size) == 2, "heads record layout");
+static_assert(offsetof(tml_heads_record, size) == 4, "heads record layout");
+static_assert(offsetof(tml_heads_record, head_size) == 8, "heads record layout");
+static_assert(offsetof(tml_heads_record, reserved0) == 10, "heads record layout");
+static_assert(offsetof(tml_heads_record, reserved1) == 12, "heads record layout");
+static_assert(sizeof(tml_head) == TML_HEAD_SIZE, "head layout");
+static_assert(offsetof(tml_head, flags) == 1, "head layout");
+static_assert(offsetof(tml_head, first) == 2, "head layout");
+static_assert(offsetof(tml_head, count) == 4, "head layout");
+static_assert(offsetof(tml_head, reserved) == 6, "head layout");
+static_assert(offsetof(tml_head, mean) == 8, "head layout");
+static_assert(offsetof(tml_head, std) == 12, "head layout");
+static_assert(offsetof(tml_head, name) == 16, "head layout");
 static_assert(sizeof(tml_layer_record) == TML_MODEL_LAYER_SIZE, "layer record layout");
 static_assert(offsetof(tml_layer_record, in_time) == 4, "layer record layout");
 static_assert(offsetof(tml_layer_record, out_time) == 8, "layer record layout");
