@@ -75,8 +75,10 @@ int check_model_stream(tml_device* d) {
 
 void on_prediction(void* ctx, uint32_t first_index, const int8_t* scores, uint32_t count, uint32_t top, uint32_t cost) {
   tml_device* d = static_cast<tml_device*>(ctx);
-  const tml_anomaly_result* anomaly = d->inference->has_anomaly ? &d->inference->anomaly : nullptr;
-  (void)tml_device_send_prediction(d, first_index, scores, count, top, cost, d->cost_unit, anomaly);
+  const tml_inference* inf = d->inference;
+  const tml_anomaly_result* anomaly = inf->has_anomaly ? &inf->anomaly : nullptr;
+  (void)tml_device_send_prediction(d, first_index, scores, count, top, cost, d->cost_unit, inf->values,
+                                   inf->value_count, anomaly);
   tml_detection det;
   if (d->detector && count == d->detector->classes &&
       tml_detector_push(d->detector, first_index + d->inference->window_rows, scores, &det)) {
@@ -226,25 +228,36 @@ extern "C" int tml_device_log(tml_device* d, const char* text) {
 }
 
 extern "C" int tml_device_send_prediction(tml_device* d, uint32_t first_index, const int8_t* scores, uint32_t count,
-                                          uint32_t top, uint32_t cost, uint8_t cost_unit,
-                                          const tml_anomaly_result* anomaly) {
-  if (count > 255 || (count ? top >= count : top != 0)) return TML_ERR_ARG;
+                                          uint32_t top, uint32_t cost, uint8_t cost_unit, const float* values,
+                                          uint32_t value_count, const tml_anomaly_result* anomaly) {
+  if (count > 255 || (count ? top >= count : top != 0) || (count && !scores)) return TML_ERR_ARG;
+  if (value_count > 255 || (value_count && !values)) return TML_ERR_ARG;
   tml_msg_prediction p{};
   p.first_index = first_index;
   p.cost = cost;
   p.class_count = static_cast<uint8_t>(count);
   p.top = static_cast<uint8_t>(top);
   p.cost_unit = cost_unit;
+  // The parts in message order; a part is left out rather than sent empty, so a model without value
+  // heads or anomaly block sends exactly the bytes it did before the flags.
+  tml_bytes parts[5] = {{&p, sizeof p}, {scores, count}};
+  size_t n = 2;
+  const uint8_t values_len = static_cast<uint8_t>(value_count);
+  if (value_count) {
+    p.flags |= TML_PREDICTION_FLAG_VALUES;
+    parts[n++] = {&values_len, 1};
+    parts[n++] = {values, value_count * sizeof(float)};  // binary32 in memory is little-endian here (messages.h)
+  }
   tml_msg_anomaly a{};
   if (anomaly) {
-    p.flags = TML_PREDICTION_FLAG_ANOMALY;
+    p.flags |= TML_PREDICTION_FLAG_ANOMALY;
     a.score = anomaly->score;
     a.threshold = anomaly->threshold;
     a.cluster = static_cast<int16_t>(anomaly->cluster);
     a.anomalous = anomaly->anomalous;
+    parts[n++] = {&a, sizeof a};
   }
-  const tml_bytes parts[3] = {{&p, sizeof p}, {scores, count}, {&a, sizeof a}};
-  return tml_device_send(d, TML_MSG_PREDICTION, parts, anomaly ? 3 : 2);
+  return tml_device_send(d, TML_MSG_PREDICTION, parts, n);
 }
 
 extern "C" int tml_device_attach_model(tml_device* d, tml_inference* inference, uint8_t sensor, uint32_t rate_millihz,
@@ -267,7 +280,7 @@ extern "C" int tml_device_attach_model(tml_device* d, tml_inference* inference, 
 }
 
 extern "C" int tml_device_attach_detector(tml_device* d, tml_detector* detector) {
-  if (!d || !detector || !d->inference || detector->classes != tml_model_output_size(d->inference->model))
+  if (!d || !detector || !d->inference || detector->classes != tml_model_class_count(d->inference->model))
     return TML_ERR_ARG;
   d->detector = detector;
   return TML_OK;

@@ -59,8 +59,12 @@ int classify(tml_inference* inf) {
     s = tml_model_anomaly(m, inf->arena, inf->arena_len, &inf->anomaly);
     if (s != TML_OK) return s;
   }
-  const uint32_t cost = inf->clock ? inf->clock() - t0 : 0;
   const int8_t* out = tml_model_output(m, inf->arena);
+  if (inf->value_count) {
+    s = tml_model_values(m, out, inf->values, TML_MODEL_MAX_VALUES);
+    if (s != TML_OK) return s;
+  }
+  const uint32_t cost = inf->clock ? inf->clock() - t0 : 0;
   const uint32_t n = tml_model_class_count(m);
   uint32_t top = 0;
   for (uint32_t i = 1; i < n; ++i)
@@ -140,6 +144,7 @@ extern "C" int tml_inference_init(tml_inference* inf, const tml_model* model, vo
   inf->window_rows = rows;
   inf->axes = kind ? a.raw_axes : model->header.input_channels;
   inf->has_anomaly = model->anomaly.block ? 1u : 0u;
+  inf->value_count = tml_model_value_count(model);
   inf->stride = stride;
   inf->features_kind = kind;
   if (is_audio(kind)) {

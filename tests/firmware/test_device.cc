@@ -249,3 +249,125 @@ TEST_CASE("rows a sensor had to drop leave a gap in the indices and are never hi
       CHECK(v == FakeBoard::accel_value(gap_at, 0));
     }
 }
+
+// ---- the PREDICTION message's layout (docs/protocol.md) --------------------------------------------
+
+namespace {
+
+void put_le(std::vector<uint8_t>& b, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+void put_f32(std::vector<uint8_t>& b, float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  put_le(b, bits, 4);
+}
+
+// The PREDICTION a board sends for these arguments, decoded by the host's end.
+Msg prediction(const int8_t* scores, uint32_t count, uint32_t top, const float* values, uint32_t value_count,
+               const tml_anomaly_result* anomaly) {
+  FakeBoard b;
+  HostSide host;
+  host.drain(b.tx);
+  REQUIRE(tml_device_send_prediction(&b.device, 0x01020304u, scores, count, top, 0xA0B0C0D0u, 1, values, value_count,
+                                     anomaly) == TML_OK);
+  const auto msgs = host.drain(b.tx);
+  REQUIRE(msgs.size() == 1);
+  REQUIRE(msgs[0].type == TML_MSG_PREDICTION);
+  return msgs[0];
+}
+
+// Header bytes: first_index, cost, class_count, top, cost_unit, flags.
+std::vector<uint8_t> header_bytes(uint8_t count, uint8_t top, uint8_t flags) {
+  std::vector<uint8_t> b;
+  put_le(b, 0x01020304u, 4);
+  put_le(b, 0xA0B0C0D0u, 4);
+  b.insert(b.end(), {count, top, 1, flags});
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("a prediction without values or anomaly is the header and the scores alone", "[device][heads]") {
+  const int8_t scores[3] = {-100, 20, 7};
+  auto expected = header_bytes(3, 1, 0);
+  expected.insert(expected.end(), {0x9C, 20, 7});
+  CHECK(prediction(scores, 3, 1, nullptr, 0, nullptr).payload == expected);
+  // value_count 0 sends no values whatever the pointer.
+  const float values[1] = {1.0f};
+  CHECK(prediction(scores, 3, 1, values, 0, nullptr).payload == expected);
+}
+
+TEST_CASE("a prediction with values carries a count and little-endian float32s after the scores", "[device][heads]") {
+  const int8_t scores[2] = {5, -6};
+  const float values[2] = {3.7f, -1234.5f};
+  auto expected = header_bytes(2, 0, TML_PREDICTION_FLAG_VALUES);
+  expected.insert(expected.end(), {5, 0xFA, 2});
+  put_f32(expected, 3.7f);
+  put_f32(expected, -1234.5f);
+  const Msg m = prediction(scores, 2, 0, values, 2, nullptr);
+  CHECK(m.payload == expected);
+  // Decoded as documented: the values at offset 12 + class_count + 1, unaligned.
+  const auto p = as<tml_msg_prediction>(m);
+  CHECK(p.flags == TML_PREDICTION_FLAG_VALUES);
+  const size_t at = sizeof p + p.class_count;
+  REQUIRE(m.payload.size() == at + 1 + 2 * 4);
+  CHECK(m.payload[at] == 2);
+  float v[2];
+  std::memcpy(v, m.payload.data() + at + 1, sizeof v);
+  CHECK(v[0] == 3.7f);
+  CHECK(v[1] == -1234.5f);
+
+  // A model of value heads alone: no scores, top 0 (the scores may be NULL).
+  auto alone = header_bytes(0, 0, TML_PREDICTION_FLAG_VALUES);
+  alone.push_back(1);
+  put_f32(alone, -1234.5f);
+  CHECK(prediction(nullptr, 0, 0, values + 1, 1, nullptr).payload == alone);
+}
+
+TEST_CASE("a prediction with values and an anomaly score has the values first", "[device][heads]") {
+  const int8_t scores[2] = {1, 2};
+  const float values[3] = {0.5f, -0.0f, 1e30f};
+  tml_anomaly_result a{};
+  a.score = -70000;
+  a.threshold = 0x00012345;
+  a.cluster = 3;
+  a.anomalous = 1;
+  auto expected = header_bytes(2, 1, TML_PREDICTION_FLAG_VALUES | TML_PREDICTION_FLAG_ANOMALY);
+  expected.insert(expected.end(), {1, 2, 3});
+  for (float f : values) put_f32(expected, f);
+  put_le(expected, static_cast<uint32_t>(-70000), 4);
+  put_le(expected, 0x00012345u, 4);
+  put_le(expected, 3, 2);
+  expected.insert(expected.end(), {1, 0});
+  const Msg m = prediction(scores, 2, 1, values, 3, &a);
+  CHECK(m.payload == expected);
+  const size_t at = sizeof(tml_msg_prediction) + 2 + 1 + 3 * 4;
+  REQUIRE(m.payload.size() == at + sizeof(tml_msg_anomaly));
+  tml_msg_anomaly got;
+  std::memcpy(&got, m.payload.data() + at, sizeof got);
+  CHECK(got.score == -70000);
+  CHECK(got.threshold == 0x00012345);
+  CHECK(got.cluster == 3);
+  CHECK(got.anomalous == 1);
+
+  // Anomaly alone: the bytes of before the values existed.
+  auto anomaly_only = header_bytes(2, 1, TML_PREDICTION_FLAG_ANOMALY);
+  anomaly_only.insert(anomaly_only.end(), {1, 2});
+  anomaly_only.insert(anomaly_only.end(), expected.end() - sizeof(tml_msg_anomaly), expected.end());
+  CHECK(prediction(scores, 2, 1, nullptr, 0, &a).payload == anomaly_only);
+}
+
+TEST_CASE("a prediction with impossible counts or missing arrays is refused", "[device][heads]") {
+  FakeBoard b;
+  const int8_t scores[2] = {1, 2};
+  const float values[2] = {1.0f, 2.0f};
+  const size_t sent = b.tx.size();
+  CHECK(tml_device_send_prediction(&b.device, 0, scores, 2, 0, 0, 0, nullptr, 1, nullptr) == TML_ERR_ARG);
+  CHECK(tml_device_send_prediction(&b.device, 0, scores, 2, 0, 0, 0, values, 256, nullptr) == TML_ERR_ARG);
+  CHECK(tml_device_send_prediction(&b.device, 0, nullptr, 2, 0, 0, 0, values, 2, nullptr) == TML_ERR_ARG);
+  CHECK(tml_device_send_prediction(&b.device, 0, scores, 2, 2, 0, 0, values, 2, nullptr) == TML_ERR_ARG);
+  CHECK(tml_device_send_prediction(&b.device, 0, nullptr, 0, 1, 0, 0, values, 2, nullptr) == TML_ERR_ARG);
+  CHECK(b.tx.size() == sent);
+}

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "fake_board.h"
+#include "heads_blob.h"
 #include "host_side.h"
 #include "reference_models.h"
 #include "tml/inference.h"
@@ -186,6 +187,102 @@ TEST_CASE("predictions are refused with a reason when there is no model or the s
   b.poll();
   msgs = host.drain(b.tx);
   CHECK(tml::test::as<tml_msg_ack>(msgs.back()).status == TML_ERR_ARG);
+}
+
+// ---- models with value heads (regression, multi-output) -------------------------------------------
+
+namespace {
+
+// What the model computes for one row of the stream, by the runner's functions called here.
+struct Expected {
+  std::vector<int8_t> output;
+  std::vector<float> values;
+};
+Expected expect_row(const tml_model& m, const float* row) {
+  std::vector<uint32_t> arena(tml_model_arena_size(&m) / 4 + 1);
+  REQUIRE(tml_model_prepare_input(&m, row, 3, tml_model_input(&m, arena.data())) == TML_OK);
+  REQUIRE(tml_model_run(&m, arena.data(), arena.size() * 4, nullptr, nullptr) == TML_OK);
+  const int8_t* out = tml_model_output(&m, arena.data());
+  Expected e{std::vector<int8_t>(out, out + 4), {}};
+  const uint32_t classes = tml_model_class_count(&m);
+  for (uint32_t i = 0; i < tml_model_value_count(&m); ++i) {
+    tml_head head;
+    std::memcpy(&head, m.blob + m.header.heads_offset + TML_HEADS_RECORD_SIZE + (i + (classes ? 1 : 0)) * TML_HEAD_SIZE,
+                sizeof head);
+    e.values.push_back(tml::test::expected_value(m.header.output_scale, m.header.output_zero_point,
+                                                 out[classes + i], head.mean, head.std));
+  }
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("the values of every window are in the inference when on_result is called", "[inference][heads]") {
+  for (bool classes : {true, false}) {
+    tml::test::HeadsSpec spec;
+    if (!classes) {
+      spec.heads = {tml::test::value_head(0, "a", 1.0f, 0.5f), tml::test::value_head(1, "b", -2.0f, 3.0f),
+                    tml::test::value_head(2, "c"), tml::test::value_head(3, "d", 100.0f, 0.125f)};
+      spec.labels = {};
+    }
+    Harness h(1, tml::test::heads_blob(spec));  // input [1][3]: a window per row
+    REQUIRE(h.inf.value_count == (classes ? 2u : 4u));
+    struct Seen {
+      tml_inference* inf;
+      std::vector<std::vector<int8_t>> scores;
+      std::vector<std::vector<float>> values;
+      std::vector<uint32_t> tops;
+    } seen{&h.inf, {}, {}, {}};
+    h.inf.ctx = &seen;
+    h.inf.on_result = [](void* ctx, uint32_t, const int8_t* s, uint32_t n, uint32_t top, uint32_t) {
+      auto* x = static_cast<Seen*>(ctx);
+      x->scores.emplace_back(s, s + n);
+      x->values.emplace_back(x->inf->values, x->inf->values + x->inf->value_count);
+      x->tops.push_back(top);
+    };
+    const auto rows = stream(40, 9);
+    REQUIRE(tml_inference_push(&h.inf, 0, rows.data(), 40, TML_FORMAT_F32, 3, 1.0f) == TML_OK);
+    REQUIRE(seen.values.size() == 40);
+    for (size_t k = 0; k < 40; ++k) {
+      INFO("window " << k);
+      const Expected e = expect_row(h.model, rows.data() + k * 3);
+      CHECK(seen.values[k] == e.values);
+      const size_t n = classes ? 2 : 0;
+      CHECK(seen.scores[k] == std::vector<int8_t>(e.output.begin(), e.output.begin() + n));
+      CHECK(seen.tops[k] == (classes && e.output[1] > e.output[0] ? 1u : 0u));
+    }
+  }
+}
+
+TEST_CASE("a board with a regression model sends its values in every prediction", "[inference][device][heads]") {
+  tml::test::FakeBoard b(1u << TML_SENSOR_ACCEL);
+  tml::test::HostSide host;
+  Harness h(1, tml::test::heads_blob());
+  REQUIRE(tml_device_attach_model(&b.device, &h.inf, TML_SENSOR_ACCEL, 100000, 1) == TML_OK);
+  host.drain(b.tx);
+  tml_msg_start start{30, TML_START_PREDICT};
+  host.send(b.rx, TML_MSG_START, &start, sizeof start);
+  b.poll(20);
+  uint32_t predictions = 0;
+  for (const auto& m : host.drain(b.tx)) {
+    if (m.type != TML_MSG_PREDICTION) continue;
+    const auto p = tml::test::as<tml_msg_prediction>(m);
+    REQUIRE(p.flags == TML_PREDICTION_FLAG_VALUES);
+    REQUIRE(p.class_count == 2);
+    REQUIRE(m.payload.size() == sizeof p + 2 + 1 + 2 * 4);
+    float row[3];
+    for (int a = 0; a < 3; ++a) row[a] = tml::test::FakeBoard::accel_value(p.first_index, a);
+    const Expected e = expect_row(h.model, row);
+    CHECK(std::vector<int8_t>(m.payload.begin() + sizeof p, m.payload.begin() + sizeof p + 2) ==
+          std::vector<int8_t>(e.output.begin(), e.output.begin() + 2));
+    CHECK(m.payload[sizeof p + 2] == 2);
+    float values[2];
+    std::memcpy(values, m.payload.data() + sizeof p + 3, sizeof values);
+    CHECK(std::vector<float>(values, values + 2) == e.values);
+    CHECK(p.first_index == predictions);
+    ++predictions;
+  }
+  CHECK(predictions == 30);
 }
 
 // ---- models with a front end ------------------------------------------------------------------------

@@ -123,11 +123,15 @@ int tml_device_send_session(tml_device* d);
 // Sends a TML_MSG_LOG text.
 int tml_device_log(tml_device* d, const char* text);
 
-// Sends a TML_MSG_PREDICTION: the window starting at stream row `first_index`, the model's int8 scores
-// (count may be 0), the top class, what the inference cost (`cost_unit`: 0 instructions, 1
-// microseconds) and, when `anomaly` is not NULL, the window's anomaly score (tml_msg_anomaly).
+// Sends a TML_MSG_PREDICTION: the window starting at stream row `first_index`, the model's int8 class
+// scores (count may be 0; scores may then be NULL), the top class, what the inference cost (`cost_unit`:
+// 0 instructions, 1 microseconds), when value_count > 0 the value heads' `values`
+// (TML_PREDICTION_FLAG_VALUES) and, when `anomaly` is not NULL, the window's anomaly score
+// (tml_msg_anomaly). TML_ERR_ARG for more than 255 scores or values, a top out of range, or a NULL
+// array with a non-zero count.
 int tml_device_send_prediction(tml_device* d, uint32_t first_index, const int8_t* scores, uint32_t count, uint32_t top,
-                               uint32_t cost, uint8_t cost_unit, const tml_anomaly_result* anomaly);
+                               uint32_t cost, uint8_t cost_unit, const float* values, uint32_t value_count,
+                               const tml_anomaly_result* anomaly);
 
 #ifdef __cplusplus
 }  // extern "C"

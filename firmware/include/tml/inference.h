@@ -33,8 +33,10 @@ extern "C" {
 // Called for each window the model has classified. `scores` are the model's int8 class scores
 // (tml_model_class_count of them: 0 for an anomaly detector alone), `top` the index of the highest (the
 // first on ties; 0 without classes), `cost` the difference of the clock (if any) around the front end,
-// normalisation, quantization, the model run and the anomaly score. With an anomaly block the window's
-// score is in the tml_inference's `anomaly` when this is called.
+// normalisation, quantization, the model run, the anomaly score and the values. With an anomaly block the window's
+// score is in the tml_inference's `anomaly` when this is called, and with value heads (a regression or
+// multi-output model) their real values are in its `values` (tml_model_values); the scores are then the
+// class head's alone (count 0 for a model of value heads only).
 typedef void (*tml_inference_result_fn)(void* ctx, uint32_t first_index, const int8_t* scores, uint32_t count,
                                         uint32_t top, uint32_t cost);
 // A board clock for measuring inference cost: instructions, cycles or microseconds; may wrap.
@@ -68,6 +70,9 @@ typedef struct tml_inference {
   uint32_t stride_frames;  // audio: stride / frame_step
   uint32_t has_anomaly;        // 1 when the model has an anomaly block: `anomaly` holds the last window's
   tml_anomaly_result anomaly;  // score (valid during on_result and after it)
+  uint32_t value_count;                 // tml_model_value_count: the model's value heads (0 for none)
+  float values[TML_MODEL_MAX_VALUES];   // the last window's values, [0, value_count) (valid during
+                                        //   on_result and after it)
 } tml_inference;
 
 // Bytes of window buffer a model needs: input_time * input_channels floats; with an audio front end

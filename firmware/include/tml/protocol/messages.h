@@ -33,7 +33,8 @@ typedef enum tml_msg_type {
   TML_MSG_ACK = 0x83,         // tml_msg_ack: result of a command
   TML_MSG_LOG = 0x84,         // UTF-8 text, not NUL-terminated: diagnostics for the user
   TML_MSG_PREDICTION = 0x85,  // tml_msg_prediction header, then class_count int8 scores, then with
-                              // TML_PREDICTION_FLAG_ANOMALY a tml_msg_anomaly
+                              // TML_PREDICTION_FLAG_VALUES a u8 count and that many f32 values, then
+                              // with TML_PREDICTION_FLAG_ANOMALY a tml_msg_anomaly
   TML_MSG_DETECTION = 0x86,   // tml_msg_detection: a keyword or event, from the smoothed predictions
 } tml_msg_type;
 
@@ -128,9 +129,12 @@ typedef struct tml_msg_ack {
   int16_t status;        // tml_status
 } tml_msg_ack;
 
-// TML_MSG_PREDICTION: this header, then class_count int8 scores (the model's quantized output), then,
-// when flags has TML_PREDICTION_FLAG_ANOMALY, a tml_msg_anomaly. A model without an anomaly block sends
-// the same bytes as before the flag existed (flags 0, nothing after the scores).
+// TML_MSG_PREDICTION: this header, then class_count int8 scores (the model's quantized output, its
+// class head), then, when flags has TML_PREDICTION_FLAG_VALUES, one u8 value count and that many
+// float32 little-endian values (the value heads in their real units, tml_model_values; at any
+// alignment: copy them out), then, when flags has TML_PREDICTION_FLAG_ANOMALY, a tml_msg_anomaly. A
+// model without an anomaly block or value heads sends the same bytes as before the flags existed
+// (flags 0, nothing after the scores).
 typedef struct tml_msg_prediction {
   uint32_t first_index;   // sample index of the window's first row (as in TML_MSG_SAMPLES)
   uint32_t cost;          // instructions (emulated board) or microseconds (hardware) of the inference
@@ -140,7 +144,8 @@ typedef struct tml_msg_prediction {
   uint8_t flags;          // TML_PREDICTION_FLAG_* (was reserved, 0)
 } tml_msg_prediction;
 
-#define TML_PREDICTION_FLAG_ANOMALY 0x1u  // a tml_msg_anomaly follows the scores
+#define TML_PREDICTION_FLAG_ANOMALY 0x1u  // a tml_msg_anomaly follows the scores (and the values)
+#define TML_PREDICTION_FLAG_VALUES 0x2u   // a u8 count and that many f32 values follow the scores
 
 // The anomaly score of the window (tml/anomaly.h), after the scores of a TML_MSG_PREDICTION.
 typedef struct tml_msg_anomaly {
