@@ -19,13 +19,18 @@ int cmd_dataset_import(int argc, char** argv) {
            "tml dataset import datasets/gestures-ei --dataset gestures/\n"
            "tml dataset import datasets/kws-mini --dataset kws/\n"
            "tml dataset import datasets/gestures-ei --dataset gestures100/ --resample 100   # for the Wio Terminal\n"
-           "tml dataset import walk.csv --format csv --label walk --rate 100 --dataset motion/");
+           "tml dataset import walk.csv --format csv --label walk --rate 100 --dataset motion/\n"
+           "tml dataset import readings/ --format csv --label station --target-column rain_mm --dataset weather/");
   p.options().add_options()("dataset", "The dataset folder to add to (required)", cxxopts::value<std::string>())(
       "format", "Input format: ei, csv or wav (default: from the files)", cxxopts::value<std::string>())(
       "label", "Give every sample this label (default: from the input)", cxxopts::value<std::string>())(
       "rate", "CSV only: sample rate in Hz (default: from a timestamp column)", cxxopts::value<double>())(
       "split", "Put every sample in this split: train or test (default: from the input, else by hash)",
       cxxopts::value<std::string>())("input", "File or folder to import", cxxopts::value<std::string>())(
+      "target-column",
+      "A column that is a numeric target (regression), kept in the samples but out of a model's inputs; "
+      "repeat for several (e.g. --target-column rain_mm)",
+      cxxopts::value<std::vector<std::string>>())(
       "resample",
       "Resample every recording to this rate in Hz first (windowed-sinc low-pass, no aliasing): N rows become "
       "floor((N - 1) * new / old) + 1",
@@ -44,6 +49,7 @@ int cmd_dataset_import(int argc, char** argv) {
   }
   if (r.count("rate")) opt.rate_hz = r["rate"].as<double>();
   if (r.count("split")) opt.split = r["split"].as<std::string>();
+  if (r.count("target-column")) opt.target_columns = r["target-column"].as<std::vector<std::string>>();
   const std::string input = r["input"].as<std::string>();
   const std::string dir = r["dataset"].as<std::string>();
 

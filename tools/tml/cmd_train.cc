@@ -5,6 +5,7 @@
 #include "cli/progress.h"
 #include "cli/front_end_options.h"
 #include "cli/quant_options.h"
+#include "cli/task_options.h"
 #include "pipeline/json_report.h"
 #include "pipeline/quantize_report.h"
 #include "pipeline/train_run.h"
@@ -22,7 +23,9 @@ int cmd_train(int argc, char** argv) {
            "tml train --dataset gestures/ --model my-net.json --window 208 --stride 52 --out my.model --json train.json\n"
            "tml train --dataset gestures/ --model dense --validation 0.2 --patience 5 --epochs 100 --out g.model\n"
            "tml train --dataset gestures/ --model conv1d --header gestures_model.h   # train, quantize, export in one go\n"
-           "tml train --dataset datasets/gestures-ei --resample 100 --header gestures_model.h   # 104 Hz data, for a 100 Hz board");
+           "tml train --dataset datasets/gestures-ei --resample 100 --header gestures_model.h   # 104 Hz data, for a 100 Hz board\n"
+           "tml train --dataset weather/ --task regression --model conv1d --out rain.model   # numeric targets\n"
+           "tml train --dataset weather/ --task multi --heads class,rain_mm --out wx.model   # class + value heads");
   // clang-format off
   p.options().add_options()
     ("dataset", "Dataset folder (or anything 'tml dataset import' reads)", cxxopts::value<std::string>())
@@ -48,6 +51,7 @@ int cmd_train(int argc, char** argv) {
   // clang-format on
   add_calibration_options(p.options());
   add_front_end_options(p.options());
+  add_task_options(p.options());
   cxxopts::ParseResult r;
   if (!p.parse(argc, argv, r)) return 0;
   Parser::require(r, "dataset");
@@ -59,6 +63,7 @@ int cmd_train(int argc, char** argv) {
   job.prefix = r["prefix"].as<std::string>();
   job.window = r["window"].as<std::string>();
   front_end_options(r, job);
+  task_options(r, job);
   if (r.count("stride")) job.stride = r["stride"].as<std::string>();
   if (r.count("resample")) job.resample_hz = r["resample"].as<double>();
   if (r.count("class-weights")) job.class_weights = r["class-weights"].as<std::string>();
@@ -77,7 +82,7 @@ int cmd_train(int argc, char** argv) {
 
   pipeline::TrainRun run(std::move(job));
   std::cerr << run.describe();
-  run.train(epoch_progress(run.options().epochs, r.count("quiet") == 0));
+  run.train(epoch_progress(run.options().epochs, r.count("quiet") == 0, run.options().classify));
   std::ostream& human = json_path == "-" ? std::cerr : std::cout;  // stdout may be the JSON
   human << run.describe_training();
   if (const auto& test = run.evaluate_test())

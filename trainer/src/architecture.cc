@@ -18,7 +18,7 @@ std::vector<std::string> preset_names() { return {"conv1d", "dense", "dscnn"}; }
 
 bool is_preset(const std::string& name) { return name == "conv1d" || name == "dense" || name == "dscnn"; }
 
-Sequential make_preset(const std::string& name, int classes) {
+Sequential make_preset(const std::string& name, int classes, bool softmax) {
   Sequential net;
   if (name == "conv1d") {
     net.add(std::make_unique<Conv1D>(8, 5));
@@ -29,7 +29,6 @@ Sequential make_preset(const std::string& name, int classes) {
     net.add(std::make_unique<MaxPool1D>(2));
     net.add(std::make_unique<Flatten>());
     net.add(std::make_unique<Dense>(classes));
-    net.add(std::make_unique<Softmax>());
   } else if (name == "dense") {
     net.add(std::make_unique<Flatten>());
     net.add(std::make_unique<Dense>(32));
@@ -37,7 +36,6 @@ Sequential make_preset(const std::string& name, int classes) {
     net.add(std::make_unique<Dense>(16));
     net.add(std::make_unique<ReLU>());
     net.add(std::make_unique<Dense>(classes));
-    net.add(std::make_unique<Softmax>());
   } else if (name == "dscnn") {
     // The keyword-spotting peer of bench/MODELS.md layer for layer: a stride-2 convolution, four
     // depthwise-separable blocks of 64 channels, global average pooling. "same" padding of the first
@@ -56,11 +54,11 @@ Sequential make_preset(const std::string& name, int classes) {
     }
     net.add(std::make_unique<GlobalAveragePool1D>());
     net.add(std::make_unique<Dense>(classes));
-    net.add(std::make_unique<Softmax>());
   } else {
     throw Error("unknown model preset '" + name +
                 "' (presets: conv1d, dense, dscnn; or give an architecture .json file)");
   }
+  if (softmax) net.add(std::make_unique<Softmax>());
   return net;
 }
 

@@ -25,10 +25,16 @@ Blob& Blob::operator=(const Blob& other) {
 
 std::vector<std::string> Blob::labels() const {
   std::vector<std::string> out;
-  for (uint32_t i = 0; i < model_.header.output_channels; ++i) {
+  for (uint32_t i = 0; i < tml_model_class_count(&model_); ++i) {
     const char* l = tml_model_label(&model_, i);
     out.push_back(l ? l : "");
   }
+  return out;
+}
+
+std::vector<std::string> Blob::value_names() const {
+  std::vector<std::string> out;
+  for (uint32_t i = 0; i < tml_model_value_count(&model_); ++i) out.push_back(tml_model_value_name(&model_, i));
   return out;
 }
 

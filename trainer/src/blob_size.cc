@@ -1,5 +1,7 @@
 #include "tml/trainer/blob_size.h"
 
+#include <cstring>
+
 #include "tml/trainer/blob.h"
 #include "tml/trainer/blob_writer.h"
 
@@ -24,12 +26,19 @@ ModelSize model_size(const std::vector<uint8_t>& blob) {
   const tml_model_header& h = b.header();
   ModelSize out;
   out.header_bytes = TML_MODEL_HEADER_SIZE;
-  out.labels_bytes = h.labels_offset ? uint32_t{h.output_channels} * TML_MODEL_LABEL_SIZE : 0;
+  out.labels_bytes = h.labels_offset ? tml_model_class_count(&m) * TML_MODEL_LABEL_SIZE : 0;
   out.normalization_bytes = h.norm_offset ? 8u * h.input_channels : 0;
   out.front_end_bytes = h.features_offset ? m.features.record.audio.size : 0;  // size: common to every kind
+  if (h.heads_offset) {
+    tml_heads_record heads;
+    std::memcpy(&heads, b.data() + h.heads_offset, sizeof heads);
+    out.heads_bytes = heads.size;
+  }
+  out.anomaly_bytes = h.anomaly_offset ? m.anomaly.record.size : 0;
   out.flash_bytes = h.total_size;
   out.arena_bytes = h.arena_size;
-  uint32_t used = out.header_bytes + out.labels_bytes + out.normalization_bytes + out.front_end_bytes;
+  uint32_t used = out.header_bytes + out.labels_bytes + out.normalization_bytes + out.front_end_bytes +
+                  out.heads_bytes + out.anomaly_bytes;
   for (uint32_t i = 0; i < h.layer_count; ++i) {
     LayerSize l;
     tml_model_layer(&m, i, &l.record);

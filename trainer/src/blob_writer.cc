@@ -216,6 +216,43 @@ QuantizedLayer pooling_layer(tml_layer_kind kind, int size, int stride, int pad_
   return layer;
 }
 
+namespace {
+
+// The heads table: a class head over the first `classes` outputs (when there are any), then the value heads.
+std::vector<uint8_t> heads_table(const std::vector<QuantizedValueHead>& values, size_t classes) {
+  std::vector<tml_head> heads;
+  auto head = [&](uint8_t kind, size_t first, size_t count, const std::string& name) {
+    if (name.empty() || name.size() >= sizeof(tml_head::name)) fail("head name '" + name + "' is not 1 to 31 bytes");
+    tml_head hd;
+    std::memset(&hd, 0, sizeof hd);
+    hd.kind = kind;
+    hd.first = static_cast<uint16_t>(first);
+    hd.count = static_cast<uint16_t>(count);
+    std::memcpy(hd.name, name.data(), name.size());
+    heads.push_back(hd);
+  };
+  if (classes) head(TML_HEAD_CLASSES, 0, classes, "class");
+  for (size_t v = 0; v < values.size(); ++v) {
+    if (!std::isfinite(values[v].mean) || !(values[v].std > 0) || !std::isfinite(values[v].std))
+      fail("value head '" + values[v].name + "': mean and std must be finite, std positive");
+    head(TML_HEAD_VALUE, classes + v, 1, values[v].name);
+    heads.back().mean = values[v].mean;
+    heads.back().std = values[v].std;
+  }
+  tml_heads_record r;
+  std::memset(&r, 0, sizeof r);
+  r.count = static_cast<uint8_t>(heads.size());
+  r.record_size = sizeof r;
+  r.size = static_cast<uint32_t>(sizeof r + heads.size() * sizeof(tml_head));
+  r.head_size = sizeof(tml_head);
+  std::vector<uint8_t> out(r.size);
+  std::memcpy(out.data(), &r, sizeof r);
+  std::memcpy(out.data() + sizeof r, heads.data(), heads.size() * sizeof(tml_head));
+  return out;
+}
+
+}  // namespace
+
 std::vector<uint8_t> write_model_blob(const QuantizedModel& model) {
   check_range("input_time", model.input_time, 1, 65535);
   check_range("input_channels", model.input_channels, 1, 65535);
@@ -245,14 +282,20 @@ std::vector<uint8_t> write_model_blob(const QuantizedModel& model) {
     zp = r.output_zero_point;
     scale = r.output_scale;
   }
-  if (!model.labels.empty() && model.labels.size() != static_cast<size_t>(shape.channels))
-    fail("there are " + std::to_string(model.labels.size()) + " labels for " + std::to_string(shape.channels) +
-         " outputs");
+  const size_t V = model.values.size();
+  if (V > TML_MODEL_MAX_HEADS - 1) fail("at most " + std::to_string(TML_MODEL_MAX_HEADS - 1) + " value heads");
+  if (V > static_cast<size_t>(shape.channels))
+    fail(std::to_string(V) + " value heads for " + std::to_string(shape.channels) + " outputs");
+  const size_t classes = static_cast<size_t>(shape.channels) - V;
+  if (!model.labels.empty() && model.labels.size() != classes)
+    fail("there are " + std::to_string(model.labels.size()) + " labels for " + std::to_string(classes) +
+         " class outputs");
 
   tml_model_header h;
   std::memset(&h, 0, sizeof h);
   h.magic = TML_MODEL_MAGIC;
-  h.version = TML_MODEL_VERSION;
+  // The oldest version that holds the blob: without value heads a version-2 runner still reads it.
+  h.version = V ? TML_MODEL_VERSION : 2;
   h.header_size = TML_MODEL_HEADER_SIZE;
   h.layer_count = static_cast<uint16_t>(records.size());
   h.layer_size = TML_MODEL_LAYER_SIZE;
@@ -275,6 +318,7 @@ std::vector<uint8_t> write_model_blob(const QuantizedModel& model) {
       std::memcpy(table.data() + i * TML_MODEL_LABEL_SIZE, model.labels[i].data(), model.labels[i].size());
     h.labels_offset = w.append(table);
   }
+  if (V) h.heads_offset = w.append(heads_table(model.values, classes));
   if (!model.mean.empty()) {
     std::vector<float> norm(model.mean);
     norm.insert(norm.end(), model.inv_std.begin(), model.inv_std.end());

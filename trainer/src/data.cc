@@ -26,12 +26,24 @@ void RecordingSet::validate() const {
                   std::to_string(r.rows) + " rows x " + std::to_string(A) + " axes");
     if (r.label < 0 || r.label >= static_cast<int>(labels.size()))
       throw Error("recording '" + r.id + "' has no valid label");
+    if (r.targets.size() != static_cast<size_t>(r.rows) * targets.size())
+      throw Error("recording '" + r.id + "' has " + std::to_string(r.targets.size()) + " target values, expected " +
+                  std::to_string(r.rows) + " rows x " + std::to_string(targets.size()) + " targets");
+    for (size_t i = 0; i < r.targets.size(); ++i)
+      if (std::isinf(r.targets[i]))
+        throw Error("recording '" + r.id + "' has an infinite value of target " + targets[i % targets.size()] +
+                    " at row " + std::to_string(i / targets.size() + 1) + "; fix or remove the recording");
     for (size_t i = 0; i < r.values.size(); ++i)
       if (!std::isfinite(r.values[i]))
         throw Error("recording '" + r.id + "' has a non-finite value (" + std::to_string(r.values[i]) + ") at row " +
                     std::to_string(i / A + 1) + ", axis " + (axes[i % A].empty() ? std::to_string(i % A + 1) : axes[i % A]) +
                     "; fix or remove the recording");
   }
+}
+
+int RecordingSet::target_index(const std::string& name) const {
+  const auto it = std::find(targets.begin(), targets.end(), name);
+  return it == targets.end() ? -1 : static_cast<int>(it - targets.begin());
 }
 
 int parse_rows(const std::string& text, double rate_hz, const std::string& what) {
@@ -154,6 +166,46 @@ std::vector<float> Normalization::inv_std() const {
   std::vector<float> out;
   for (float s : std) out.push_back(1.0f / s);
   return out;
+}
+
+float window_target(const RecordingSet& set, const Window& window, int length, int target) {
+  const Recording& r = set.recordings[static_cast<size_t>(window.recording)];
+  const int row = std::min(window.start + length, r.rows) - 1;
+  return r.targets[static_cast<size_t>(row) * set.targets.size() + static_cast<size_t>(target)];
+}
+
+TargetScaling fit_targets(const RecordingSet& set, const std::vector<Window>& windows, int length,
+                          const std::vector<int>& index) {
+  TargetScaling s;
+  s.index = index;
+  for (int v : index) {
+    if (v < 0 || v >= set.target_count()) throw Error("no such target (index " + std::to_string(v) + ")");
+    double sum = 0, sum_sq = 0;
+    for (const Window& w : windows) {
+      const double t = window_target(set, w, length, v);
+      if (std::isnan(t))
+        throw Error("recording '" + set.recordings[static_cast<size_t>(w.recording)].id + "' has no value of target '" +
+                    set.targets[static_cast<size_t>(v)] + "'; give every sample one, or remove the sample");
+      sum += t;
+      sum_sq += t * t;
+    }
+    const double n = static_cast<double>(std::max<size_t>(windows.size(), 1));
+    const double mean = sum / n, sd = std::sqrt(std::max(sum_sq / n - mean * mean, 0.0));
+    s.mean.push_back(static_cast<float>(mean));
+    s.std.push_back(sd > 1e-6 * std::max(1.0, std::fabs(mean)) ? static_cast<float>(sd) : 1.0f);
+  }
+  return s;
+}
+
+void gather_targets(const RecordingSet& set, const Window* windows, const uint32_t* order, int count, int length,
+                    const TargetScaling& scaling, float* t) {
+  const size_t V = scaling.index.size();
+  for (int i = 0; i < count; ++i) {
+    const Window& w = windows[order ? order[i] : static_cast<uint32_t>(i)];
+    for (size_t v = 0; v < V; ++v)
+      t[static_cast<size_t>(i) * V + v] =
+          (window_target(set, w, length, scaling.index[v]) - scaling.mean[v]) * (1.0f / scaling.std[v]);
+  }
 }
 
 void gather(const RecordingSet& set, const Window* windows, const uint32_t* order, int count, int length,

@@ -9,7 +9,7 @@ DataParallel::DataParallel(Sequential& net, int threads, int batch, int length, 
     : net_(net),
       length_(length),
       axes_(axes),
-      classes_(net.output_shape().channels),
+      outputs_(net.output_shape().channels),
       lanes_(static_cast<size_t>(std::min(threads, batch))),
       pool_(lanes()) {
   const int share = (batch + lanes() - 1) / lanes();
@@ -27,7 +27,8 @@ DataParallel::DataParallel(Sequential& net, int threads, int batch, int length, 
     }
     lane.x.resize(static_cast<size_t>(share) * length * axes);
     lane.y.resize(static_cast<size_t>(share));
-    lane.dlogits.resize(static_cast<size_t>(share) * classes_);
+    lane.dlogits.resize(static_cast<size_t>(share) * outputs_);
+    lane.t.resize(static_cast<size_t>(share) * outputs_);
   }
   for (auto& lane : lanes_) lane.params = lane.net->trainable_params();
 }
@@ -53,8 +54,10 @@ void DataParallel::add_gradients(const std::vector<int>& counts) {
 }
 
 DataParallel::Step DataParallel::run(const RecordingSet& set, const std::vector<Window>& windows, const uint32_t* order,
-                                     int count, const Normalization& norm, const float* class_weights) {
+                                     int count, const Normalization& norm, const OutputLoss& loss,
+                                     const TargetScaling& targets) {
   const int threads = lanes(), per = (count + threads - 1) / threads;
+  const float* class_weights = loss.class_weights;
   double weight_sum = 0;  // of the whole batch, to scale each share's mean loss
   for (int i = 0; i < count; ++i) weight_sum += class_weights ? class_weights[windows[order[i]].label] : 1.0f;
   sync_copies();
@@ -67,15 +70,16 @@ DataParallel::Step DataParallel::run(const RecordingSet& set, const std::vector<
     lane.loss = LossResult{};
     if (n == 0) return;
     gather(set, windows.data(), order + first, n, length_, norm, lane.x.data(), lane.y.data());
+    if (loss.values > 0) gather_targets(set, windows.data(), order + first, n, length_, targets, lane.t.data());
     const float* z = lane.net->forward(lane.x.data(), n, Mode::Train, lane.net->logits_end());
-    lane.loss = softmax_cross_entropy(z, lane.y.data(), n, classes_, class_weights, lane.dlogits.data());
-    if (threads > 1) {  // this share's mean -> its part of the batch mean
+    double class_share = 1.0, value_share = 1.0;  // this share's part of the batch mean
+    if (threads > 1) {
       double share_weight = 0;
       for (int i = 0; i < n; ++i) share_weight += class_weights ? class_weights[lane.y[static_cast<size_t>(i)]] : 1.0f;
-      const float scale = static_cast<float>(share_weight / weight_sum);
-      for (int i = 0; i < n * classes_; ++i) lane.dlogits[static_cast<size_t>(i)] *= scale;
-      lane.loss.loss *= share_weight / weight_sum;
+      class_share = share_weight / weight_sum;
+      value_share = static_cast<double>(n) / count;
     }
+    lane.loss = output_loss(loss, z, lane.y.data(), lane.t.data(), n, class_share, value_share, lane.dlogits.data());
     lane.net->backward(lane.dlogits.data(), n, lane.net->logits_end());
   };
   pool_.run(work);
@@ -83,6 +87,7 @@ DataParallel::Step DataParallel::run(const RecordingSet& set, const std::vector<
   for (size_t t = 0; t < lanes_.size(); ++t) {
     step.loss += lanes_[t].loss.loss;
     step.correct += lanes_[t].loss.correct;
+    step.abs_error += lanes_[t].loss.abs_error;
   }
   add_gradients(counts);
   return step;

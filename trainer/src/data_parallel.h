@@ -27,17 +27,19 @@ class DataParallel {
   struct Step {
     double loss = 0;      // the batch's mean loss (class-weighted)
     int64_t correct = 0;  // windows whose top class is their label
+    double abs_error = 0; // value heads: the sum of the windows' mean absolute errors, in target units
   };
-  // Forward and backward passes over the windows order[0..count) of `windows`: the whole batch's gradient
-  // ends up in the trainable parameters of `net` (the optimizer steps on those).
+  // Forward and backward passes over the windows order[0..count) of `windows`, with the loss `loss` (its
+  // value heads read the targets as `targets` says): the whole batch's gradient ends up in the trainable
+  // parameters of `net` (the optimizer steps on those).
   Step run(const RecordingSet& set, const std::vector<Window>& windows, const uint32_t* order, int count,
-           const Normalization& norm, const float* class_weights);
+           const Normalization& norm, const OutputLoss& loss, const TargetScaling& targets);
 
  private:
   struct Lane {
     Sequential* net = nullptr;
     std::unique_ptr<Sequential> own;
-    std::vector<float> x, dlogits;
+    std::vector<float> x, t, dlogits;
     std::vector<int32_t> y;
     LossResult loss;
     std::vector<Param*> params;
@@ -46,7 +48,7 @@ class DataParallel {
   void add_gradients(const std::vector<int>& counts);
 
   Sequential& net_;
-  int length_, axes_, classes_;
+  int length_, axes_, outputs_;
   std::vector<Lane> lanes_;
   WorkerPool pool_;
 };

@@ -84,6 +84,8 @@ RecordingSet feature_set(const FrontEnd& fe, const RecordingSet& raw, int stride
   out.axes = fe.channel_names(axis_names);
   out.units.assign(out.axes.size(), "");
   out.sensor = raw.sensor;
+  out.targets = raw.targets;  // each window's targets: the raw window's (window_target), on every row
+  out.target_units = raw.target_units;
   out.rate_hz = is_audio(fe) ? rate / fe.features().record.audio.frame_step : rate / fe.raw_rows();
 
   std::vector<int> all(raw.recordings.size()), noise;
@@ -118,6 +120,10 @@ RecordingSet feature_set(const FrontEnd& fe, const RecordingSet& raw, int stride
       f.rows = T;
       f.values.resize(static_cast<size_t>(T) * C);
       fe.compute(x.data(), x.size(), f.values.data());
+      f.targets.clear();
+      for (int row = 0; row < T; ++row)
+        for (int v = 0; v < raw.target_count(); ++v)
+          f.targets.push_back(window_target(raw, Window{j.recording, j.start, r.label}, fe.raw_rows(), v));
     }
   };
   const unsigned n = threads > 0 ? static_cast<unsigned>(threads) : std::max(1u, std::thread::hardware_concurrency());

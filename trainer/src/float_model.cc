@@ -21,8 +21,12 @@ using detail::number;
 using detail::text;
 using ordered = nlohmann::ordered_json;
 
+std::string Model::task() const { return values.empty() ? "classify" : labels.empty() ? "regression" : "multi"; }
+
 void Model::validate() const {
-  if (labels.size() < 2) throw Error("a model needs at least two labels");
+  if (labels.empty() && values.empty()) throw Error("a model needs labels (a class head) or value heads");
+  if (labels.size() == 1) throw Error("a model's class head needs at least two labels");
+  detail::check_values(values, labels);
   std::set<std::string> seen;
   for (const auto& l : labels) {
     if (l.empty()) throw Error("a model label is empty");
@@ -46,9 +50,12 @@ void Model::validate() const {
   if (net.input_shape() != in)
     throw Error("the network takes " + net.input_shape().str() + " but the window is " + in.str());
   const Shape out = net.output_shape();
-  if (out != Shape{1, static_cast<int>(labels.size())})
+  if (out != Shape{1, outputs()})
     throw Error("the network's output is " + out.str() + " but there are " + std::to_string(labels.size()) +
-                " labels; end the network with a dense layer of \"classes\" units");
+                " labels and " + std::to_string(values.size()) +
+                " value heads; end the network with a dense layer of \"classes\" units");
+  if (!values.empty() && net.logits_end() != net.size())
+    throw Error("a model with value heads ends with its dense layer, not a softmax");
   for (size_t i = 0; i < net.size(); ++i)
     for (const auto& p : net.layer(i).params())
       for (float v : p.value)
@@ -76,7 +83,7 @@ void read_layers(const json& j, Model& m, const std::string& origin) {
     const std::string where = origin + ": layer " + std::to_string(i + 1);
     std::vector<std::unique_ptr<Layer>> made;
     try {
-      made = detail::layers_from_json(layers[i], static_cast<int>(m.labels.size()), {"params", "output"});
+      made = detail::layers_from_json(layers[i], m.outputs(), {"params", "output"});
     } catch (const Error& e) {
       throw Error(where + ": " + e.what());
     }
@@ -142,6 +149,12 @@ void read_training(const json& t, TrainingInfo& info) {
   info.train_accuracy = num("train_accuracy", 0);
   info.validation_accuracy = num("validation_accuracy", -1);
   info.test_accuracy = num("test_accuracy", -1);
+  info.task = str("task");
+  info.value_loss = str("value_loss");
+  info.value_weight = num("value_weight", 1);
+  info.train_mae = num("train_mae", -1);
+  info.validation_mae = num("validation_mae", -1);
+  info.test_mae = num("test_mae", -1);
   if (t.contains("history") && t.at("history").is_array())
     for (const auto& h : t.at("history")) {
       EpochStats e;
@@ -150,6 +163,8 @@ void read_training(const json& t, TrainingInfo& info) {
       e.accuracy = h.value("accuracy", 0.0);
       e.val_loss = h.value("val_loss", -1.0);
       e.val_accuracy = h.value("val_accuracy", -1.0);
+      e.mae = h.value("mae", -1.0);
+      e.val_mae = h.value("val_mae", -1.0);
       e.seconds = h.value("seconds", 0.0);
       info.history.push_back(e);
     }
@@ -163,6 +178,7 @@ std::string model_to_json(const Model& m) {
   j["format"] = kFile.format;
   j["version"] = kFile.version;
   j["labels"] = m.labels;
+  if (!m.values.empty()) j["values"] = detail::values_json(m.values);
   j["input"] = detail::input_json(m.window, m.stride, m.rate_hz, m.axes);
   if (m.front_end.present()) j["front_end"] = detail::front_end_json(m.front_end, true);
   j["normalization"] = ordered{{"mean", floats(m.normalization.mean)}, {"std", floats(m.normalization.std)}};
@@ -202,11 +218,21 @@ std::string model_to_json(const Model& m) {
                 {"train_accuracy", t.train_accuracy}};
   if (t.validation_accuracy >= 0) tj["validation_accuracy"] = t.validation_accuracy;
   if (t.test_accuracy >= 0) tj["test_accuracy"] = t.test_accuracy;
+  if (!t.task.empty()) tj["task"] = t.task;
+  if (!t.value_loss.empty()) {
+    tj["value_loss"] = t.value_loss;
+    tj["value_weight"] = t.value_weight;
+  }
+  if (t.train_mae >= 0) tj["train_mae"] = t.train_mae;
+  if (t.validation_mae >= 0) tj["validation_mae"] = t.validation_mae;
+  if (t.test_mae >= 0) tj["test_mae"] = t.test_mae;
   ordered history = ordered::array();
   for (const EpochStats& e : t.history) {
     ordered h = {{"epoch", e.epoch}, {"loss", e.loss}, {"accuracy", e.accuracy}};
     if (e.val_loss >= 0) h["val_loss"] = e.val_loss;
     if (e.val_accuracy >= 0) h["val_accuracy"] = e.val_accuracy;
+    if (e.mae >= 0) h["mae"] = e.mae;
+    if (e.val_mae >= 0) h["val_mae"] = e.val_mae;
     h["seconds"] = e.seconds;
     history.push_back(h);
   }
@@ -220,6 +246,7 @@ std::string model_to_json(const Model& m) {
 Model model_from_json(const std::string& src, const std::string& origin) {
   return detail::read_model_file<Model>(src, origin, kFile, [&](const json& j, Model& m) {
     m.labels = detail::read_labels(j, origin);
+    m.values = detail::read_values(j, origin);
     const detail::InputBlock in =
         detail::read_input(field(j, "input", origin), origin + ": input", 100000000, 4096, "1 to 100000000 rows");
     m.window = in.window;

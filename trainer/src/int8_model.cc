@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "tml/trainer/error.h"
+#include "tml/trainer/train.h"
 
 namespace tml::trainer {
 
@@ -51,7 +52,21 @@ std::vector<std::vector<int8_t>> Int8Model::run_layers(const float* raw) {
   return out;
 }
 
+std::vector<float> Int8Model::values(const std::vector<int8_t>& output) const {
+  std::vector<float> v(static_cast<size_t>(value_count()));
+  if (output.size() != tml_model_output_size(&model())) throw Error("values: not an output of this model");
+  if (!v.empty()) check_status(tml_model_values(&model(), output.data(), v.data(), static_cast<uint32_t>(v.size())),
+                               "int8 model values failed");
+  return v;
+}
+
+int Int8Model::top_class(const std::vector<int8_t>& output) const {
+  if (classes() == 0) return 0;
+  return top(std::vector<int8_t>(output.begin(), output.begin() + classes()));
+}
+
 double Int8Model::loss(int label) const {
+  if (classes() == 0) return 0;
   const std::vector<int8_t> l = logits();
   std::vector<double> z(l.size());
   for (size_t i = 0; i < l.size(); ++i) z[i] = double{model().logits_scale} * (l[i] - model().logits_zero_point);
@@ -85,21 +100,30 @@ Metrics evaluate(Int8Model& model, const RecordingSet& set, const std::vector<Wi
   if (set.axis_count() != model.axes())
     throw Error("the data has " + std::to_string(set.axis_count()) + " axes but the int8 model takes " +
                 std::to_string(model.axes()));
-  if (static_cast<int>(set.labels.size()) != model.classes())
+  const bool classes = model.classes() > 0;
+  if (classes && static_cast<int>(set.labels.size()) != model.classes())
     throw Error("the data has " + std::to_string(set.labels.size()) + " labels but the int8 model has " +
-                std::to_string(model.classes()) + " outputs");
+                std::to_string(model.classes()) + " class outputs");
   const int length = model.window_rows();
-  std::vector<float> x(static_cast<size_t>(length) * model.axes());
+  std::vector<float> x(static_cast<size_t>(length) * model.axes()), values;
   std::vector<int> truth, predicted;
   double loss = 0;
   for (const Window& w : windows) {
     gather_raw(set, &w, 1, length, x.data());
-    predicted.push_back(Int8Model::top(model.run(x.data())));
+    const std::vector<int8_t> out = model.run(x.data());
+    predicted.push_back(model.top_class(out));
+    const std::vector<float> v = model.values(out);
+    values.insert(values.end(), v.begin(), v.end());
     truth.push_back(w.label);
     loss += model.loss(w.label);
   }
-  Metrics m = compute_metrics(truth, predicted, set.labels);
-  if (!windows.empty()) m.loss = loss / static_cast<double>(windows.size());
+  Metrics m = classes ? compute_metrics(truth, predicted, set.labels) : Metrics{};
+  m.count = static_cast<int64_t>(windows.size());
+  m.has_classes = classes;
+  if (!windows.empty()) m.loss = classes ? loss / static_cast<double>(windows.size()) : -1;  // -1: not measured
+  std::vector<ValueHead> heads;
+  for (const std::string& name : model.value_names()) heads.push_back(ValueHead{name, "", 0, 1});
+  m.values = value_metrics(set, windows, length, heads, values);
   if (predictions) *predictions = std::move(predicted);
   return m;
 }

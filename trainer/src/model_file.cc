@@ -1,5 +1,6 @@
 #include "model_file.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "json_util.h"
@@ -36,6 +37,46 @@ std::vector<std::string> read_labels(const json& j, const std::string& origin) {
     out.push_back(l.get<std::string>());
   }
   return out;
+}
+
+ordered values_json(const std::vector<ValueHead>& values) {
+  ordered a = ordered::array();
+  for (const ValueHead& v : values)
+    a.push_back(ordered{{"name", v.name}, {"unit", v.unit}, {"mean", shortest(v.mean)}, {"std", shortest(v.std)}});
+  return a;
+}
+
+std::vector<ValueHead> read_values(const json& j, const std::string& origin) {
+  std::vector<ValueHead> out;
+  if (!j.contains("values")) return out;
+  const json& values = j.at("values");
+  if (!values.is_array()) throw Error(origin + ": \"values\" must be an array of value heads");
+  for (const auto& v : values) {
+    const std::string where = origin + ": value head";
+    ValueHead h;
+    h.name = text(v, "name", where);
+    h.unit = text(v, "unit", where);
+    h.mean = static_cast<float>(number(v, "mean", where));
+    h.std = static_cast<float>(number(v, "std", where));
+    out.push_back(h);
+  }
+  return out;
+}
+
+void check_values(const std::vector<ValueHead>& values, const std::vector<std::string>& labels) {
+  if (values.size() > 8) throw Error("a model has at most 8 value heads (this one " + std::to_string(values.size()) + ")");
+  for (size_t i = 0; i < values.size(); ++i) {
+    const ValueHead& v = values[i];
+    if (v.name.empty() || v.name.size() > 31) throw Error("value head names are 1 to 31 bytes ('" + v.name + "')");
+    for (unsigned char c : v.name)
+      if (c < 0x20 || c > 0x7e) throw Error("value head '" + v.name + "': names are printable ASCII");
+    for (size_t k = 0; k < i; ++k)
+      if (values[k].name == v.name) throw Error("value head '" + v.name + "' appears twice");
+    for (const auto& l : labels)
+      if (l == v.name) throw Error("value head '" + v.name + "' has a label's name");
+    if (!std::isfinite(v.mean)) throw Error("value head '" + v.name + "': the mean is not finite");
+    if (!(v.std > 0) || !std::isfinite(v.std)) throw Error("value head '" + v.name + "': the std must be positive");
+  }
 }
 
 InputBlock read_input(const json& input, const std::string& where, long long max_rows, size_t max_axes,

@@ -44,6 +44,14 @@ M read_model_file(const std::string& text, const std::string& origin, const Mode
 // "labels": an array of strings.
 std::vector<std::string> read_labels(const nlohmann::json& j, const std::string& origin);
 
+// "values": the value heads, [{"name", "unit", "mean", "std"}]; absent (empty) for a classifier.
+nlohmann::ordered_json values_json(const std::vector<ValueHead>& values);
+std::vector<ValueHead> read_values(const nlohmann::json& j, const std::string& origin);
+
+// The value heads themselves, in range: 1 to 8, names 1 to 31 bytes (the blob's head table), unique and
+// not a label's, mean finite, std positive and finite. Throws Error naming the head.
+void check_values(const std::vector<ValueHead>& values, const std::vector<std::string>& labels);
+
 // "input": window and stride (1 to max_rows), rate_hz, axes (1 to max_axes, each with name and unit).
 struct InputBlock {
   int window = 0, stride = 0;

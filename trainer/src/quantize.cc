@@ -9,6 +9,7 @@
 #include "tml/trainer/depthwise_conv1d.h"
 #include "tml/trainer/error.h"
 #include "tml/trainer/int8_model.h"
+#include "tml/trainer/train.h"
 #include "tml/trainer/pooling.h"
 #include "tml/trainer/train.h"
 
@@ -68,6 +69,7 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
   q.input_zero_point = r.input.zero_point;
   check_blob_labels(model.labels);
   q.labels = model.labels;
+  for (const ValueHead& v : model.values) q.values.push_back(QuantizedValueHead{v.name, v.mean, v.std});
   q.mean = model.normalization.mean;
   q.inv_std = model.normalization.inv_std();
   q.features = model.front_end.section;  // the blob's front end: the raw window becomes the input above
@@ -173,6 +175,7 @@ Comparison compare(Model& model, QuantizeResult& quantized, const RecordingSet& 
   std::vector<float> x(kBatch * window_values), raw(kBatch * window_values);
   std::vector<std::vector<float>> acts;
   std::vector<int> truth;
+  std::vector<float> values;  // the int8 value heads', [windows][heads]
   double loss = 0;
   for (size_t i = 0; i < windows.size(); i += kBatch) {
     const int n = static_cast<int>(std::min<size_t>(kBatch, windows.size() - i));
@@ -201,12 +204,17 @@ Comparison compare(Model& model, QuantizeResult& quantized, const RecordingSet& 
         s.count += static_cast<int64_t>(size);
       }
       const Window& w = windows[i + static_cast<size_t>(b)];
-      c.int8_predictions.push_back(Int8Model::top(outs.back()));
+      c.int8_predictions.push_back(int8.top_class(outs.back()));
+      const std::vector<float> v = int8.values(outs.back());
+      values.insert(values.end(), v.begin(), v.end());
       truth.push_back(w.label);
       loss += int8.loss(w.label);
     }
   }
-  c.int8_metrics = compute_metrics(truth, c.int8_predictions, set.labels);
+  if (model.has_classes()) c.int8_metrics = compute_metrics(truth, c.int8_predictions, set.labels);
+  c.int8_metrics.count = static_cast<int64_t>(windows.size());
+  c.int8_metrics.has_classes = model.has_classes();
+  c.int8_metrics.values = value_metrics(set, windows, model.window, model.values, values);
   if (!windows.empty()) c.int8_metrics.loss = loss / static_cast<double>(windows.size());
   int64_t same = 0;
   for (size_t i = 0; i < windows.size(); ++i) same += c.float_predictions[i] == c.int8_predictions[i] ? 1 : 0;

@@ -40,11 +40,19 @@ Range range_of(const json& j) {
 void QModel::validate() const {
   const Blob b(blob);
   const tml_model_header& h = b.header();
-  if (labels.size() != h.output_channels)
-    throw Error("there are " + std::to_string(labels.size()) + " labels but the blob has " +
-                std::to_string(h.output_channels) + " outputs");
-  const std::vector<std::string> in_blob = b.labels();
-  for (uint32_t i = 0; i < h.output_channels; ++i)
+  const uint32_t classes = tml_model_class_count(&b.model());
+  if (labels.size() != classes)
+    throw Error("there are " + std::to_string(labels.size()) + " labels but the blob has " + std::to_string(classes) +
+                " class outputs");
+  const std::vector<std::string> in_blob = b.labels(), names = b.value_names();
+  if (values.size() != names.size())
+    throw Error("there are " + std::to_string(values.size()) + " value heads but the blob has " +
+                std::to_string(names.size()));
+  for (size_t i = 0; i < names.size(); ++i)
+    if (values[i].name != names[i])
+      throw Error("value head " + std::to_string(i + 1) + " is '" + values[i].name + "' but the blob says '" +
+                  names[i] + "'");
+  for (uint32_t i = 0; i < classes; ++i)
     if (!in_blob[i].empty() && labels[i] != in_blob[i])
       throw Error("label " + std::to_string(i + 1) + " is '" + labels[i] + "' but the blob says '" + in_blob[i] + "'");
   if (window != h.input_time)
@@ -59,8 +67,10 @@ void QModel::validate() const {
   if (!(rate_hz > 0) || !std::isfinite(rate_hz)) throw Error("the sample rate must be positive");
   if (!float_model.empty()) {
     const Model f = model_from_json(float_model, "float_model");
-    if (f.labels != labels || f.window != window || f.axes.size() != axes.size())
-      throw Error("float_model: its labels, window or axes are not the quantized model's");
+    bool same_values = f.values.size() == values.size();
+    for (size_t i = 0; same_values && i < values.size(); ++i) same_values = f.values[i].name == values[i].name;
+    if (f.labels != labels || !same_values || f.window != window || f.axes.size() != axes.size())
+      throw Error("float_model: its labels, value heads, window or axes are not the quantized model's");
   }
 }
 
@@ -72,6 +82,7 @@ std::string qmodel_to_json(const QModel& m) {
   j["format"] = kFile.format;
   j["version"] = kFile.version;
   j["labels"] = m.labels;
+  if (!m.values.empty()) j["values"] = detail::values_json(m.values);
   j["input"] = detail::input_json(m.window, m.stride, m.rate_hz, m.axes, ordered{{"sensor", m.sensor}});
   if (m.front_end.present()) j["front_end"] = detail::front_end_json(m.front_end, false);
   ordered cal = {{"method", calibration_method_name(m.calibration.method)}};
@@ -98,6 +109,8 @@ std::string qmodel_to_json(const QModel& m) {
     ordered acc = {{"split", m.eval_split}, {"windows", m.eval_windows}};
     if (m.float_accuracy >= 0) acc["float"] = m.float_accuracy;
     if (m.int8_accuracy >= 0) acc["int8"] = m.int8_accuracy;
+    if (m.float_mae >= 0) acc["float_mae"] = m.float_mae;
+    if (m.int8_mae >= 0) acc["int8_mae"] = m.int8_mae;
     j["accuracy"] = acc;
   }
   j["source"] = ordered{{"model", m.source_model},
@@ -124,6 +137,7 @@ std::string model_file_format(const std::string& text) {
 QModel qmodel_from_json(const std::string& src, const std::string& origin) {
   return detail::read_model_file<QModel>(src, origin, kFile, [&](const json& j, QModel& m) {
     m.labels = detail::read_labels(j, origin);
+    m.values = detail::read_values(j, origin);
     const std::string in_where = origin + ": input";
     const json& input = field(j, "input", origin);
     const detail::InputBlock in = detail::read_input(input, in_where, 65535, 65535, "1 to 65535 rows");
@@ -188,6 +202,8 @@ QModel qmodel_from_json(const std::string& src, const std::string& origin) {
     m.eval_windows = static_cast<int64_t>(optional_number(acc, "windows", 0));
     m.float_accuracy = optional_number(acc, "float", -1);
     m.int8_accuracy = optional_number(acc, "int8", -1);
+    m.float_mae = optional_number(acc, "float_mae", -1);
+    m.int8_mae = optional_number(acc, "int8_mae", -1);
   });
 }
 

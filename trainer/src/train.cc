@@ -30,6 +30,7 @@ void check_window_and_weights(const TrainOptions& o, size_t classes) {
   if (o.window.length < 1) throw UsageError("the window must be at least one row");
   if (o.window.stride < 1) throw UsageError("the stride must be at least one row");
   if (!o.class_weights.empty()) {
+    if (!o.classify) throw UsageError("class weights need a class head (--class-weights with --task regression)");
     if (o.class_weights.size() != classes)
       throw Error("there are " + std::to_string(classes) + " labels but " + std::to_string(o.class_weights.size()) +
                   " class weights");
@@ -38,59 +39,116 @@ void check_window_and_weights(const TrainOptions& o, size_t classes) {
   }
 }
 
+// The data's index of every target the options name.
+std::vector<int> target_indices(const RecordingSet& set, const std::vector<std::string>& names) {
+  std::vector<int> out;
+  for (const auto& name : names) {
+    const int i = set.target_index(name);
+    if (i < 0) {
+      std::string known;
+      for (const auto& t : set.targets) known += (known.empty() ? "" : ", ") + t;
+      throw Error("the data has no target '" + name + "' (" +
+                  (known.empty() ? std::string("it has no numeric targets: import with --target-column, or give "
+                                               "samples a \"target\" in the manifest")
+                                 : "its targets: " + known) +
+                  ")");
+    }
+    if (std::find(out.begin(), out.end(), i) != out.end()) throw UsageError("target '" + name + "' is named twice");
+    out.push_back(i);
+  }
+  return out;
+}
+
 // Checks the data can give what training needs; the messages say what to do.
-void check_data(const RecordingSet& set, const WindowSpec& window) {
+void check_data(const RecordingSet& set, const TrainOptions& opt) {
   set.validate();
-  if (set.labels.size() < 2)
+  if (opt.classify && set.labels.size() < 2)
     throw Error("the data has " + std::to_string(set.labels.size()) + " label(s); a classifier needs at least two");
   const auto train = recordings_of(set, Split::Train);
   if (train.empty()) throw Error("the dataset has no training recordings (all are in the test split, or it is empty)");
+  target_indices(set, opt.targets);
   std::vector<int> per_label(set.labels.size(), 0);
   int longest = 0;
   for (int i : train) {
     ++per_label[static_cast<size_t>(set.recordings[static_cast<size_t>(i)].label)];
     longest = std::max(longest, set.recordings[static_cast<size_t>(i)].rows);
   }
-  for (size_t k = 0; k < per_label.size(); ++k)
+  for (size_t k = 0; k < per_label.size() && opt.classify; ++k)
     if (per_label[k] == 0)
       throw Error("label '" + set.labels[k] + "' has no training recordings; record some, or remove the label");
-  if (longest < window.length)
-    throw Error("the window (" + rows_text(window.length, set.rate_hz) + ") is longer than every training recording (longest " +
-                rows_text(longest, set.rate_hz) + "); use a shorter --window");
+  if (longest < opt.window.length)
+    throw Error("the window (" + rows_text(opt.window.length, set.rate_hz) +
+                ") is longer than every training recording (longest " + rows_text(longest, set.rate_hz) +
+                "); use a shorter --window");
+}
+
+// What the model's outputs are trained on, and how the data's targets feed its value heads.
+struct Heads {
+  OutputLoss loss;
+  TargetScaling targets;
+};
+
+Heads model_heads(const Model& model, const RecordingSet& set, const TrainOptions* opt) {
+  Heads h;
+  h.loss.classes = static_cast<int>(model.labels.size());
+  h.loss.values = static_cast<int>(model.values.size());
+  std::vector<std::string> names;
+  for (const ValueHead& v : model.values) {
+    names.push_back(v.name);
+    h.targets.mean.push_back(v.mean);
+    h.targets.std.push_back(v.std);
+  }
+  h.targets.index = target_indices(set, names);
+  h.loss.value_std = h.targets.std.data();
+  if (opt) {
+    h.loss.class_weights = opt->class_weights.empty() ? nullptr : opt->class_weights.data();
+    h.loss.kind = opt->value_loss;
+    h.loss.delta = opt->huber_delta;
+    h.loss.weight = opt->classify ? opt->value_weight : 1.0f;
+  }
+  return h;
 }
 
 struct Pass {
   double loss = 0;
   double accuracy = 0;
+  double mae = -1;  // value heads, target units
 };
 
-// Loss and accuracy in inference mode over some windows.
+// Loss, accuracy and value error in inference mode over some windows; each window's top class into
+// `predicted` and its values (target units, value = output * std + mean in float32) into `values`
+// ([windows][heads]) when they are given.
 Pass measure(Sequential& net, const RecordingSet& set, const std::vector<Window>& windows, int length,
-             const Normalization& norm, std::vector<int>* predicted) {
+             const Normalization& norm, Heads& heads, std::vector<int>* predicted, std::vector<float>* values) {
   const int A = set.axis_count();
-  const int K = net.output_shape().channels;
+  const int K = heads.loss.classes, V = heads.loss.values, C = K + V;
   const int batch = 256;
-  std::vector<float> x(static_cast<size_t>(batch) * length * A);
+  std::vector<float> x(static_cast<size_t>(batch) * length * A), t(static_cast<size_t>(batch) * std::max(V, 1));
   std::vector<int32_t> y(batch);
-  double loss = 0;
+  double loss = 0, abs_error = 0;
   int64_t correct = 0;
   for (size_t i = 0; i < windows.size(); i += batch) {
     const int n = static_cast<int>(std::min<size_t>(batch, windows.size() - i));
     gather(set, windows.data() + i, nullptr, n, length, norm, x.data(), y.data());
+    if (V > 0) gather_targets(set, windows.data() + i, nullptr, n, length, heads.targets, t.data());
     const float* z = net.forward(x.data(), n, Mode::Infer, net.logits_end());
-    const LossResult r = softmax_cross_entropy(z, y.data(), n, K, nullptr, nullptr);
+    const LossResult r = output_loss(heads.loss, z, y.data(), t.data(), n, 1.0, 1.0, nullptr);
     loss += r.loss * n;
     correct += r.correct;
-    if (predicted)
-      for (int b = 0; b < n; ++b) {
-        const float* zb = z + static_cast<size_t>(b) * K;
-        predicted->push_back(static_cast<int>(std::max_element(zb, zb + K) - zb));
-      }
+    abs_error += r.abs_error;
+    for (int b = 0; b < n; ++b) {
+      const float* zb = z + static_cast<size_t>(b) * C;
+      if (predicted) predicted->push_back(K > 0 ? static_cast<int>(std::max_element(zb, zb + K) - zb) : 0);
+      if (values)
+        for (int v = 0; v < V; ++v) values->push_back(zb[K + v] * heads.targets.std[static_cast<size_t>(v)] +
+                                                      heads.targets.mean[static_cast<size_t>(v)]);
+    }
   }
   Pass p;
   if (!windows.empty()) {
     p.loss = loss / static_cast<double>(windows.size());
     p.accuracy = static_cast<double>(correct) / static_cast<double>(windows.size());
+    if (V > 0) p.mae = abs_error / static_cast<double>(windows.size());
   }
   return p;
 }
@@ -115,14 +173,20 @@ TrainingWindows training_windows(const RecordingSet& set, const TrainOptions& op
 
 // Builds and initialises the network and fills in what the model needs to be used as it was trained.
 void prepare_model(Model& model, const RecordingSet& set, const TrainOptions& opt, const std::vector<Window>& windows) {
-  const int length = opt.window.length, A = set.axis_count(), K = static_cast<int>(set.labels.size());
+  const int length = opt.window.length, A = set.axis_count();
+  const int K = opt.classify ? static_cast<int>(set.labels.size()) : 0, V = static_cast<int>(opt.targets.size());
   Sequential& net = model.net;
   net.build(Shape{length, A});
-  if (net.output_shape() != Shape{1, K})
-    throw Error("the network's output is " + net.output_shape().str() + " but the data has " + std::to_string(K) +
-                " labels; end the network with a dense layer of \"classes\" units");
+  if (net.output_shape() != Shape{1, K + V}) {
+    std::string what = K > 0 ? std::to_string(K) + " labels" : "";
+    if (V > 0) what += (what.empty() ? "" : " and ") + std::to_string(V) + " value head(s)";
+    throw Error("the network's output is " + net.output_shape().str() + " but the model has " + what +
+                "; end the network with a dense layer of \"classes\" units");
+  }
+  if (V > 0 && net.logits_end() != net.size())
+    throw Error("a model with value heads has no softmax: end the network with its dense layer");
   net.init(opt.seed);
-  model.labels = set.labels;
+  model.labels = opt.classify ? set.labels : std::vector<std::string>{};
   model.window = length;
   model.stride = opt.window.stride;
   model.rate_hz = set.rate_hz;
@@ -131,6 +195,13 @@ void prepare_model(Model& model, const RecordingSet& set, const TrainOptions& op
     model.axes.push_back(Axis{set.axes[static_cast<size_t>(a)],
                               static_cast<size_t>(a) < set.units.size() ? set.units[static_cast<size_t>(a)] : ""});
   model.normalization = fit_normalization(set, windows, length);
+  const TargetScaling scaling = fit_targets(set, windows, length, target_indices(set, opt.targets));
+  model.values.clear();
+  for (size_t v = 0; v < scaling.index.size(); ++v) {
+    const size_t i = static_cast<size_t>(scaling.index[v]);
+    model.values.push_back(
+        ValueHead{set.targets[i], i < set.target_units.size() ? set.target_units[i] : "", scaling.mean[v], scaling.std[v]});
+  }
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const TrainOptions& opt) {
@@ -145,6 +216,7 @@ class Epochs {
   Epochs(Model& model, const RecordingSet& set, const std::vector<Window>& windows, int batch, const TrainOptions& opt,
          const TrainCallbacks& cb)
       : model_(model),
+        heads_(model_heads(model, set, &opt)),
         set_(set),
         windows_(windows),
         batch_(batch),
@@ -167,20 +239,20 @@ class Epochs {
     using clock = std::chrono::steady_clock;
     shuffle_rng_.shuffle(order_);
     const auto t0 = clock::now();
-    const float* class_weights = opt_.class_weights.empty() ? nullptr : opt_.class_weights.data();
-    double loss_sum = 0;
+    double loss_sum = 0, abs_error = 0;
     int64_t correct = 0, seen = 0;
     for (int bi = 0; bi < batches_; ++bi) {
       const size_t first = static_cast<size_t>(bi) * static_cast<size_t>(batch_);
       const int b = static_cast<int>(std::min<size_t>(static_cast<size_t>(batch_), windows_.size() - first));
       const detail::DataParallel::Step step =
-          lanes_.run(set_, windows_, order_.data() + first, b, model_.normalization, class_weights);
+          lanes_.run(set_, windows_, order_.data() + first, b, model_.normalization, heads_.loss, heads_.targets);
       if (!std::isfinite(step.loss))
         throw Error("training diverged at epoch " + std::to_string(epoch) +
                     " (the loss is not finite); lower the learning rate");
       optimizer_->step(params_);
       loss_sum += step.loss * b;
       correct += step.correct;
+      abs_error += step.abs_error;
       seen += b;
       if (cb_.on_batch)
         cb_.on_batch(epoch, bi + 1, batches_, loss_sum / static_cast<double>(seen),
@@ -191,11 +263,15 @@ class Epochs {
     s.seconds = std::chrono::duration<double>(clock::now() - t0).count();
     s.loss = loss_sum / static_cast<double>(seen);
     s.accuracy = static_cast<double>(correct) / static_cast<double>(seen);
+    if (heads_.loss.values > 0) s.mae = abs_error / static_cast<double>(seen);
     return s;
   }
 
+  Heads& heads() { return heads_; }
+
  private:
   Model& model_;
+  Heads heads_;
   const RecordingSet& set_;
   const std::vector<Window>& windows_;
   const int batch_, batches_;
@@ -225,9 +301,35 @@ void record_training(TrainingInfo& info, const TrainOptions& opt, const TrainRes
   info.train_seconds = result.train_seconds;
   info.train_accuracy = kept.accuracy;
   info.validation_accuracy = validated ? kept.val_accuracy : -1;
+  info.train_mae = kept.mae;
+  info.validation_mae = validated ? kept.val_mae : -1;
+  info.task = opt.targets.empty() ? "classify" : opt.classify ? "multi" : "regression";
+  info.value_loss = opt.targets.empty()                       ? ""
+                    : opt.value_loss == ValueLoss::Huber ? format("huber %g", opt.huber_delta)
+                                                         : "mse";
+  info.value_weight = opt.classify ? opt.value_weight : 1.0;
 }
 
 }  // namespace
+
+std::vector<ValueMetrics> value_metrics(const RecordingSet& set, const std::vector<Window>& windows, int length,
+                                        const std::vector<ValueHead>& heads, const std::vector<float>& predicted) {
+  const size_t V = heads.size();
+  if (predicted.size() != windows.size() * V) throw Error("value metrics: one prediction per window and head expected");
+  std::vector<std::string> names;
+  for (const auto& h : heads) names.push_back(h.name);
+  const std::vector<int> index = target_indices(set, names);
+  std::vector<ValueMetrics> out;
+  for (size_t v = 0; v < V; ++v) {
+    std::vector<float> truth, pred;
+    for (size_t i = 0; i < windows.size(); ++i) {
+      truth.push_back(window_target(set, windows[i], length, index[v]));
+      pred.push_back(predicted[i * V + v]);
+    }
+    out.push_back(compute_value_metrics(heads[v].name, std::move(truth), std::move(pred)));
+  }
+  return out;
+}
 
 void check_options(const TrainOptions& o) {
   if (o.epochs < 1 || o.epochs > 100000) throw UsageError("epochs must be at least 1 and at most 100000 (--epochs)");
@@ -242,12 +344,19 @@ void check_options(const TrainOptions& o) {
     throw UsageError(
         "early stopping (patience) needs a validation share: --patience needs --validation (e.g. --validation 0.2)");
   if (o.threads < 1 || o.threads > 256) throw UsageError("threads must be 1 to 256 (--threads)");
+  if (!o.classify && o.targets.empty())
+    throw UsageError("a regression model needs at least one target (--target NAME)");
+  if (o.targets.size() > 8) throw UsageError("at most 8 value heads (targets)");
+  if (!(o.huber_delta > 0.0f) || !std::isfinite(o.huber_delta))
+    throw UsageError("the Huber delta must be positive (--huber-delta)");
+  if (!(o.value_weight > 0.0f) || !std::isfinite(o.value_weight))
+    throw UsageError("the value-loss weight must be positive (--value-weight)");
 }
 
 void check_training_input(const RecordingSet& set, const TrainOptions& options) {
   check_options(options);
   check_window_and_weights(options, set.labels.size());
-  check_data(set, options.window);
+  check_data(set, options);
 }
 
 int recommended_threads(int64_t macs_per_window, int batch) {
@@ -281,9 +390,11 @@ TrainResult train(Model& model, const RecordingSet& set, const TrainOptions& opt
     EpochStats s = epochs.run(epoch);
     result.train_seconds += s.seconds;
     if (!windows.validation.empty()) {
-      const Pass v = measure(model.net, set, windows.validation, opt.window.length, model.normalization, nullptr);
+      const Pass v = measure(model.net, set, windows.validation, opt.window.length, model.normalization,
+                             epochs.heads(), nullptr, nullptr);
       s.val_loss = v.loss;
       s.val_accuracy = v.accuracy;
+      s.val_mae = v.mae;
     }
     result.history.push_back(s);
     if (cb.on_epoch) cb.on_epoch(s);
@@ -304,16 +415,22 @@ TrainResult train(Model& model, const RecordingSet& set, const TrainOptions& opt
 
 Metrics evaluate(Model& model, const RecordingSet& set, const std::vector<Window>& windows,
                  std::vector<int>* predictions) {
-  if (set.labels != model.labels) throw Error("the data's labels are not the model's labels (same names, same order)");
+  if (model.has_classes() && set.labels != model.labels)
+    throw Error("the data's labels are not the model's labels (same names, same order)");
   if (set.axis_count() != static_cast<int>(model.axes.size()))
     throw Error("the data has " + std::to_string(set.axis_count()) + " axes but the model takes " +
                 std::to_string(model.axes.size()));
+  Heads heads = model_heads(model, set, nullptr);
   std::vector<int> predicted, truth;
+  std::vector<float> values;
   predicted.reserve(windows.size());
-  const Pass p = measure(model.net, set, windows, model.window, model.normalization, &predicted);
+  const Pass p = measure(model.net, set, windows, model.window, model.normalization, heads, &predicted, &values);
   for (const auto& w : windows) truth.push_back(w.label);
-  Metrics m = compute_metrics(truth, predicted, model.labels);
+  Metrics m = model.has_classes() ? compute_metrics(truth, predicted, model.labels) : Metrics{};
+  m.count = static_cast<int64_t>(windows.size());
+  m.has_classes = model.has_classes();
   m.loss = p.loss;
+  m.values = value_metrics(set, windows, model.window, model.values, values);
   if (predictions) *predictions = std::move(predicted);
   return m;
 }

@@ -39,14 +39,14 @@ void ProgressBar::finish(const std::string& figures) {
   std::fputc('\n', stderr);
 }
 
-trainer::TrainCallbacks epoch_progress(int epochs, bool enabled) {
+trainer::TrainCallbacks epoch_progress(int epochs, bool enabled, bool classes) {
   struct State {
     std::unique_ptr<ProgressBar> bar;
     std::chrono::steady_clock::time_point last_update{};
   };
   auto state = std::make_shared<State>();
   trainer::TrainCallbacks callbacks;
-  callbacks.on_batch = [state, epochs, enabled](int epoch, int done, int total, double loss, double acc) {
+  callbacks.on_batch = [state, epochs, enabled, classes](int epoch, int done, int total, double loss, double acc) {
     if (!enabled) return;
     // A batch takes well under a millisecond: format the figures only when the bar may redraw.
     const auto now = std::chrono::steady_clock::now();
@@ -54,11 +54,13 @@ trainer::TrainCallbacks epoch_progress(int epochs, bool enabled) {
     state->last_update = now;
     if (!state->bar)
       state->bar = std::make_unique<ProgressBar>("epoch " + std::to_string(epoch) + "/" + std::to_string(epochs));
-    state->bar->update(done, total, "loss " + fixed(loss, 4) + "  acc " + fixed(acc, 4));
+    state->bar->update(done, total, "loss " + fixed(loss, 4) + (classes ? "  acc " + fixed(acc, 4) : ""));
   };
-  callbacks.on_epoch = [state](const trainer::EpochStats& s) {
-    std::string figures = "loss " + fixed(s.loss, 4) + "  acc " + fixed(s.accuracy, 4);
-    if (s.val_loss >= 0) figures += "  val_loss " + fixed(s.val_loss, 4) + "  val_acc " + fixed(s.val_accuracy, 4);
+  callbacks.on_epoch = [state, classes](const trainer::EpochStats& s) {
+    std::string figures = "loss " + fixed(s.loss, 4) + (classes ? "  acc " + fixed(s.accuracy, 4) : "");
+    if (s.mae >= 0) figures += "  mae " + format("%.4g", s.mae);
+    if (s.val_loss >= 0) figures += "  val_loss " + fixed(s.val_loss, 4) + (classes ? "  val_acc " + fixed(s.val_accuracy, 4) : "");
+    if (s.val_mae >= 0) figures += "  val_mae " + format("%.4g", s.val_mae);
     figures += "  " + fixed(s.seconds, 2) + " s";
     if (state->bar) state->bar->finish(figures);
     state->bar.reset();

@@ -28,6 +28,6 @@ class ProgressBar {
 
 // Progress bars for a training run, one per epoch: the running loss and accuracy while the epoch trains,
 // its figures (and validation's) when it ends. No bars when `enabled` is false.
-trainer::TrainCallbacks epoch_progress(int epochs, bool enabled);
+trainer::TrainCallbacks epoch_progress(int epochs, bool enabled, bool classes = true);
 
 }  // namespace tml::cli

@@ -1,6 +1,7 @@
 #include "dataset/manifest.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -31,6 +32,11 @@ ordered_json sample_json(const SampleInfo& s) {
   j["device"] = s.device;
   j["source"] = s.source;
   j["created"] = s.created;
+  if (!s.targets.empty()) {
+    ordered_json t = ordered_json::object();
+    for (const auto& [name, value] : s.targets) t[name] = value;
+    j["targets"] = t;
+  }
   return j;
 }
 
@@ -69,6 +75,14 @@ Meta parse_meta(const json& j, const std::string& f) {
   if (tp.get<int64_t>() < 0 || tp.get<int64_t>() > 100)
     throw Error(f + ": \"test_percent\" must be within 0..100, not " + tp.dump());
   m.test_percent = static_cast<int>(tp.get<int64_t>());
+  if (j.contains("targets")) {
+    const json& t = j.at("targets");
+    if (!t.is_array()) throw Error(f + ": \"targets\" must be a list of axis names");
+    for (const auto& name : t) {
+      if (!name.is_string()) throw Error(f + ": \"targets\" must be a list of axis names");
+      m.targets.push_back(name.get<std::string>());
+    }
+  }
   validate_meta(m);
   return m;
 }
@@ -87,6 +101,17 @@ SampleInfo parse_sample(const json& s, const std::string& where) {
   info.device = str_field(s, "device", where);
   info.source = str_field(s, "source", where);
   info.created = str_field(s, "created", where);
+  auto number = [&](const json& v, const std::string& name) {
+    if (!v.is_number() || !std::isfinite(v.get<double>()))
+      throw Error(where + ": target '" + name + "' must be a finite number");
+    validate_axis_text("target name", name, false);
+    info.targets[name] = v.get<double>();
+  };
+  if (s.contains("target")) number(s.at("target"), "target");
+  if (s.contains("targets")) {
+    if (!s.at("targets").is_object()) throw Error(where + ": \"targets\" must be an object of numbers by name");
+    for (auto it = s.at("targets").begin(); it != s.at("targets").end(); ++it) number(it.value(), it.key());
+  }
   validate_sample_id(info.id);
   validate_label(info.label);
   return info;
@@ -107,6 +132,7 @@ std::string manifest_text(const Meta& m, const std::vector<SampleInfo>& samples)
     t += (i ? ", " : "") + dump(a);
   }
   t += "],\n";
+  if (!m.targets.empty()) t += "  \"targets\": " + dump(ordered_json(m.targets)) + ",\n";
   t += "  \"rate_hz\": " + dump(m.rate_hz) + ",\n";
   t += "  \"sample_format\": " + dump(m.sample_format) + ",\n";
   t += "  \"test_percent\": " + std::to_string(m.test_percent) + ",\n";
@@ -155,6 +181,9 @@ Manifest parse_manifest(const std::string& text, const fs::path& file) {
     if (info.file != stem + ".csv" && info.file != stem + ".wav")
       throw Error(where + " (" + info.id + "): file \"" + shown(info.file) + "\" must be " + stem + ".csv or .wav");
     check_split(info.split, where + " (" + info.id + ")");
+    for (const auto& [name, value] : info.targets)
+      for (const auto& a : m.meta.axes)
+        if (a.name == name) throw Error(where + " (" + info.id + "): target '" + name + "' has an axis's name");
     if (!ids.insert(info.id).second) throw Error(where + ": sample id '" + info.id + "' appears twice");
     m.samples.push_back(std::move(info));
   }

@@ -22,6 +22,12 @@ void validate_meta(const Meta& m) {
     validate_axis_text("unit", a.unit, true);
     if (!names.insert(a.name).second) throw Error("axis '" + a.name + "' appears twice");
   }
+  std::set<std::string> targets;
+  for (const auto& t : m.targets) {
+    if (!names.count(t)) throw Error("target '" + shown(t) + "' is not one of the axes");
+    if (!targets.insert(t).second) throw Error("target '" + t + "' appears twice");
+  }
+  if (targets.size() >= m.axes.size()) throw Error("every axis is a target: a dataset needs at least one input axis");
   if (!std::isfinite(m.rate_hz) || m.rate_hz <= 0)
     throw Error("the sample rate must be a positive number of Hz, not " + format_double(m.rate_hz));
   if (m.sample_format != "f32" && m.sample_format != "i16")
@@ -37,11 +43,14 @@ std::string describe(const std::vector<Axis>& axes) {
 }
 
 std::string describe(const Meta& m) {
-  return m.sensor + ": " + describe(m.axes) + " at " + format_double(m.rate_hz) + " Hz, " + m.sample_format;
+  std::string targets;
+  for (const auto& t : m.targets) targets += (targets.empty() ? "" : ", ") + t;
+  return m.sensor + ": " + describe(m.axes) + " at " + format_double(m.rate_hz) + " Hz, " + m.sample_format +
+         (targets.empty() ? "" : "; targets: " + targets);
 }
 
 bool same_axes_and_rate(const Meta& a, const Meta& b) {
-  return a.axes == b.axes && std::fabs(a.rate_hz - b.rate_hz) <= 1e-9 * std::max(a.rate_hz, b.rate_hz);
+  return a.axes == b.axes && a.targets == b.targets && std::fabs(a.rate_hz - b.rate_hz) <= 1e-9 * std::max(a.rate_hz, b.rate_hz);
 }
 
 bool stores_wav(const Meta& m) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct Meta {
   double rate_hz = 0;         // samples per second, exact as declared by the device
   std::string sample_format;  // as captured: "f32" or "i16"
   int test_percent = 20;      // share of hash-split samples that go to "test"
+  // Axes that are numeric targets (regression), not inputs: kept in the sample files like any column,
+  // kept out of a model's inputs (datasets/README.md). Each names an axis; at least one axis stays an input.
+  std::vector<std::string> targets;
 };
 
 // One sample as the manifest lists it.
@@ -32,6 +36,9 @@ struct SampleInfo {
   std::string device;   // "mps2-an386 0.1.0", "DATA_FORWARDER 03:72:69:C7", ...
   std::string source;   // "capture", "import:ei", "import:csv", "import:wav"
   std::string created;  // UTC, ISO 8601
+  // Numeric targets of the whole sample (regression), by name: "targets": {"rain_mm": 1.5} in the
+  // manifest ("target": 1.5 is read as {"target": 1.5}). Names are not axis names.
+  std::map<std::string, double> targets;
 };
 
 // A sample's values: rows x axes, row-major (values[r * axes + a]).
@@ -42,7 +49,7 @@ struct Sample {
 
 // Throws tml::Error unless `meta` is usable: a sensor name, at least one axis, axis names non-empty,
 // unique and free of commas, quotes and control characters, a finite rate > 0, sample_format "f32" or
-// "i16", test_percent in 0..100.
+// "i16", test_percent in 0..100, targets naming distinct axes with at least one axis left as an input.
 void validate_meta(const Meta& meta);
 
 // "accelerometer: accx (m/s2), accy (m/s2), accz (m/s2) at 104 Hz, f32", for messages.
@@ -51,8 +58,8 @@ std::string describe(const Meta& meta);
 // "accx (m/s2), accy (m/s2), accz (m/s2)": the axes with their units, for messages.
 std::string describe(const std::vector<Axis>& axes);
 
-// Whether two configurations describe the same recordings: the same axes (names and units) and the
-// same rate (equal to 1e-9 relative).
+// Whether two configurations describe the same recordings: the same axes (names and units), the same
+// target axes and the same rate (equal to 1e-9 relative).
 bool same_axes_and_rate(const Meta& a, const Meta& b);
 
 // Whether samples of this dataset are kept as .wav (a microphone with one axis, i16, integer rate)

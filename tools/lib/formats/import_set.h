@@ -18,6 +18,7 @@ struct ImportOptions {
   std::string label;             // every sample gets this label
   std::optional<double> rate_hz; // CSV only: the sample rate (needed when the files have no time column)
   std::string split;             // "train" or "test" for every sample
+  std::vector<std::string> target_columns;  // axes (columns) that are numeric targets, not inputs
 };
 
 // One sample read from the input and checked, not yet written.

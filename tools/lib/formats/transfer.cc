@@ -119,6 +119,14 @@ ImportSet read_import(const fs::path& input, const ImportOptions& opt) {
     if (!opt.label.empty()) s.label = opt.label;
     if (!opt.split.empty()) s.split = opt.split;
   }
+  for (const auto& column : opt.target_columns) {
+    bool found = false;
+    for (const auto& a : set.meta.axes) found = found || a.name == column;
+    if (!found)
+      throw UsageError("--target-column '" + column + "': the input has no such column (its columns: " +
+                       describe(set.meta.axes) + ")");
+  }
+  set.meta.targets = opt.target_columns;
   check_set(set);
   return set;
 }

@@ -17,8 +17,27 @@ nlohmann::json metrics_json(const trainer::Metrics& m) {
                          {"f1", c.f1},
                          {"support", c.support}});
   }
-  return {{"count", m.count},   {"accuracy", m.accuracy},   {"loss", m.loss},          {"macro_f1", m.macro_f1},
-          {"labels", labels}, {"per_class", per_class}, {"confusion", m.confusion}};
+  nlohmann::json j = {{"count", m.count}, {"loss", m.loss}};
+  if (m.has_classes) {
+    j["accuracy"] = m.accuracy;
+    j["macro_f1"] = m.macro_f1;
+    j["labels"] = labels;
+    j["per_class"] = per_class;
+    j["confusion"] = m.confusion;
+  }
+  if (!m.values.empty()) {
+    nlohmann::json values = nlohmann::json::array();
+    for (const auto& v : m.values)
+      values.push_back({{"name", v.name},
+                        {"count", v.count},
+                        {"mae", v.mae},
+                        {"rmse", v.rmse},
+                        {"r2", v.r2},
+                        {"true_min", v.truth_min},
+                        {"true_max", v.truth_max}});
+    j["values"] = values;
+  }
+  return j;
 }
 
 nlohmann::json history_json(const trainer::TrainResult& r) {
@@ -29,6 +48,8 @@ nlohmann::json history_json(const trainer::TrainResult& r) {
       j["val_loss"] = e.val_loss;
       j["val_accuracy"] = e.val_accuracy;
     }
+    if (e.mae >= 0) j["mae"] = e.mae;
+    if (e.val_mae >= 0) j["val_mae"] = e.val_mae;
     out.push_back(j);
   }
   return out;

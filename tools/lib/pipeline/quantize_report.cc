@@ -45,9 +45,19 @@ std::string format_quantize_report(const QuantizeRun& run) {
   const trainer::Metrics& f = c.float_metrics;
   const trainer::Metrics& q = c.int8_metrics;
   std::string o;
-  o += format("Accuracy on %lld %s windows: float %.4f, int8 %.4f (%+.2f points); the same class for %.2f %% of the windows\n",
-           static_cast<long long>(q.count), run.eval_split.c_str(), f.accuracy, q.accuracy,
-           100.0 * (q.accuracy - f.accuracy), 100.0 * c.agreement);
+  if (f.has_classes)
+    o += format("Accuracy on %lld %s windows: float %.4f, int8 %.4f (%+.2f points); the same class for %.2f %% of the windows\n",
+                static_cast<long long>(q.count), run.eval_split.c_str(), f.accuracy, q.accuracy,
+                100.0 * (q.accuracy - f.accuracy), 100.0 * c.agreement);
+  for (size_t v = 0; v < f.values.size(); ++v) {
+    const trainer::ValueMetrics& a = f.values[v];
+    const trainer::ValueMetrics& b = q.values[v];
+    const double range = a.truth_max - a.truth_min;
+    o += format("Value '%s' on %lld %s windows: MAE float %.4g, int8 %.4g (%+.4g, %+.2f %% of the true range %.4g); "
+                "RMSE %.4g / %.4g; R2 %.4f / %.4f\n",
+                a.name.c_str(), static_cast<long long>(a.count), run.eval_split.c_str(), a.mae, b.mae, b.mae - a.mae,
+                range > 0 ? 100.0 * (b.mae - a.mae) / range : 0.0, range, a.rmse, b.rmse, a.r2, b.r2);
+  }
   const trainer::Calibration& cal = run.result.calibration;
   o += format("Calibrated on %lld training windows (%s", static_cast<long long>(cal.windows),
            trainer::calibration_method_name(cal.options.method));
@@ -71,6 +81,7 @@ std::string format_quantize_report(const QuantizeRun& run) {
              range.c_str(), e.max_abs, e.rms, e.sqnr_db, 100.0 * e.clipped);
   }
 
+  if (!f.has_classes) return o;
   o += "\nPer class (" + run.eval_split + " windows)     precision          recall              F1\n";
   o += format("  %-14s %7s   %7s %7s   %7s %7s   %7s %7s\n", "label", "support", "float", "int8", "float", "int8", "float",
            "int8");
@@ -103,7 +114,7 @@ std::string format_size_report(const trainer::ModelSize& size, const std::vector
     records += l.record_bytes;
   }
   const uint32_t rest = size.header_bytes + size.labels_bytes + size.normalization_bytes + size.front_end_bytes +
-                        size.padding_bytes;
+                        size.heads_bytes + size.anomaly_bytes + size.padding_bytes;
   o += format("     %-58s | %29s %6u |\n",
               size.front_end_bytes ? "model header, labels, normalisation, front end" : "model header, labels, normalisation",
               "", rest);
@@ -113,11 +124,12 @@ std::string format_size_report(const trainer::ModelSize& size, const std::vector
   uint32_t scratch = 0;
   for (const auto& l : size.layers) scratch = std::max(scratch, l.scratch_bytes);
   o += format("Flash: %u bytes = weights, biases and requantization %u + descriptor %u (model header %u, layer records "
-           "%u, labels %u, normalisation %u, %salignment %u)\n",
+           "%u, labels %u, normalisation %u, %s%s%salignment %u)\n",
            size.flash_bytes, size.parameter_bytes(), size.descriptor_bytes(), size.header_bytes, records,
            size.labels_bytes, size.normalization_bytes,
            size.front_end_bytes ? format("front-end tables %u, ", size.front_end_bytes).c_str() : "",
-           size.padding_bytes);
+           size.heads_bytes ? format("output heads %u, ", size.heads_bytes).c_str() : "",
+           size.anomaly_bytes ? format("anomaly block %u, ", size.anomaly_bytes).c_str() : "", size.padding_bytes);
   o += format("RAM:   %u bytes = the arena, which holds every activation and the kernels' scratch (%u bytes at most with "
            "this build's kernels); nothing else is allocated\n",
            size.arena_bytes, scratch);

@@ -60,6 +60,7 @@ QuantizeRun run_quantize(trainer::Model& model, const trainer::RecordingSet& set
   trainer::QModel& q = run.qmodel;
   q.blob = run.result.blob;
   q.labels = model.labels;
+  q.values = model.values;
   q.window = model.window;
   q.stride = model.stride;
   q.rate_hz = model.rate_hz;
@@ -88,8 +89,10 @@ QuantizeRun run_quantize(trainer::Model& model, const trainer::RecordingSet& set
   }
   q.eval_split = run.eval_split;
   q.eval_windows = run.comparison.int8_metrics.count;
-  q.float_accuracy = run.comparison.float_metrics.accuracy;
-  q.int8_accuracy = run.comparison.int8_metrics.accuracy;
+  q.float_accuracy = model.has_classes() ? run.comparison.float_metrics.accuracy : -1;
+  q.int8_accuracy = model.has_classes() ? run.comparison.int8_metrics.accuracy : -1;
+  q.float_mae = run.comparison.float_metrics.mean_mae();
+  q.int8_mae = run.comparison.int8_metrics.mean_mae();
   return run;
 }
 
@@ -126,17 +129,33 @@ std::string export_header(const trainer::QModel& model, const std::string& sourc
   return trainer::model_header(model.blob, info);
 }
 
+namespace {
+
+// "4 classes", "1 value head (rain_mm)", "4 classes and 1 value head (rain_mm)".
+std::string outputs_text(const trainer::QModel& model) {
+  std::string values;
+  for (const auto& v : model.values) values += (values.empty() ? "" : ", ") + v.name;
+  const std::string classes = format("%zu classes", model.labels.size());
+  if (model.values.empty()) return classes;
+  const std::string heads = format("%zu value head%s (", model.values.size(), model.values.size() > 1 ? "s" : "") +
+                            values + ")";
+  return model.labels.empty() ? heads : classes + " and " + heads;
+}
+
+}  // namespace
+
 std::string describe_export(const trainer::QModel& model) {
   const trainer::FrontEndInput& fe = model.front_end;
   if (fe.present())
     return (model.sensor.empty() ? std::string("no sensor") : model.sensor) +
-           format(" (sensor %d), %g Hz, window %d rows, stride %d rows, %zu axes; %s front end [%d][%zu]; %zu classes",
+           format(" (sensor %d), %g Hz, window %d rows, stride %d rows, %zu axes; %s front end [%d][%zu]; ",
                   trainer::sensor_number(model.sensor), fe.rate_hz(), fe.raw_rows(), fe.stride, fe.axes.size(),
-                  fe.kind().c_str(), model.window, model.axes.size(), model.labels.size());
+                  fe.kind().c_str(), model.window, model.axes.size()) +
+           outputs_text(model);
   return (model.sensor.empty() ? std::string("no sensor") : model.sensor) +
-         format(" (sensor %d), %g Hz, window %d rows, stride %d rows, %zu axes, %zu classes",
-             trainer::sensor_number(model.sensor), model.rate_hz, model.window, model.stride, model.axes.size(),
-             model.labels.size());
+         format(" (sensor %d), %g Hz, window %d rows, stride %d rows, %zu axes, ", trainer::sensor_number(model.sensor),
+                model.rate_hz, model.window, model.stride, model.axes.size()) +
+         outputs_text(model);
 }
 
 std::vector<std::string> layer_names(const trainer::QModel& model, const trainer::ModelSize& size) {

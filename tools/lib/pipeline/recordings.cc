@@ -1,6 +1,9 @@
 #include "pipeline/recordings.h"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
 
 #include "formats/transfer.h"
 #include "tml/trainer/error.h"
@@ -9,20 +12,45 @@ namespace tml::pipeline {
 
 namespace {
 
-trainer::RecordingSet start(const dataset::Meta& meta, std::vector<std::string> labels) {
+// Which columns of a sample are inputs and which numeric targets (target axes, then per-sample targets).
+struct Columns {
+  std::vector<size_t> inputs;        // indices into the meta's axes
+  std::vector<size_t> target_axes;   // the same, for target axes (set.targets[0 .. size))
+  size_t axes = 0;                   // columns of a sample file
+};
+
+trainer::RecordingSet start(const dataset::Meta& meta, std::vector<std::string> labels,
+                            const std::vector<const dataset::SampleInfo*>& samples, Columns& cols) {
   trainer::RecordingSet set;
   set.labels = std::move(labels);
   set.rate_hz = meta.rate_hz;
   set.sensor = meta.sensor;
-  for (const auto& a : meta.axes) {
-    set.axes.push_back(a.name);
-    set.units.push_back(a.unit);
+  cols.axes = meta.axes.size();
+  for (size_t i = 0; i < meta.axes.size(); ++i) {
+    const auto& a = meta.axes[i];
+    const bool target = std::find(meta.targets.begin(), meta.targets.end(), a.name) != meta.targets.end();
+    (target ? cols.target_axes : cols.inputs).push_back(i);
+  }
+  for (size_t i : cols.inputs) {
+    set.axes.push_back(meta.axes[i].name);
+    set.units.push_back(meta.axes[i].unit);
+  }
+  for (size_t i : cols.target_axes) {
+    set.targets.push_back(meta.axes[i].name);
+    set.target_units.push_back(meta.axes[i].unit);
+  }
+  std::set<std::string> per_sample;  // per-sample targets, by name, after the target axes
+  for (const auto* s : samples)
+    for (const auto& [name, value] : s->targets) per_sample.insert(name);
+  for (const auto& name : per_sample) {
+    set.targets.push_back(name);
+    set.target_units.push_back("");
   }
   return set;
 }
 
-void add(trainer::RecordingSet& set, const std::string& id, const std::string& label, const std::string& split,
-         std::vector<float> values) {
+void add(trainer::RecordingSet& set, const Columns& cols, const std::string& id, const std::string& label,
+         const std::string& split, std::vector<float> values, const std::map<std::string, double>& targets) {
   const auto it = std::find(set.labels.begin(), set.labels.end(), label);
   if (it == set.labels.end()) {
     std::string known;
@@ -33,8 +61,23 @@ void add(trainer::RecordingSet& set, const std::string& id, const std::string& l
   r.id = id;
   r.label = static_cast<int>(it - set.labels.begin());
   r.split = split == "test" ? trainer::Split::Test : trainer::Split::Train;
-  r.rows = set.axes.empty() ? 0 : static_cast<int>(values.size() / set.axes.size());
-  r.values = std::move(values);
+  r.rows = cols.axes ? static_cast<int>(values.size() / cols.axes) : 0;
+  if (cols.target_axes.empty() && set.targets.empty()) {
+    r.values = std::move(values);
+  } else {
+    const size_t T = set.targets.size();
+    r.values.reserve(static_cast<size_t>(r.rows) * cols.inputs.size());
+    r.targets.reserve(static_cast<size_t>(r.rows) * T);
+    for (size_t row = 0; row < static_cast<size_t>(r.rows); ++row) {
+      const float* v = values.data() + row * cols.axes;
+      for (size_t i : cols.inputs) r.values.push_back(v[i]);
+      for (size_t i : cols.target_axes) r.targets.push_back(v[i]);
+      for (size_t t = cols.target_axes.size(); t < T; ++t) {
+        const auto found = targets.find(set.targets[t]);
+        r.targets.push_back(found == targets.end() ? std::nanf("") : static_cast<float>(found->second));
+      }
+    }
+  }
   set.recordings.push_back(std::move(r));
 }
 
@@ -50,9 +93,13 @@ void finish(const trainer::RecordingSet& set, const std::string& where) {
 
 trainer::RecordingSet load_recordings(const dataset::Dataset& ds, const std::vector<std::string>& labels) {
   if (ds.samples().empty()) throw Error("dataset " + ds.dir().string() + " is empty: capture or import samples first");
-  trainer::RecordingSet set = start(ds.meta(), labels.empty() ? ds.labels() : labels);
+  std::vector<const dataset::SampleInfo*> infos;
+  for (const auto& info : ds.samples()) infos.push_back(&info);
+  Columns cols;
+  trainer::RecordingSet set = start(ds.meta(), labels.empty() ? ds.labels() : labels, infos, cols);
   set.recordings.reserve(ds.samples().size());
-  for (const auto& info : ds.samples()) add(set, info.id, info.label, info.split, ds.load(info).values);
+  for (const auto& info : ds.samples())
+    add(set, cols, info.id, info.label, info.split, ds.load(info).values, info.targets);
   finish(set, "dataset " + ds.dir().string());
   return set;
 }
@@ -69,10 +116,11 @@ trainer::RecordingSet read_recordings(const std::filesystem::path& source, const
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
   }
-  trainer::RecordingSet set = start(in.meta, names);
+  Columns cols;
+  trainer::RecordingSet set = start(in.meta, names, {}, cols);
   for (auto& p : in.samples)
-    add(set, p.id, p.label, p.split.empty() ? dataset::hash_split(p.id, in.meta.test_percent) : p.split,
-        std::move(p.values));
+    add(set, cols, p.id, p.label, p.split.empty() ? dataset::hash_split(p.id, in.meta.test_percent) : p.split,
+        std::move(p.values), {});
   finish(set, source.string());
   return set;
 }

@@ -20,6 +20,12 @@
 namespace tml::pipeline {
 namespace {
 
+std::vector<std::string> value_names(const trainer::Model& m) {
+  std::vector<std::string> out;
+  for (const auto& v : m.values) out.push_back(v.name);
+  return out;
+}
+
 // What can be checked before any data is read: `options` gets the optimizer and the thread count. Returns
 // the architecture file's text ("" for a preset).
 std::string check_job(const TrainJob& job, trainer::TrainOptions& options) {
@@ -34,6 +40,8 @@ std::string check_job(const TrainJob& job, trainer::TrainOptions& options) {
     options.threads = static_cast<int>(n);
   }
   trainer::check_options(options);
+  if (job.task != "classify" && job.task != "regression" && job.task != "multi")
+    throw UsageError("--task must be classify, regression or multi, got '" + job.task + "'");
   if (!job.features.empty() && job.features != "mfcc" && job.features != "mfe" && job.features != "spectral")
     throw UsageError("--features must be mfcc, mfe or spectral, got '" + job.features + "'");
   if (job.augment.copies && job.features.empty())
@@ -76,6 +84,36 @@ std::vector<float> class_weights(const std::string& text, const trainer::Recordi
                      std::to_string(set.labels.size()) + " labels (" + labels + ")");
   }
   return out;
+}
+
+// The heads the job asks for, on this data: options.classify and options.targets.
+void choose_heads(const TrainJob& job, const trainer::RecordingSet& set, trainer::TrainOptions& options) {
+  std::vector<std::string> targets;
+  bool classify = job.task != "regression";
+  if (job.heads.empty()) {
+    if (job.task != "classify") targets = set.targets;
+  } else {
+    classify = false;
+    std::stringstream ss(job.heads);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+      if (item == "class")
+        classify = true;
+      else if (!item.empty())
+        targets.push_back(item);
+      else
+        throw UsageError("--heads has an empty item: '" + job.heads + "'");
+    }
+    const char* want = targets.empty() ? "classify" : classify ? "multi" : "regression";
+    if (job.task != "classify" && job.task != want)
+      throw UsageError("--heads " + job.heads + " is a " + want + " model, not --task " + job.task);
+  }
+  if (job.task != "classify" && targets.empty())
+    throw Error("--task " + job.task + " needs numeric targets, and " + job.dataset.string() +
+                " has none: import with --target-column NAME, or give samples \"targets\" in the manifest "
+                "(datasets/README.md)");
+  options.classify = classify;
+  options.targets = targets;
 }
 
 }  // namespace
@@ -138,13 +176,16 @@ TrainRun::TrainRun(TrainJob job) : job_(std::move(job)), options_(job_.options) 
                                                : trainer::parse_rows(job_.stride, set_.rate_hz, "--stride");
   raw_recordings_ = set_.recordings.size();
   if (!job_.features.empty()) apply_front_end();
-  if (!job_.header.empty()) trainer::check_blob_labels(set_.labels);
+  choose_heads(job_, set_, options_);
+  trainer::check_options(options_);
+  if (!job_.header.empty() && options_.classify) trainer::check_blob_labels(set_.labels);
   options_.class_weights = class_weights(job_.class_weights, set_, options_.window);
-  const int classes = static_cast<int>(set_.labels.size());
+  const int outputs = (options_.classify ? static_cast<int>(set_.labels.size()) : 0) +
+                      static_cast<int>(options_.targets.size());
   const std::string what = (arch_text.empty() ? "preset " : "architecture file ") + job_.architecture;
   try {
-    model_.net = arch_text.empty() ? trainer::make_preset(job_.architecture, classes)
-                                   : trainer::parse_architecture(arch_text, classes);
+    model_.net = arch_text.empty() ? trainer::make_preset(job_.architecture, outputs, options_.targets.empty())
+                                   : trainer::parse_architecture(arch_text, outputs);
   } catch (const Error& e) {
     throw Error("architecture file " + job_.architecture + ": " + e.what());
   }
@@ -159,16 +200,18 @@ TrainRun::TrainRun(TrainJob job) : job_(std::move(job)), options_(job_.options) 
 
 std::string TrainRun::describe() const {
   const trainer::WindowSpec& w = options_.window;
+  std::string heads = options_.classify ? std::to_string(set_.labels.size()) + " labels" : "", targets;
+  for (const auto& t : options_.targets) targets += (targets.empty() ? "" : ", ") + t;
+  if (!targets.empty()) heads += (heads.empty() ? "" : ", ") + std::string("value heads ") + targets;
   const std::string resampled = job_.resample_hz ? "Resampled " + std::to_string(set_.recordings.size()) +
                                                        " recordings from " + format("%g", read_hz_) + " Hz to " +
                                                        format("%g", *job_.resample_hz) + " Hz\n"
                                                  : "";
-  std::string data = std::to_string(set_.recordings.size()) + " recordings, " + std::to_string(set_.labels.size()) +
-                     " labels, window " + std::to_string(w.length) + " rows (" + fixed(w.length / set_.rate_hz, 2) +
+  std::string data = std::to_string(set_.recordings.size()) + " recordings, " + heads + ", window " + std::to_string(w.length) + " rows (" + fixed(w.length / set_.rate_hz, 2) +
                      " s), stride " + std::to_string(w.stride) + " rows";
   if (front_end_.present()) {
     const double hz = front_end_.rate_hz();
-    data = std::to_string(raw_recordings_) + " recordings, " + std::to_string(set_.labels.size()) + " labels, window " +
+    data = std::to_string(raw_recordings_) + " recordings, " + heads + ", window " +
            std::to_string(front_end_.raw_rows()) + " rows (" + fixed(front_end_.raw_rows() / hz, 2) + " s), stride " +
            std::to_string(front_end_.stride) + " rows; " + front_end_.kind() + " front end [" + std::to_string(w.length) +
            "][" + std::to_string(set_.axis_count()) + "], " + std::to_string(set_.recordings.size()) +
@@ -199,7 +242,8 @@ std::string TrainRun::describe_training() const {
 const std::optional<trainer::Metrics>& TrainRun::evaluate_test() {
   if (!trainer::recordings_of(set_, trainer::Split::Test).empty()) {
     test_ = trainer::evaluate(model_, set_, trainer::Split::Test);
-    model_.training.test_accuracy = test_->accuracy;
+    if (model_.has_classes()) model_.training.test_accuracy = test_->accuracy;
+    model_.training.test_mae = test_->mean_mae();
   }
   return test_;
 }
@@ -222,7 +266,9 @@ nlohmann::json TrainRun::report() const {
                       {"architecture", job_.architecture},
                       {"params", model_.net.param_count()},
                       {"macs", model_.net.macs()},
-                      {"labels", set_.labels},
+                      {"task", model_.training.task},
+                      {"labels", model_.labels},
+                      {"values", value_names(model_)},
                       {"window", o.window.length},
                       {"stride", o.window.stride},
                       {"rate_hz", set_.rate_hz},

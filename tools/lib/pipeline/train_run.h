@@ -31,7 +31,12 @@ struct TrainJob {
   std::string frame_length, frame_step; // mfcc / mfe: seconds or rows; "" = audio's (30 ms, 20 ms at 16 kHz)
   trainer::SpectralConfig spectral;     // spectral: all but sample_rate, window_rows and axes
   trainer::AugmentOptions augment;      // with a front end: augmented copies of the training windows
-  trainer::TrainOptions options;        // all but the window, the optimizer and the threads:
+  // What the model predicts (docs/regression.md): "classify", "regression" or "multi", and its heads:
+  // "class" and target names, comma-separated ("" = the task's default: the class head, every numeric
+  // target of the data, or both). They fill options.classify and options.targets.
+  std::string task = "classify";
+  std::string heads;
+  trainer::TrainOptions options;        // all but the window, the optimizer, the threads and the heads:
   std::string optimizer = "adam";       // adam or sgd
   std::string threads = "auto";         // a count, or auto: recommended_threads() for the network and batch
   std::string class_weights;            // "" (all 1), "balanced", or one number per label, comma-separated

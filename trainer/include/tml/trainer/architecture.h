@@ -34,11 +34,14 @@ namespace tml::trainer {
 std::vector<std::string> preset_names();  // {"conv1d", "dense", "dscnn"}
 bool is_preset(const std::string& name);
 
-// The layers of a preset for `classes` outputs (not built). Throws Error for an unknown name.
-Sequential make_preset(const std::string& name, int classes);
+// The layers of a preset for `outputs` outputs (not built), ending with a Softmax when `softmax` (a
+// classifier) and with the last dense layer otherwise (a model with value heads: regression or
+// multi-output). Throws Error for an unknown name.
+Sequential make_preset(const std::string& name, int outputs, bool softmax = true);
 
 // The layers an architecture file describes (not built). Throws Error naming the layer and setting
-// that is wrong, e.g. "layer 3 (conv1d): 'kernel' must be a whole number >= 1, got "5"".
+// that is wrong, e.g. "layer 3 (conv1d): 'kernel' must be a whole number >= 1, got "5"". "classes" units
+// are `classes` (all the model's outputs: labels and value heads).
 Sequential parse_architecture(const std::string& json_text, int classes);
 
 }  // namespace tml::trainer

@@ -24,8 +24,10 @@ class Blob {
   const tml_model_header& header() const { return model_.header; }
   const uint8_t* data() const { return reinterpret_cast<const uint8_t*>(words_.data()); }
   size_t size() const { return size_; }
-  // The class names the blob holds, one per output ("" for a blob without labels).
+  // The class names the blob holds, one per class output ("" for a blob without labels).
   std::vector<std::string> labels() const;
+  // The names of its value heads, in output order (none without a heads table).
+  std::vector<std::string> value_names() const;
   // The stream the model reads: the front end's raw window [raw_rows][raw_axes] when the blob has one
   // (model().features.kind != 0), else the network input [input_time][input_channels].
   uint32_t stream_rows() const;

@@ -34,6 +34,8 @@ struct ModelSize {
   uint32_t labels_bytes = 0;         // class names, 32 bytes each
   uint32_t normalization_bytes = 0;  // per-axis mean and inverse std
   uint32_t front_end_bytes = 0;      // the front-end section (record and tables), 0 without one
+  uint32_t heads_bytes = 0;          // the output heads table, 0 without one (a classifier)
+  uint32_t anomaly_bytes = 0;        // the anomaly block (record and tables), 0 without one
   uint32_t padding_bytes = 0;        // alignment of the arrays
   uint32_t flash_bytes = 0;          // = the blob's size: all of the above and every layer's flash bytes
   uint32_t arena_bytes = 0;          // = the largest layer RAM: the model's RAM, scratch included
@@ -41,7 +43,8 @@ struct ModelSize {
   int64_t macs = 0;
 
   uint32_t parameter_bytes() const;   // weights, biases and requantization of all layers
-  uint32_t descriptor_bytes() const;  // header, layer records, labels, normalisation, front end, padding
+  uint32_t descriptor_bytes() const;  // header, layer records, labels, normalisation, front end, heads,
+                                      // anomaly block, padding
 };
 
 // Validates the blob (tml_model_init) and measures it. Throws Error if it is invalid.

@@ -63,13 +63,24 @@ struct QuantizedLayer {
   int32_t exp_multiplier = 0;  // softmax: tml_softmax_s8_exp_multiplier
 };
 
+// A value head of the blob's heads table: one output channel, real value = y * std + mean where y is the
+// dequantized output (docs/model_format.md#output-heads).
+struct QuantizedValueHead {
+  std::string name;  // 1 to 31 printable ASCII characters
+  float mean = 0;
+  float std = 1;     // > 0
+};
+
 struct QuantizedModel {
   int input_time = 0;  // model input [time][channels]
   int input_channels = 0;
   float input_scale = 0.0f;
   int input_zero_point = 0;
   std::vector<QuantizedLayer> layers;
-  std::vector<std::string> labels;  // empty, or one per output channel, at most 31 bytes each
+  std::vector<std::string> labels;  // empty, or one per class output, at most 31 bytes each
+  // Value heads: the last values.size() output channels (the classes are the ones before them). With
+  // any, the blob gets a heads table (version 3) and the network must not end with a softmax.
+  std::vector<QuantizedValueHead> values;
   // Normalisation of raw sensor values (tml_model_prepare_input): empty, or one per input channel each.
   std::vector<float> mean;
   std::vector<float> inv_std;

@@ -24,6 +24,9 @@ struct Recording {
   Split split = Split::Train;
   int rows = 0;               // time steps
   std::vector<float> values;  // rows * axes values, row-major: values[r * axes + a]
+  // rows * RecordingSet::targets.size() numeric targets, row-major (empty without targets). A per-sample
+  // target is the same on every row; NaN where the recording has no value for a target.
+  std::vector<float> targets;
 };
 
 struct RecordingSet {
@@ -32,13 +35,17 @@ struct RecordingSet {
   std::vector<std::string> units;   // one per axis ("m/s2"), may be empty strings
   double rate_hz = 0;               // rows per second
   std::string sensor;               // the dataset's sensor ("accelerometer", ...), may be empty
+  std::vector<std::string> targets; // names of the numeric targets (regression), not among the axes
+  std::vector<std::string> target_units;  // one per target, may be empty strings (or empty)
   std::vector<Recording> recordings;
 
   int axis_count() const { return static_cast<int>(axes.size()); }
+  int target_count() const { return static_cast<int>(targets.size()); }
+  int target_index(const std::string& name) const;  // -1 when there is no such target
 
   // Throws Error unless: at least one axis, a positive rate, every recording has rows > 0, rows * axes
-  // values, all finite (the message names the recording, row and axis of the first NaN/inf), and a label
-  // index within `labels`.
+  // values, all finite (the message names the recording, row and axis of the first NaN/inf), a label
+  // index within `labels`, and rows * targets target values (finite or NaN, never infinite).
   void validate() const;
 };
 
@@ -81,6 +88,28 @@ struct Normalization {
 // Mean and population standard deviation of every row of every window (rows in several windows count
 // several times, padding rows included), per axis. An axis that never changes gets std 1.
 Normalization fit_normalization(const RecordingSet& set, const std::vector<Window>& windows, int length);
+
+// A window's value of target `target` (an index into set.targets): the target on the window's last row
+// (a window padded past its recording's end: the recording's last row). NaN when the recording has none.
+float window_target(const RecordingSet& set, const Window& window, int length, int target);
+
+// How the numeric targets a model predicts are read and standardised: t' = (t - mean[v]) * inv_std[v]
+// for target index[v] of the data, inv_std[v] = 1.0f / std[v] in float32.
+struct TargetScaling {
+  std::vector<int> index;  // into RecordingSet::targets, one per value head, in output order
+  std::vector<float> mean;
+  std::vector<float> std;  // > 0
+};
+
+// Mean and population standard deviation of the windows' targets (a target that never changes gets std
+// 1). Throws Error naming the recording when a window has no value (NaN) for one of the targets.
+TargetScaling fit_targets(const RecordingSet& set, const std::vector<Window>& windows, int length,
+                          const std::vector<int>& index);
+
+// The standardised targets of windows[order[i]] for i < count into t [count][index.size()] (order as in
+// gather()).
+void gather_targets(const RecordingSet& set, const Window* windows, const uint32_t* order, int count, int length,
+                    const TargetScaling& scaling, float* t);
 
 // Copies windows[order[i]] for i < count into x [count][length][axes], normalised (as above), and their labels
 // into y (y may be null). order may be null: windows[0], ..., windows[count - 1].

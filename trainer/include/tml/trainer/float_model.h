@@ -27,6 +27,8 @@ struct EpochStats {
   double accuracy = 0;          // on the training batches, as they were trained
   double val_loss = -1;         // -1 when there is no validation split
   double val_accuracy = -1;
+  double mae = -1;              // value heads: mean absolute error on the training batches, in target units
+  double val_mae = -1;          //   (averaged over the heads); -1 without value heads or validation split
   double seconds = 0;           // this epoch's training (without validation)
 };
 
@@ -38,6 +40,9 @@ struct TrainingInfo {
   std::string architecture;   // preset name or architecture file
   uint64_t seed = 0;
   std::string optimizer;      // "adam lr 0.001"
+  std::string task;           // "classify", "regression" or "multi" (class head and value heads)
+  std::string value_loss;     // value heads: "mse" or "huber 1" (delta in standard deviations); else ""
+  double value_weight = 1;    // multi: total loss = cross-entropy + value_weight * value loss
   int batch = 0;
   int threads = 0;            // results depend on it (train.h)
   int epochs = 0;             // asked for
@@ -49,6 +54,9 @@ struct TrainingInfo {
   double train_accuracy = 0;  // last epoch's (kept epoch's) training accuracy
   double validation_accuracy = -1;  // -1: no validation split
   double test_accuracy = -1;        // -1: not evaluated
+  double train_mae = -1;            // value heads, the kept epoch's (target units, mean over the heads)
+  double validation_mae = -1;       // -1: no validation split or no value heads
+  double test_mae = -1;             // -1: not evaluated
   std::vector<EpochStats> history;  // per epoch, for the training curves of `tml report`
 };
 
@@ -71,9 +79,22 @@ struct FrontEndInput {
   std::string kind() const;  // "mfcc", "mfe", "spectral"
 };
 
+// A value head: one network output that predicts a numeric target, trained on the standardised target:
+// value = output * std + mean.
+struct ValueHead {
+  std::string name;  // the target's name ("rain_mm"); 1 to 31 characters
+  std::string unit;  // may be empty
+  float mean = 0;
+  float std = 1;     // > 0
+};
+
+// The network's outputs are [1][labels.size() + values.size()]: the class logits first (a class head,
+// when there are labels), then one output per value head. A classifier has labels and no values, a
+// regression model values and no labels, a multi-output model both.
 struct Model {
   Sequential net;                     // built for [window][axes.size()]
-  std::vector<std::string> labels;    // class names, in output order
+  std::vector<std::string> labels;    // class names, in output order (empty: no class head)
+  std::vector<ValueHead> values;      // value heads, after the classes
   int window = 0;                     // rows per input window
   int stride = 0;                     // rows between windows in training (a default for sliding inference)
   double rate_hz = 0;                 // sample rate the windows assume
@@ -83,8 +104,14 @@ struct Model {
   TrainingInfo training;
 
   // Throws Error describing the first inconsistency: network not built for [window][axes], output not
-  // [labels.size()], normalisation sizes, non-positive std, non-finite parameters, empty or repeated labels.
+  // [labels.size() + values.size()], normalisation sizes, non-positive std, non-finite parameters, empty
+  // or repeated labels, a single label, neither labels nor values, a softmax ending a model with values.
   void validate() const;
+
+  int outputs() const { return static_cast<int>(labels.size() + values.size()); }
+  bool has_classes() const { return !labels.empty(); }
+  // "classify", "regression" or "multi".
+  std::string task() const;
 };
 
 // The model as JSON text (docs/model_json.md). Throws Error if the model does not validate.

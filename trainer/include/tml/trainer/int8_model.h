@@ -23,8 +23,12 @@ class Int8Model {
   uint32_t hash() const { return blob_.header().hash; }
   int window_rows() const { return blob_.header().input_time; }
   int axes() const { return blob_.header().input_channels; }
-  int classes() const { return blob_.header().output_channels; }
+  int classes() const { return static_cast<int>(tml_model_class_count(&blob_.model())); }  // class outputs
   std::vector<std::string> labels() const { return blob_.labels(); }  // empty names for a blob without labels
+  int value_count() const { return static_cast<int>(tml_model_value_count(&blob_.model())); }
+  std::vector<std::string> value_names() const { return blob_.value_names(); }
+  // The value heads' real values from an output of run() (tml_model_values: what the board sends).
+  std::vector<float> values(const std::vector<int8_t>& output) const;
 
   // Runs one window of raw sensor values ([window_rows][axes], row-major, physical units) exactly as the
   // board does: normalise and quantize, then every layer. Returns the int8 output scores.
@@ -40,10 +44,13 @@ class Int8Model {
   std::vector<std::vector<int8_t>> run_layers(const float* raw);
   // The logits of the last run (the input of a final softmax, else the output), and their quantization.
   std::vector<int8_t> logits() const;
-  // Cross-entropy of the last run for true class `label`: softmax of the dequantized logits, in double.
+  // Cross-entropy of the last run for true class `label`: softmax of the dequantized logits, in double
+  // (0 without a class head).
   double loss(int label) const;
   // Index of the highest score (the first on ties), as the board picks its top class.
   static int top(const std::vector<int8_t>& scores);
+  // The top class of an output of run(): top() of its class outputs (0 without a class head).
+  int top_class(const std::vector<int8_t>& output) const;
 
  private:
   Blob blob_;
@@ -52,7 +59,8 @@ class Int8Model {
 };
 
 // Runs the model on `windows` of `set` (raw values: the model normalises them itself) and compares the
-// top classes with the windows' labels; set.labels name the classes (as many as the model's outputs).
+// top classes with the windows' labels; set.labels name the classes (as many as the model's class
+// outputs). Value heads are compared with the data's targets of their names (MAE, RMSE, R^2).
 // The loss is loss() above. `predictions`, if given, receives each window's top class. Deterministic:
 // the same blob and windows give the same predictions, on every machine.
 Metrics evaluate(Int8Model& model, const RecordingSet& set, const std::vector<Window>& windows,

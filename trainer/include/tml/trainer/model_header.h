@@ -16,7 +16,12 @@
 //   #define TML_MODEL_INFERENCE_BUFFER_SIZE 8048u tml_inference_buffer_size: the window, or the audio frames
 //   #define TML_MODEL_DETECT_AVERAGE 3u, _THRESHOLD 153u, _SUPPRESSION_ROWS 16000u, _IGNORE 0x3u
 //                                                 the detector's defaults (tml/detect.h)
+//   #define TML_MODEL_VALUE_COUNT 2u              value heads (regression, docs/regression.md), only
+//   #define TML_MODEL_OUTPUT_SCALE, _OUTPUT_ZERO_POINT   with value heads; per head NAME (its name in
+//   #define TML_MODEL_VALUE_NAME_CHANNEL 4u       upper case, other characters as '_'): its output
+//   #define TML_MODEL_VALUE_NAME_MEAN, _STD       channel, value = scale * (q - zp) * STD + MEAN
 //   static const char* const tml_model_labels[], tml_model_axes[], tml_model_units[]
+//   static const char* const tml_model_value_names[]   with value heads
 //   static const float tml_model_mean[], tml_model_inv_std[]   per-axis normalisation (raw - mean) * inv_std
 //   static const uint8_t tml_model_blob[] __attribute__((aligned(16)))
 //
@@ -56,8 +61,9 @@ struct ExportedHeader {
   uint32_t arena_size = 0;
   uint32_t window_rows = 0;
   uint32_t axis_count = 0;
-  uint32_t class_count = 0;
+  uint32_t class_count = 0;         // class outputs
   std::vector<std::string> labels;
+  std::vector<std::string> value_names;  // the value heads' (none for a classifier)
 };
 
 // Whether `name` can prefix the header's names: letters, digits and underscores, not starting with a digit.

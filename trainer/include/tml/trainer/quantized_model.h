@@ -29,6 +29,8 @@ struct QLayerInfo {
 struct QModel {
   std::vector<uint8_t> blob;          // the model blob (docs/model_format.md)
   std::vector<std::string> labels;    // class names, in output order (the blob holds the same)
+  std::vector<ValueHead> values;      // value heads after the classes (the blob's heads table has their
+                                      // names, means and stds)
   int window = 0;                     // rows per window (= the blob's input time)
   int stride = 0;                     // rows between windows in training: the default for sliding inference
   double rate_hz = 0;
@@ -55,6 +57,8 @@ struct QModel {
   int64_t eval_windows = 0;
   double float_accuracy = -1;         // -1: not measured
   double int8_accuracy = -1;
+  double float_mae = -1;              // value heads: mean over the heads, target units; -1: none
+  double int8_mae = -1;
 
   // Throws Error for the first inconsistency: the blob invalid (tml_model_init's status), labels not the
   // blob's, window or axis count not the blob's input, stride outside 1..window, rate not positive, an

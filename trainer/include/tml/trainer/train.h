@@ -17,6 +17,7 @@
 
 #include "tml/trainer/data.h"
 #include "tml/trainer/float_model.h"
+#include "tml/trainer/loss.h"
 #include "tml/trainer/metrics.h"
 
 namespace tml::trainer {
@@ -36,6 +37,14 @@ struct TrainOptions {
                                       // validation loss and keep the best epoch's weights; 0 = never stop
   std::vector<float> class_weights;   // one per label, or empty for all 1
   int threads = 1;                    // examples of a batch split over this many threads
+  // The outputs (docs/regression.md): a class head over the data's labels and/or one value head per
+  // target named here (names in RecordingSet::targets, in output order). The network must end with
+  // labels + targets outputs (no softmax when there are targets: make_preset(name, outputs, false)).
+  bool classify = true;
+  std::vector<std::string> targets;
+  ValueLoss value_loss = ValueLoss::Mse;
+  float huber_delta = 1.0f;           // Huber: quadratic below this many standard deviations of the target
+  float value_weight = 1.0f;          // with a class head: loss = cross-entropy + value_weight * value loss
 };
 
 struct TrainResult {
@@ -49,7 +58,8 @@ struct TrainResult {
 };
 
 struct TrainCallbacks {
-  // After every batch: epoch (1-based), batches done and total in this epoch, running mean loss and accuracy.
+  // After every batch: epoch (1-based), batches done and total in this epoch, running mean loss and
+  // accuracy (0 without a class head).
   std::function<void(int epoch, int done, int total, double loss, double accuracy)> on_batch;
   // After every epoch (and its validation pass).
   std::function<void(const EpochStats&)> on_epoch;
@@ -62,7 +72,8 @@ void check_options(const TrainOptions& options);
 
 // The checks train() makes on its input before it starts, for callers that want to fail fast:
 // check_options(), a window and class weights that fit the data, data valid (validate()), at least two
-// labels, training recordings for every label, and a window no longer than the longest training recording.
+// labels (with a class head), training recordings for every label, targets that the data has, and a window
+// no longer than the longest training recording.
 void check_training_input(const RecordingSet& set, const TrainOptions& options);
 
 // The thread count that pays for a network and batch size on this machine: as many threads as the
@@ -86,10 +97,16 @@ TrainResult train(Model& model, const RecordingSet& set, const TrainOptions& opt
                   const TrainCallbacks& callbacks = {});
 
 // Accuracy, loss, per-class metrics and confusion matrix of the model on `windows` of `set`, whose labels
-// must be the model's (same order). Inference mode, in batches of up to 256 windows. `predictions`, if
-// given, receives each window's top class (the first of equal logits).
+// must be the model's (same order), and for value heads MAE, RMSE and R^2 (the data must have the heads'
+// targets). Inference mode, in batches of up to 256 windows. `predictions`, if given, receives each
+// window's top class (the first of equal logits; 0 without a class head).
 Metrics evaluate(Model& model, const RecordingSet& set, const std::vector<Window>& windows,
                  std::vector<int>* predictions = nullptr);
+
+// MAE, RMSE and R^2 of each value head: predicted [windows][heads] in target units against the windows'
+// targets (window_target, read by each head's name). Throws Error if the data lacks a head's target.
+std::vector<ValueMetrics> value_metrics(const RecordingSet& set, const std::vector<Window>& windows, int length,
+                                        const std::vector<ValueHead>& heads, const std::vector<float>& predicted);
 
 // The same on every window (model.window, model.stride) of a split's recordings.
 Metrics evaluate(Model& model, const RecordingSet& set, Split split);
