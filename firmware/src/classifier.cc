@@ -28,6 +28,12 @@ void linearize(tml_classifier* c) {
   c->oldest = 0;
 }
 
+// The class head's channels: the whole output without a heads table (as before heads existed), else
+// the class head (0 for a model of value heads alone).
+uint32_t class_channels(const tml_classifier* c) {
+  return c->model.header.heads_offset ? tml_model_class_count(&c->model) : c->model.header.output_channels;
+}
+
 }  // namespace
 
 extern "C" size_t tml_classifier_window_size(const tml_model* model) {
@@ -101,31 +107,48 @@ extern "C" int tml_classifier_run(tml_classifier* c) {
   if (s != TML_OK) return s;
   const int8_t* out = tml_model_output(&c->model, c->arena);
   int32_t top = 0;
-  for (uint32_t i = 1; i < c->model.header.output_channels; ++i)
+  for (uint32_t i = 1; i < class_channels(c); ++i)
     if (out[i] > out[top]) top = static_cast<int32_t>(i);
   c->top = top;
   c->since_run = 0;
   return TML_OK;
 }
 
-extern "C" uint32_t tml_classifier_class_count(const tml_classifier* c) { return c ? c->model.header.output_channels : 0; }
+extern "C" uint32_t tml_classifier_class_count(const tml_classifier* c) { return c ? class_channels(c) : 0; }
 
 extern "C" int32_t tml_classifier_top(const tml_classifier* c) { return c ? c->top : -1; }
 
 extern "C" const char* tml_classifier_label(const tml_classifier* c, uint32_t index) {
-  if (!c || index >= c->model.header.output_channels) return "";
+  if (!c || index >= class_channels(c)) return "";
   const char* l = tml_model_label(&c->model, index);
   return l ? l : "";
 }
 
 extern "C" float tml_classifier_score(const tml_classifier* c, uint32_t index) {
-  if (!c || c->top < 0 || index >= c->model.header.output_channels) return 0.0f;
+  if (!c || c->top < 0 || index >= class_channels(c)) return 0.0f;
   const int8_t q = tml_model_output(&c->model, c->arena)[index];
   return c->model.header.output_scale * static_cast<float>(static_cast<int32_t>(q) - c->model.header.output_zero_point);
 }
 
 extern "C" const int8_t* tml_classifier_scores(const tml_classifier* c) {
   return c && c->top >= 0 ? tml_model_output(&c->model, c->arena) : nullptr;
+}
+
+extern "C" uint32_t tml_classifier_value_count(const tml_classifier* c) {
+  return c ? tml_model_value_count(&c->model) : 0;
+}
+
+extern "C" float tml_classifier_value(const tml_classifier* c, uint32_t index) {
+  if (!c || c->top < 0 || index >= tml_model_value_count(&c->model)) return 0.0f;
+  float values[TML_MODEL_MAX_VALUES];
+  if (tml_model_values(&c->model, tml_model_output(&c->model, c->arena), values, TML_MODEL_MAX_VALUES) != TML_OK)
+    return 0.0f;
+  return values[index];
+}
+
+extern "C" const char* tml_classifier_value_name(const tml_classifier* c, uint32_t index) {
+  const char* name = c ? tml_model_value_name(&c->model, index) : nullptr;
+  return name ? name : "";
 }
 
 }  // namespace tml

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <random>
 
+#include "heads_blob.h"
 #include "reference_models.h"
 #include "tml/classifier.h"
 
@@ -144,4 +145,44 @@ TEST_CASE("a classifier refuses data of another shape with its own status", "[cl
   CHECK(tml_classifier_init(&c, reinterpret_cast<const uint8_t*>(broken.data()), h.blob_len, h.arena.data(), h.arena.size() * 4,
                             h.window.data(), h.window.size() * 4, 52) == TML_ERR_CRC);
   CHECK(tml_classifier_push_sample(&c, row, 3) == TML_ERR_ARG);  // never initialised: no window
+}
+
+TEST_CASE("a classifier of a model with value heads gives the class head and the values after a run", "[classifier][heads]") {
+  const auto blob = tml::test::heads_blob();  // classes "dry" and "wet", values "rain_mm" and "temp_c"
+  std::vector<uint32_t> words((blob.size() + 3) / 4);
+  std::memcpy(words.data(), blob.data(), blob.size());
+  const auto* bytes = reinterpret_cast<const uint8_t*>(words.data());
+  tml_model direct{};
+  REQUIRE(tml_model_init(&direct, bytes, blob.size()) == TML_OK);
+  std::vector<uint32_t> arena(tml_model_arena_size(&direct) / 4 + 1), other(arena.size());
+  std::vector<float> window(3);
+  tml_classifier c{};
+  REQUIRE(tml_classifier_init(&c, bytes, blob.size(), arena.data(), arena.size() * 4, window.data(), 12, 1) == TML_OK);
+  CHECK(tml_classifier_class_count(&c) == 2);
+  CHECK(tml_classifier_value_count(&c) == 2);
+  CHECK(std::string(tml_classifier_value_name(&c, 0)) == "rain_mm");
+  CHECK(std::string(tml_classifier_value_name(&c, 1)) == "temp_c");
+  CHECK(std::string(tml_classifier_value_name(&c, 2)).empty());
+  CHECK(std::string(tml_classifier_label(&c, 1)) == "wet");
+  CHECK(std::string(tml_classifier_label(&c, 2)).empty());  // a value head has no label
+  CHECK(tml_classifier_value(&c, 0) == 0.0f);               // before a run
+  for (int k = 0; k < 20; ++k) {
+    const float row[3] = {0.4f * float(k) - 3.0f, 1.5f - 0.2f * float(k), 0.7f};
+    REQUIRE(tml_classifier_push_sample(&c, row, 3) == TML_OK);
+    REQUIRE(tml_classifier_ready(&c) == 1);
+    REQUIRE(tml_classifier_run(&c) == TML_OK);
+    REQUIRE(tml_model_prepare_input(&direct, row, 3, tml_model_input(&direct, other.data())) == TML_OK);
+    REQUIRE(tml_model_run(&direct, other.data(), other.size() * 4, nullptr, nullptr) == TML_OK);
+    const int8_t* out = tml_model_output(&direct, other.data());
+    float values[2];
+    REQUIRE(tml_model_values(&direct, out, values, 2) == TML_OK);
+    CHECK(tml_classifier_value(&c, 0) == values[0]);
+    CHECK(tml_classifier_value(&c, 1) == values[1]);
+    CHECK(tml_classifier_value(&c, 2) == 0.0f);
+    CHECK(tml_classifier_top(&c) == (out[1] > out[0] ? 1 : 0));  // over the class head only
+    CHECK(tml_classifier_score(&c, 2) == 0.0f);
+  }
+  CHECK(tml_classifier_value_count(nullptr) == 0);
+  CHECK(tml_classifier_value(nullptr, 0) == 0.0f);
+  CHECK(std::string(tml_classifier_value_name(nullptr, 0)).empty());
 }

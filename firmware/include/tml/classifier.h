@@ -14,6 +14,8 @@
 //   tml_classifier_push_sample(&clf, row, TML_MODEL_AXIS_COUNT);
 //   if (tml_classifier_ready(&clf) && tml_classifier_run(&clf) == TML_OK)
 //     print(tml_classifier_label(&clf, tml_classifier_top(&clf)), tml_classifier_score(&clf, ...));
+//   for (uint32_t i = 0; i < tml_classifier_value_count(&clf); ++i)   // a regression model's targets
+//     print(tml_classifier_value_name(&clf, i), tml_classifier_value(&clf, i));
 //
 // The window is a ring of the last input_time rows; a run classifies them oldest first. No heap: the
 // caller owns the arena (exactly the header's arena size) and the window buffer.
@@ -71,13 +73,22 @@ int tml_classifier_ready(const tml_classifier* c);
 // Classifies the window: TML_OK, TML_ERR_STATE while it is not full yet, or a status of tml_model_run.
 int tml_classifier_run(tml_classifier* c);
 
-// The model's classes, the last run's top class (-1 before a run), a class's label ("" for none), its
-// score as a probability (0 .. 1: the int8 output dequantized) and the raw int8 outputs.
+// The model's classes (its class head), the last run's top class (-1 before a run), a class's label
+// ("" for none), its score as a probability (0 .. 1: the int8 output dequantized) and the raw int8
+// outputs (the class scores first, then the value heads' channels).
 uint32_t tml_classifier_class_count(const tml_classifier* c);
 int32_t tml_classifier_top(const tml_classifier* c);
 const char* tml_classifier_label(const tml_classifier* c, uint32_t index);
 float tml_classifier_score(const tml_classifier* c, uint32_t index);
 const int8_t* tml_classifier_scores(const tml_classifier* c);
+
+// A regression or multi-output model's value heads (tml_model_values): how many, the last run's value of
+// head `index` in its target's units (0 out of range or before a run) and its name ("rain_mm"; "" out
+// of range). The class functions above cover the class head alone: with value heads only there are no
+// classes and the top class is 0 after a run.
+uint32_t tml_classifier_value_count(const tml_classifier* c);
+float tml_classifier_value(const tml_classifier* c, uint32_t index);
+const char* tml_classifier_value_name(const tml_classifier* c, uint32_t index);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -49,4 +49,12 @@ extern "C" float tml_score(int32_t index) {
   return g_ready && index >= 0 ? tml_classifier_score(&g_classifier, static_cast<uint32_t>(index)) : 0.0f;
 }
 
+extern "C" uint32_t tml_value_count(void) { return g_ready ? tml_classifier_value_count(&g_classifier) : 0; }
+
+extern "C" float tml_value(uint32_t index) { return g_ready ? tml_classifier_value(&g_classifier, index) : 0.0f; }
+
+extern "C" const char* tml_value_name(uint32_t index) {
+  return g_ready ? tml_classifier_value_name(&g_classifier, index) : "";
+}
+
 extern "C" tml_classifier* tml_instance(void) { return &g_classifier; }

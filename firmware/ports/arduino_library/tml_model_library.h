@@ -9,6 +9,8 @@
 //   tml_ready()                        1 when a full window holds TML_MODEL_STRIDE_ROWS new rows
 //   tml_run()                          classify the window: TML_OK, or a status
 //   tml_top(), tml_label(i), tml_score(i)   the class found, a class's name, its probability (0..1)
+//   tml_value_count(), tml_value(i), tml_value_name(i)   a regression model's targets after a run: how
+//                                      many, target i's value in its units, its name ("rain_mm")
 //
 // Every function returns a tml_status (tml/status.h; tml_status_str() names it): TML_ERR_SHAPE when the
 // axis or row count is not the model's, TML_ERR_STATE before tml_begin() succeeded or while the window is
@@ -34,6 +36,9 @@ int tml_run(void);
 int32_t tml_top(void);                // -1 before the first run
 const char* tml_label(int32_t index);  // "" out of range
 float tml_score(int32_t index);        // 0 out of range or before a run
+uint32_t tml_value_count(void);        // value heads of the model, 0 for a classifier
+float tml_value(uint32_t index);       // 0 out of range or before a run
+const char* tml_value_name(uint32_t index);  // "" out of range
 tml_classifier* tml_instance(void);   // the classifier itself, for everything else of tml/classifier.h
 
 #ifdef __cplusplus
