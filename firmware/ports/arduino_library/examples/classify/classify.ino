@@ -3,6 +3,7 @@
 // Every sample period (TML_MODEL_SAMPLE_RATE_HZ, the rate the model was trained at) the sketch reads one
 // value per axis and pushes it; whenever a window is ready it prints the label and every class's score:
 //   circle 0.91 | circle 0.91  flick 0.02  idle 0.04  updown 0.03
+// and, for a model with value heads (regression), each target's name and value ("rain_mm 2.375").
 // Replace read_sensor() with your sensor, giving values in the units of the data the model was trained
 // on (what your capture sketch printed for tml capture --text). Or set kReadFromSerial to true and send
 // rows as text ("1.25,-0.5,9.81" and a newline) to replay recorded data.
@@ -43,16 +44,25 @@ static bool read_serial_row(float* values) {
 }
 
 static void print_result() {
-  const int32_t top = tml_top();
-  Serial.print(tml_label(top));
-  Serial.print(' ');
-  Serial.print(tml_score(top), 2);
-  Serial.print(" |");
-  for (int32_t i = 0; i < (int32_t)TML_MODEL_CLASS_COUNT; ++i) {
-    Serial.print("  ");
-    Serial.print(tml_label(i));
+  if (TML_MODEL_CLASS_COUNT > 0) {
+    const int32_t top = tml_top();
+    Serial.print(tml_label(top));
     Serial.print(' ');
-    Serial.print(tml_score(i), 2);
+    Serial.print(tml_score(top), 2);
+    Serial.print(" |");
+    for (int32_t i = 0; i < (int32_t)TML_MODEL_CLASS_COUNT; ++i) {
+      Serial.print("  ");
+      Serial.print(tml_label(i));
+      Serial.print(' ');
+      Serial.print(tml_score(i), 2);
+    }
+  }
+  // A regression or multi-output model's targets, in their own units.
+  for (uint32_t i = 0; i < tml_value_count(); ++i) {
+    Serial.print("  ");
+    Serial.print(tml_value_name(i));
+    Serial.print(' ');
+    Serial.print(tml_value(i), 3);
   }
   Serial.println();
 }
