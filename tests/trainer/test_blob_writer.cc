@@ -220,7 +220,7 @@ TEST_CASE("blob writer: mistakes are reported with the layer and the field", "[m
   {
     auto m = good;
     m.labels.push_back("extra");
-    CHECK_THAT(error_of(m), Catch::Contains("5 labels for 4 outputs"));
+    CHECK_THAT(error_of(m), Catch::Contains("5 labels for 4 class outputs"));
   }
   {
     auto m = good;

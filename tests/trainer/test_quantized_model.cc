@@ -140,12 +140,12 @@ TEST_CASE("a bad quantized model file is refused with the reason", "[qmodel]") {
   CHECK_THAT(error_of(edit([](auto& j) { j["labels"][1] = "snail"; })),
              Catch::Contains("label 2 is 'snail' but the blob says 'snake'"));
   CHECK_THAT(error_of(edit([](auto& j) { j["labels"].push_back("extra"); })),
-             Catch::Contains("5 labels but the blob has 4 outputs"));
+             Catch::Contains("5 labels but the blob has 4 class outputs"));
   CHECK_THAT(error_of(edit([](auto& j) { j["input"]["window"] = 200; })), Catch::Contains("the blob takes 208"));
   CHECK_THAT(error_of(edit([](auto& j) { j["input"]["axes"].erase(0); })), Catch::Contains("2 axes but the blob takes 3"));
   CHECK_THAT(error_of(edit([](auto& j) { j["input"]["stride"] = 300; })), Catch::Contains("stride must be 1 to 208"));
   CHECK_THAT(error_of(edit([](auto& j) { j["input"]["rate_hz"] = 0; })), Catch::Contains("sample rate must be positive"));
   CHECK_THAT(error_of(edit([](auto& j) { j["float_model"]["labels"][0] = "other"; })),
-             Catch::Contains("float_model: its labels, window or axes are not the quantized model's"));
+             Catch::Contains("float_model: its labels, value heads, window or axes are not the quantized model's"));
   CHECK_THAT(error_of(edit([](auto& j) { j["float_model"]["version"] = 9; })), Catch::Contains("g.q.model: float_model: "));
 }

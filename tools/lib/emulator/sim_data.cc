@@ -1,5 +1,7 @@
 #include "emulator/sim_data.h"
 
+#include <algorithm>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -16,6 +18,27 @@ namespace {
 std::filesystem::path data_root() {
   if (const char* env = std::getenv("TML_SOURCE_DIR"); env && *env) return std::filesystem::path(env) / "datasets";
   return std::filesystem::path(TML_SOURCE_DIR) / "datasets";
+}
+
+// Drops a dataset's target axes (numeric targets, meta.targets) from its recordings.
+void strip_targets(dataset::Meta& meta, std::vector<std::vector<float>>& recordings) {
+  if (meta.targets.empty()) return;
+  std::vector<bool> keep;
+  std::vector<dataset::Axis> axes;
+  for (const auto& a : meta.axes) {
+    keep.push_back(std::find(meta.targets.begin(), meta.targets.end(), a.name) == meta.targets.end());
+    if (keep.back()) axes.push_back(a);
+  }
+  const size_t n = meta.axes.size();
+  for (auto& r : recordings) {
+    std::vector<float> kept;
+    kept.reserve(r.size() / n * axes.size());
+    for (size_t i = 0; i < r.size(); ++i)
+      if (keep[i % n]) kept.push_back(r[i]);
+    r = std::move(kept);
+  }
+  meta.axes = std::move(axes);
+  meta.targets.clear();
 }
 
 }  // namespace
@@ -57,6 +80,7 @@ SimSetup::SimSetup(const SimData& data) {
           recordings.push_back(std::move(p.values));
         }
       }
+      strip_targets(meta, recordings);  // the board streams the inputs; targets are what a model predicts
       const int sensor = replay_sensor_for(meta);
       if (used[sensor]) throw Error("two recordings sources for the " + std::string(tml_sensor_name(sensor)) + ": " + source.string());
       used[sensor] = true;

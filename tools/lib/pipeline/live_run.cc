@@ -95,6 +95,7 @@ LiveRun::LiveRun(link::BoardLink& board, LiveOptions options) : board_(board), o
     throw Error(session_.device() + " runs model " + model_hash() + ", not " + hex32(m.hash) + " from " +
                 options_.model_path + "; flash it first");
   labels_ = m.labels;
+  value_names_ = m.value_names;
   window_ = m.window_rows;
   if (options_.verify && m.axis_count != session_.axes.size())
     throw Error("the board streams " + std::to_string(session_.axes.size()) + " axes, the model wants " +
@@ -103,6 +104,10 @@ LiveRun::LiveRun(link::BoardLink& board, LiveOptions options) : board_(board), o
 }
 
 std::string LiveRun::model_hash() const { return hex32(session_.model_hash); }
+
+std::string LiveRun::value_name(size_t i) const {
+  return i < value_names_.size() ? value_names_[i] : "value " + std::to_string(i + 1);
+}
 
 std::string LiveRun::label_of(int i) const {
   return i < static_cast<int>(labels_.size()) ? labels_[static_cast<size_t>(i)] : "class " + std::to_string(i);
@@ -113,7 +118,12 @@ void LiveRun::check_ready() {
   while (!waiting_.empty()) {
     LivePrediction& p = predictions_[waiting_.front()];
     if (rows_received_ < p.first_index + window_) break;
-    p.host_agrees = host_->run_stream(rows_.data() + static_cast<size_t>(p.first_index) * axes) == p.scores ? 1 : 0;
+    const std::vector<int8_t> out = host_->run_stream(rows_.data() + static_cast<size_t>(p.first_index) * axes);
+    const std::vector<float> values = host_->values(out);
+    const bool scores_same = std::equal(p.scores.begin(), p.scores.end(), out.begin(), out.end() - values.size());
+    const bool values_same = values.size() == p.values.size() &&
+                             std::memcmp(values.data(), p.values.data(), sizeof(float) * values.size()) == 0;
+    p.host_agrees = scores_same && values_same ? 1 : 0;
     waiting_.pop_front();
   }
 }
@@ -145,7 +155,13 @@ void LiveRun::run(const volatile std::sig_atomic_t* stop,
       size_t at = sizeof h + h.class_count;
       if (m->payload.size() < at) throw Error("malformed prediction message from the board");
       p.scores.assign(m->payload.begin() + sizeof h, m->payload.begin() + static_cast<long>(at));
-      if (h.flags & 0x2u && m->payload.size() > at) at += 1 + 4 * size_t{m->payload[at]};  // value heads
+      if (h.flags & TML_PREDICTION_FLAG_VALUES) {
+        if (m->payload.size() < at + 1 || m->payload.size() < at + 1 + 4 * size_t{m->payload[at]})
+          throw Error("malformed prediction message from the board");
+        p.values.resize(m->payload[at]);
+        std::memcpy(p.values.data(), m->payload.data() + at + 1, 4 * p.values.size());
+        at += 1 + 4 * p.values.size();
+      }
       if (h.flags & TML_PREDICTION_FLAG_ANOMALY) {
         if (m->payload.size() < at + sizeof p.anomaly) throw Error("malformed prediction message from the board");
         std::memcpy(&p.anomaly, m->payload.data() + at, sizeof p.anomaly);
@@ -186,10 +202,11 @@ void LiveRun::run(const volatile std::sig_atomic_t* stop,
 }
 
 std::string format_prediction(const LiveRun& run, const LivePrediction& p) {
-  std::string s =
-      format("%8.2f s  %-10s", (p.first_index + run.window()) / run.session().rate_hz(), run.label_of(p.top).c_str());
+  std::string s = format("%8.2f s", (p.first_index + run.window()) / run.session().rate_hz());
+  if (!p.scores.empty()) s += format("  %-10s", run.label_of(p.top).c_str());
   for (size_t i = 0; i < p.scores.size(); ++i)
     s += format("  %s %.2f", run.label_of(static_cast<int>(i)).c_str(), (p.scores[i] + 128) / 256.0);
+  for (size_t i = 0; i < p.values.size(); ++i) s += format("  %s = %.6g", run.value_name(i).c_str(), p.values[i]);
   if (p.has_anomaly)
     s += format("  anomaly %.2f%s", p.anomaly.score / 65536.0, p.anomaly.anomalous ? " ANOMALY" : "");
   return s + "   " + thousands(p.cost) + " " + (p.cost_unit == 0 ? "instructions" : "us") + "\n";
@@ -211,11 +228,12 @@ LiveSummary summarize(const LiveRun& run) {
   s.lost_rows = run.lost_rows();
   uint64_t sum = 0, min = UINT64_MAX;
   for (const auto& p : run.predictions()) {
-    if (p.truth >= 0) {
+    s.has_values = s.has_values || !p.values.empty();
+    if (p.truth >= 0 && !p.scores.empty()) {
       ++s.with_truth;
       s.correct += p.truth == p.top;
     }
-    ++s.counts[p.top];
+    if (!p.scores.empty()) ++s.counts[p.top];
     sum += p.cost;
     min = std::min<uint64_t>(min, p.cost);
     s.max_cost = std::max<uint64_t>(s.max_cost, p.cost);
@@ -252,7 +270,7 @@ std::string format_summary(const LiveRun& run, const LiveSummary& s) {
   }
   if (run.options().verify)
     o += "Board vs host: " + std::to_string(s.identical) + " of " + std::to_string(s.checked) +
-         " windows identical (scores bit for bit)" +
+         " windows identical (scores" + std::string(s.has_values ? " and values" : "") + " bit for bit)" +
          (s.lost_rows ? "; " + std::to_string(s.lost_rows) + " rows lost in transit" : "") + "\n";
   return o;
 }
@@ -263,9 +281,15 @@ nlohmann::json live_json(const LiveRun& run, const LiveSummary& s) {
   j["device"] = run.session().device();
   j["cost_unit"] = s.cost_unit;
   j["labels"] = run.labels();
+  if (s.has_values) {
+    j["values"] = nlohmann::json::array();
+    for (size_t i = 0; !run.predictions().empty() && i < run.predictions().front().values.size(); ++i)
+      j["values"].push_back(run.value_name(i));
+  }
   j["predictions"] = nlohmann::json::array();
   for (const auto& p : run.predictions()) {
     nlohmann::json e = {{"first_index", p.first_index}, {"top", p.top}, {"cost", p.cost}, {"scores", p.scores}};
+    if (!p.values.empty()) e["values"] = p.values;
     if (p.host_agrees >= 0) e["host_agrees"] = p.host_agrees == 1;
     if (p.truth >= 0) e["truth"] = p.truth;
     if (p.has_anomaly)

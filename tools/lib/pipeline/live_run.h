@@ -1,7 +1,7 @@
 // `tml run`: a board's live predictions and, with the model it was flashed with, the host's check of every
 // window: the board classifies each window of its sensor stream with its own int8 kernels; when verifying,
 // it streams the rows too, and the host runs the same blob on the same rows (Int8Model): the scores must be
-// identical. Works over any link (the emulated board, a Wio Terminal, a board in a test process).
+// identical, and the value heads' floats bit for bit. Works over any link (the emulated board, a Wio Terminal, a board in a test process).
 #pragma once
 
 #include <csignal>
@@ -27,7 +27,8 @@ struct LivePrediction {
   uint32_t cost = 0;         // what the inference cost, in cost_unit
   uint8_t cost_unit = 0;     // 0 instructions, 1 microseconds
   int top = 0;               // the board's top class
-  std::vector<int8_t> scores;
+  std::vector<int8_t> scores;   // the class head's (none for a model of value heads alone)
+  std::vector<float> values;    // the value heads' real values, as the board computed them
   bool has_anomaly = false;  // the model has an anomaly block: `anomaly` holds the window's score
   tml_msg_anomaly anomaly{};
   int host_agrees = -1;  // -1 not checked, 0 differs, 1 identical
@@ -87,6 +88,7 @@ class LiveRun {
   std::string model_hash() const;  // as the board reports it, in hex
   const std::vector<std::string>& labels() const { return labels_; }
   std::string label_of(int index) const;  // the label, or "class 3" without one
+  std::string value_name(size_t index) const;  // the value head's name, or "value 1" without the model
   uint32_t window() const { return window_; }
   // Where the true classes come from: the recordings the board replays (the emulated board).
   void set_timeline(std::vector<emulator::SimSetup::Segment> timeline) { timeline_ = std::move(timeline); }
@@ -112,7 +114,7 @@ class LiveRun {
   link::BoardLink& board_;
   LiveOptions options_;
   link::Session session_;
-  std::vector<std::string> labels_;
+  std::vector<std::string> labels_, value_names_;
   uint32_t window_ = 0;
   std::optional<trainer::Int8Model> host_;
   std::vector<emulator::SimSetup::Segment> timeline_;
@@ -137,6 +139,7 @@ struct LiveSummary {
   uint64_t mean_cost = 0, min_cost = 0, max_cost = 0;
   std::string cost_unit;            // "instructions" on the emulated board, else "us"
   int checked = 0, identical = 0;   // host checks
+  bool has_values = false;          // the predictions carry value heads
   int with_truth = 0, correct = 0;  // windows inside one replayed recording
   uint64_t lost_rows = 0;
   size_t detections = 0;
