@@ -1,5 +1,7 @@
 #include "formats/transfer.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <map>
 #include <set>
@@ -127,6 +129,13 @@ ImportSet read_import(const fs::path& input, const ImportOptions& opt) {
                        describe(set.meta.axes) + ")");
   }
   set.meta.targets = opt.target_columns;
+  if (!set.meta.targets.empty() && set.meta.sensor == guess_sensor({})) {  // the sensor of the input axes
+    std::vector<Axis> inputs;
+    for (const auto& a : set.meta.axes)
+      if (std::find(set.meta.targets.begin(), set.meta.targets.end(), a.name) == set.meta.targets.end())
+        inputs.push_back(a);
+    set.meta.sensor = guess_sensor(inputs);
+  }
   check_set(set);
   return set;
 }
