@@ -53,7 +53,9 @@ void run_accepted(const tml_model& m, const uint8_t* blob_copy, size_t len) {
   const tml_model_header& h = m.header;
   TML_FUZZ_CHECK(h.total_size <= len);
   TML_FUZZ_CHECK(tml_model_input_size(&m) == uint32_t{h.input_time} * h.input_channels);
-  for (uint32_t i = 0; i < h.output_channels; ++i) {
+  const uint32_t classes = tml_model_class_count(&m);  // the class head's (all outputs without a heads table)
+  TML_FUZZ_CHECK(classes + tml_model_value_count(&m) <= h.output_channels);
+  for (uint32_t i = 0; i < classes; ++i) {
     const char* label = tml_model_label(&m, i);
     if (!h.labels_offset) {
       TML_FUZZ_CHECK(label == nullptr);
@@ -63,7 +65,13 @@ void run_accepted(const tml_model& m, const uint8_t* blob_copy, size_t len) {
     TML_FUZZ_CHECK(reinterpret_cast<const uint8_t*>(label) >= m.blob &&
                    reinterpret_cast<const uint8_t*>(label) + std::strlen(label) < m.blob + h.total_size);
   }
-  TML_FUZZ_CHECK(tml_model_label(&m, h.output_channels) == nullptr);
+  TML_FUZZ_CHECK(tml_model_label(&m, classes) == nullptr);
+  for (uint32_t i = 0; i < tml_model_value_count(&m); ++i) {
+    const char* name = tml_model_value_name(&m, i);
+    TML_FUZZ_CHECK(name != nullptr && reinterpret_cast<const uint8_t*>(name) >= m.blob &&
+                   reinterpret_cast<const uint8_t*>(name) + std::strlen(name) < m.blob + h.total_size);
+  }
+  TML_FUZZ_CHECK(tml_model_value_name(&m, tml_model_value_count(&m)) == nullptr);
 
   // Planned again from its structure, as the blob writer does: the runner accepts the result.
   std::vector<uint32_t> again((len + 3) / 4);
