@@ -1,10 +1,14 @@
-// tml eval: a model's accuracy on a dataset, with per-class precision/recall/F1 and a confusion matrix. A float
+// tml eval: a model's accuracy on a dataset, with per-class precision/recall/F1 and a confusion matrix, and
+// for value heads MAE, RMSE and R2 (with --plot, predicted against true). A float
 // model runs in the trainer; a quantized one on the firmware's int8 kernels, as the board runs it.
 #include <iostream>
 
 #include "cli/command.h"
 #include "pipeline/evaluation.h"
 #include "pipeline/json_report.h"
+#include "report/collect.h"
+#include "tml/trainer/error.h"
+#include "util/atomic_file.h"
 
 namespace tml::cli {
 
@@ -16,14 +20,16 @@ int cmd_eval(int argc, char** argv) {
            "compiled for this computer: the predictions are the board's, bit for bit, and the same on every run.",
            "tml eval --model gestures.model --dataset gestures/\n"
            "tml eval --model gestures.q.model --dataset gestures/\n"
-           "tml eval --model gestures.model --dataset gestures/ --split train --json eval.json");
+           "tml eval --model gestures.model --dataset gestures/ --split train --json eval.json\n"
+           "tml eval --model rain.model --dataset weather/ --plot rain.svg   # MAE, RMSE, R2; predicted against true");
   // clang-format off
   p.options().add_options()
     ("model", "Model file: float (from tml train) or quantized (from tml quantize)", cxxopts::value<std::string>())
     ("dataset", "Dataset folder (or anything 'tml dataset import' reads)", cxxopts::value<std::string>())
     ("split", "Which recordings: test, train or all", cxxopts::value<std::string>()->default_value("test"))
     ("stride", "Distance between window starts in rows (default: the model's training stride)", cxxopts::value<int>())
-    ("json", "Write the metrics as JSON to this file ('-' for stdout)", cxxopts::value<std::string>());
+    ("json", "Write the metrics as JSON to this file ('-' for stdout)", cxxopts::value<std::string>())
+    ("plot", "Models with value heads: write an SVG of predicted against true values and the residuals, per head", cxxopts::value<std::string>());
   // clang-format on
   cxxopts::ParseResult r;
   if (!p.parse(argc, argv, r)) return 0;
@@ -35,6 +41,14 @@ int cmd_eval(int argc, char** argv) {
       r.count("stride") ? std::optional<int>(r["stride"].as<int>()) : std::nullopt);
   (json_path == "-" ? std::cerr : std::cout) << pipeline::format_evaluation(e);
   if (!json_path.empty()) pipeline::write_json(json_path, pipeline::evaluation_json(e));
+  if (r.count("plot")) {
+    if (e.metrics.values.empty()) throw UsageError("--plot draws value heads, and " + e.model.string() + " has none");
+    const std::string plot = r["plot"].as<std::string>();
+    write_file_atomic(plot, report::value_plots_svg(e.model.filename().string() + " on " + e.dataset.string() + " (" +
+                                                        e.split + ")",
+                                                    report::evaluation_of("", e.metrics).values));
+    (json_path == "-" ? std::cerr : std::cout) << "Wrote " << plot << "\n";
+  }
   return 0;
 }
 

@@ -20,11 +20,12 @@
 #include "util/utc_time.h"
 
 namespace tml::report {
-namespace {
 
 Evaluation evaluation_of(const std::string& name, const trainer::Metrics& m) {
   Evaluation e;
   e.name = name;
+  e.has_classes = m.has_classes;
+  for (const auto& v : m.values) e.values.push_back({v.name, v.mae, v.rmse, v.r2, v.truth, v.predicted});
   e.accuracy = m.accuracy;
   e.windows = static_cast<int>(m.count);
   for (const auto& row : m.confusion) e.confusion.emplace_back(row.begin(), row.end());
@@ -32,6 +33,8 @@ Evaluation evaluation_of(const std::string& name, const trainer::Metrics& m) {
     e.per_class.push_back({c.label, c.precision, c.recall, c.f1, static_cast<int>(c.support)});
   return e;
 }
+
+namespace {
 
 void add_dataset(ReportData& d, const dataset::Dataset& ds) {
   d.dataset = ds.dir().string();

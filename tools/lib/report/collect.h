@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "report/report.h"
+#include "tml/trainer/metrics.h"
 
 namespace tml::report {
 
@@ -18,5 +19,8 @@ struct Sources {
 // Reads everything and evaluates the model(s) on the dataset's test split. Throws tml::Error with a clear
 // message when a file is missing or does not fit the others.
 ReportData collect(const Sources& sources);
+
+// What the report shows of one evaluation (`name`: "float32", ...) of a model.
+Evaluation evaluation_of(const std::string& name, const trainer::Metrics& metrics);
 
 }  // namespace tml::report

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tml::report {
@@ -28,8 +29,17 @@ struct ClassMetrics {
   int support = 0;
 };
 
+// One value head's errors on the test windows, and its points for the plots.
+struct ValueEvaluation {
+  std::string name;  // the target's
+  double mae = 0, rmse = 0, r2 = 0;
+  std::vector<float> truth, predicted;
+};
+
 struct Evaluation {
   std::string name;                     // "float32", "int8 (firmware kernels)"
+  bool has_classes = true;              // false for a model of value heads alone
+  std::vector<ValueEvaluation> values;  // regression and multi-output models
   double accuracy = 0;
   int windows = 0;
   std::vector<std::vector<int>> confusion;  // [true][predicted]
@@ -81,6 +91,14 @@ struct ReportData {
 
 // The whole report as an HTML document.
 std::string render_html(const ReportData& data);
+
+// Two charts of value heads' results: predicted against true values (with the line y = x) and the
+// residuals against the true values, one series per (name, evaluation) given.
+std::pair<std::string, std::string> value_charts(
+    const std::vector<std::pair<std::string, const ValueEvaluation*>>& evaluations);
+
+// A standalone SVG file of both charts for every value head, one row a head (what `tml eval --plot` writes).
+std::string value_plots_svg(const std::string& model, const std::vector<ValueEvaluation>& values);
 
 }  // namespace tml::report
 

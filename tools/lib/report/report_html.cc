@@ -96,9 +96,30 @@ std::string training_section(const ReportData& d) {
   return s + "</section>";
 }
 
+// Per value head: MAE, RMSE and R2 of each evaluation, predicted against true and the residuals.
+std::string values_part(const ReportData& d) {
+  std::string s;
+  for (size_t v = 0; v < d.evaluations.front().values.size(); ++v) {
+    s += "<h3>Value head " + escape(d.evaluations.front().values[v].name) + "</h3><div class=\"cards\">";
+    std::vector<std::pair<std::string, const ValueEvaluation*>> of;
+    for (const auto& e : d.evaluations) {
+      if (v >= e.values.size()) continue;
+      const ValueEvaluation& m = e.values[v];
+      s += card(format("%.4g", m.mae), e.name + " MAE") + card(format("%.4g", m.rmse), e.name + " RMSE") +
+           card(fixed(m.r2, 3), e.name + " R\u00b2");
+      of.push_back({e.name, &m});
+    }
+    const auto [scatter, residuals] = value_charts(of);
+    s += "</div><div class=\"grid\">" + scatter + residuals + "</div>";
+  }
+  return s;
+}
+
 std::string evaluation_section(const ReportData& d) {
   std::string s = "<section id=\"evaluation\"><h2>Test split: float and int8</h2>";
   if (d.evaluations.empty()) return s + "<p class=\"note\">Not evaluated.</p></section>";
+  if (!d.evaluations.front().values.empty()) s += values_part(d);
+  if (!d.evaluations.front().has_classes) return s + "</section>";
   s += "<div class=\"cards\">";
   for (const auto& e : d.evaluations) s += card(fixed(100 * e.accuracy, 1) + " %", e.name + " accuracy, " + std::to_string(e.windows) + " windows");
   s += "</div><div class=\"grid\">";
@@ -122,6 +143,45 @@ std::string evaluation_section(const ReportData& d) {
   }
   return s + "</table></section>";
 }
+
+}  // namespace
+
+std::pair<std::string, std::string> value_charts(
+    const std::vector<std::pair<std::string, const ValueEvaluation*>>& evaluations) {
+  std::vector<Series> scatter, residuals;
+  const std::string name = evaluations.empty() ? "" : evaluations.front().second->name;
+  for (const auto& [title, m] : evaluations) {
+    Series p{title, {}, {}}, r{title, {}, {}};
+    for (size_t i = 0; i < m->truth.size(); ++i) {
+      p.x.push_back(m->truth[i]);
+      p.y.push_back(m->predicted[i]);
+      r.x.push_back(m->truth[i]);
+      r.y.push_back(static_cast<double>(m->predicted[i]) - m->truth[i]);
+    }
+    scatter.push_back(std::move(p));
+    residuals.push_back(std::move(r));
+  }
+  return {scatter_chart("Predicted against true: " + name, scatter, {"true " + name}, {"predicted " + name}, true),
+          scatter_chart("Residuals: " + name, residuals, {"true " + name}, {"predicted - true"})};
+}
+
+std::string value_plots_svg(const std::string& model, const std::vector<ValueEvaluation>& values) {
+  constexpr int kW = 360, kH = 300;
+  const int height = 28 + kH * static_cast<int>(values.size());
+  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(2 * kW) + "\" height=\"" +
+                  std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(2 * kW) + " " + std::to_string(height) +
+                  "\"><style>" + chart_style() + "</style><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>" +
+                  "<text x=\"" + std::to_string(kW) + "\" y=\"18\" class=\"ct\">" + escape(model) + "</text>";
+  for (size_t v = 0; v < values.size(); ++v) {
+    const auto [scatter, residuals] = value_charts({{"", &values[v]}});
+    const std::string y = std::to_string(28 + kH * static_cast<int>(v));
+    s += "<g transform=\"translate(0," + y + ")\">" + scatter + "</g><g transform=\"translate(" + std::to_string(kW) + "," +
+         y + ")\">" + residuals + "</g>";
+  }
+  return s + "</svg>\n";
+}
+
+namespace {
 
 std::string layers_section(const ReportData& d) {
   std::string s = "<section id=\"layers\"><h2>Layers, flash and RAM</h2>";

@@ -152,6 +152,56 @@ std::string line_chart(const std::string& title, const std::vector<Series>& seri
   return s + "</svg>";
 }
 
+std::string scatter_chart(const std::string& title, const std::vector<Series>& series, const Axis& x, const Axis& y,
+                          bool identity, int width, int height) {
+  Frame f{width, height};
+  double xlo = std::numeric_limits<double>::infinity(), xhi = -xlo, ylo = xlo, yhi = -xlo;
+  for (const auto& s : series)
+    for (size_t i = 0; i < s.x.size(); ++i) {
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+      xlo = std::min(xlo, s.x[i]);
+      xhi = std::max(xhi, s.x[i]);
+      ylo = std::min(ylo, s.y[i]);
+      yhi = std::max(yhi, s.y[i]);
+    }
+  if (!std::isfinite(xlo)) xlo = 0, xhi = 1, ylo = 0, yhi = 1;
+  if (identity) xlo = ylo = std::min(xlo, ylo), xhi = yhi = std::max(xhi, yhi);
+  if (x.fixed) xlo = x.lo, xhi = x.hi;
+  if (y.fixed) ylo = y.lo, yhi = y.hi;
+  if (xhi <= xlo) xhi = xlo + 1;
+  if (yhi <= ylo) yhi = ylo + 1;
+  const double xs = nice_step(xhi - xlo, 5), ys = nice_step(yhi - ylo, 5);
+  f.x0 = std::floor(xlo / xs) * xs, f.x1 = std::ceil(xhi / xs) * xs;
+  f.y0 = std::floor(ylo / ys) * ys, f.y1 = std::ceil(yhi / ys) * ys;
+  if (series.size() > 1) f.right = 90;
+  std::string s = open_svg(width, height, title, "scatter");
+  s += frame_svg(f, title, x.label, y.label, true);
+  if (identity) {
+    const double lo = std::max(f.x0, f.y0), hi = std::min(f.x1, f.y1);
+    s += "<line x1=\"" + num(f.px(lo)) + "\" y1=\"" + num(f.py(lo)) + "\" x2=\"" + num(f.px(hi)) + "\" y2=\"" +
+         num(f.py(hi)) + "\" class=\"axis\" stroke-dasharray=\"4 3\"/>";
+  }
+  std::vector<std::string> names;
+  for (size_t k = 0; k < series.size(); ++k) {
+    names.push_back(series[k].name);
+    // At most 4,000 points a series: longer ones are thinned evenly to keep the file small.
+    const size_t n = series[k].x.size(), step = std::max<size_t>(1, n / 4000);
+    for (size_t i = 0; i < n; i += step) {
+      if (!std::isfinite(series[k].x[i]) || !std::isfinite(series[k].y[i])) continue;
+      s += "<circle cx=\"" + num(f.px(series[k].x[i])) + "\" cy=\"" + num(f.py(series[k].y[i])) + "\" r=\"1.8\" fill=\"" +
+           kColours[k % 8] + "\" fill-opacity=\"0.6\"/>";
+    }
+  }
+  if (series.size() > 1) s += legend(names, width - f.right + 8, f.top + 8);
+  return s + "</svg>";
+}
+
+std::string chart_style() {
+  return ".ct{font:600 13px sans-serif;text-anchor:middle}.al{font:12px sans-serif;text-anchor:middle;fill:#39414b}"
+         ".tx{font:11px sans-serif;text-anchor:middle;fill:#39414b}.ty{font:11px sans-serif;text-anchor:end;fill:#39414b}"
+         ".lg{font:11px sans-serif;fill:#39414b}.axis{stroke:#39414b;stroke-width:1}.grid{stroke:#e4e7eb;stroke-width:1}";
+}
+
 std::string stacked_bars(const std::string& title, const std::vector<std::string>& categories,
                          const std::vector<std::string>& parts, const std::vector<std::vector<double>>& values,
                          const std::string& y_label, int width, int height) {

@@ -22,6 +22,14 @@ struct Axis {
 std::string line_chart(const std::string& title, const std::vector<Series>& series, const Axis& x, const Axis& y,
                        int width = 520, int height = 260);
 
+// A scatter chart of the series' points; with `identity`, the line y = x across the chart (predicted
+// against true values: the points of a perfect model lie on it).
+std::string scatter_chart(const std::string& title, const std::vector<Series>& series, const Axis& x, const Axis& y,
+                          bool identity = false, int width = 360, int height = 300);
+
+// The CSS the charts' classes need, for an SVG file of its own (the HTML report has it in its page).
+std::string chart_style();
+
 // Vertical bars per category, stacked (one colour per stack part, named in the legend).
 std::string stacked_bars(const std::string& title, const std::vector<std::string>& categories,
                          const std::vector<std::string>& parts, const std::vector<std::vector<double>>& values,
