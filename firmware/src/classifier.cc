@@ -1,5 +1,7 @@
 #include "tml/classifier.h"
 
+#include "tml/kernels.h"
+
 #include <cstring>
 
 namespace tml {
@@ -106,6 +108,11 @@ extern "C" int tml_classifier_run(tml_classifier* c) {
   if (s == TML_OK) s = tml_model_run(&c->model, c->arena, c->arena_len, nullptr, nullptr);
   if (s != TML_OK) return s;
   const int8_t* out = tml_model_output(&c->model, c->arena);
+  if (c->model.class_exp_multiplier) {  // a multi-output model: the class head's probabilities
+    s = tml_model_class_scores(&c->model, out, c->class_scores, sizeof c->class_scores);
+    if (s != TML_OK) return s;
+    out = c->class_scores;
+  }
   int32_t top = 0;
   for (uint32_t i = 1; i < class_channels(c); ++i)
     if (out[i] > out[top]) top = static_cast<int32_t>(i);
@@ -126,12 +133,16 @@ extern "C" const char* tml_classifier_label(const tml_classifier* c, uint32_t in
 
 extern "C" float tml_classifier_score(const tml_classifier* c, uint32_t index) {
   if (!c || c->top < 0 || index >= class_channels(c)) return 0.0f;
+  if (c->model.class_exp_multiplier)  // probabilities in the softmax's quantization
+    return TML_SOFTMAX_OUTPUT_SCALE * static_cast<float>(static_cast<int32_t>(c->class_scores[index]) -
+                                                         TML_SOFTMAX_OUTPUT_ZERO_POINT);
   const int8_t q = tml_model_output(&c->model, c->arena)[index];
   return c->model.header.output_scale * static_cast<float>(static_cast<int32_t>(q) - c->model.header.output_zero_point);
 }
 
 extern "C" const int8_t* tml_classifier_scores(const tml_classifier* c) {
-  return c && c->top >= 0 ? tml_model_output(&c->model, c->arena) : nullptr;
+  if (!c || c->top < 0) return nullptr;
+  return c->model.class_exp_multiplier ? c->class_scores : tml_model_output(&c->model, c->arena);
 }
 
 extern "C" uint32_t tml_classifier_value_count(const tml_classifier* c) {

@@ -64,12 +64,18 @@ int classify(tml_inference* inf) {
     s = tml_model_values(m, out, inf->values, TML_MODEL_MAX_VALUES);
     if (s != TML_OK) return s;
   }
+  const int8_t* scores = out;
+  if (m->class_exp_multiplier) {  // a multi-output model: the class head's probabilities
+    s = tml_model_class_scores(m, out, inf->class_scores, sizeof inf->class_scores);
+    if (s != TML_OK) return s;
+    scores = inf->class_scores;
+  }
   const uint32_t cost = inf->clock ? inf->clock() - t0 : 0;
   const uint32_t n = tml_model_class_count(m);
   uint32_t top = 0;
   for (uint32_t i = 1; i < n; ++i)
-    if (out[i] > out[top]) top = i;
-  if (inf->on_result) inf->on_result(inf->ctx, inf->next_start, out, n, top, cost);
+    if (scores[i] > scores[top]) top = i;
+  if (inf->on_result) inf->on_result(inf->ctx, inf->next_start, scores, n, top, cost);
   return TML_OK;
 }
 

@@ -373,6 +373,14 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   // softmax over values would mix them into one distribution.
   if (h.heads_offset && (anomaly.kind == TML_ANOMALY_AUTOENCODER || (heads.value_count && r.kind == TML_LAYER_SOFTMAX)))
     return TML_ERR_FORMAT;
+  // A class head beside value heads: its probabilities are a softmax of its logits in the output's
+  // quantization, which must be one the int8 softmax takes.
+  int32_t class_exp = 0;
+  if (h.heads_offset && heads.value_count && heads.class_channels) {
+    if (heads.class_channels > TML_MODEL_MAX_HEAD_CLASSES ||
+        tml_softmax_s8_exp_multiplier(static_cast<double>(h.output_scale), &class_exp) != TML_OK)
+      return TML_ERR_FORMAT;
+  }
 
   if (model) {
     model->blob = blob;
@@ -382,6 +390,7 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
     model->class_channels = static_cast<uint16_t>(heads.class_channels);
     model->value_count = static_cast<uint8_t>(heads.value_count);
     model->values_offset = heads.values_offset;
+    model->class_exp_multiplier = class_exp;
     model->input_arena_offset = h.layer_count ? read_layer(blob, 0).input_arena_offset : 0;
     model->output_arena_offset = h.layer_count ? r.output_arena_offset : 0;
     if (r.kind != TML_LAYER_SOFTMAX) {  // the output (the input itself without layers)
@@ -577,6 +586,22 @@ extern "C" const char* tml_model_value_name(const tml_model* model, uint32_t ind
   if (index >= tml_model_value_count(model)) return nullptr;
   return reinterpret_cast<const char*>(model->blob + model->values_offset + index * TML_HEAD_SIZE +
                                        offsetof(tml_head, name));
+}
+
+extern "C" int tml_model_class_scores(const tml_model* model, const int8_t* output, int8_t* scores, uint32_t capacity) {
+  if (!model || !model->blob || !output || !scores) return TML_ERR_ARG;
+  const uint32_t n = tml_model_class_count(model);
+  if (capacity < n) return TML_ERR_ARG;
+  if (n == 0) return TML_OK;
+  if (model->class_exp_multiplier == 0) {
+    memcpy(scores, output, n);
+    return TML_OK;
+  }
+  tml_softmax_params p;
+  p.exp_multiplier = model->class_exp_multiplier;
+  const tml_dims dims = {1, static_cast<int32_t>(n)};
+  tml_softmax_s8(&p, &dims, output, scores);
+  return TML_OK;
 }
 
 extern "C" int tml_model_values(const tml_model* model, const int8_t* output, float* values, uint32_t capacity) {

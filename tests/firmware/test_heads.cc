@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "heads_blob.h"
+#include "tml/kernels.h"
 #include "tml/model.h"
 
 using namespace tml::test;
@@ -105,6 +106,44 @@ TEST_CASE("heads: tml_model_values gives the documented float steps for every ou
   CHECK(tml_model_values(&m, out, nullptr, 2) == TML_ERR_ARG);
   CHECK(tml_model_values(&m, nullptr, values, 2) == TML_ERR_ARG);
   CHECK(tml_model_values(nullptr, out, values, 2) == TML_ERR_ARG);
+}
+
+TEST_CASE("heads: the class scores of a class head beside value heads are the int8 softmax of its logits",
+          "[model][heads]") {
+  const auto blob = heads_blob();
+  Loaded l(blob);
+  const tml_model& m = l.model;
+  tml_softmax_params p;
+  REQUIRE(tml_softmax_s8_exp_multiplier(0.05, &p.exp_multiplier) == TML_OK);  // the blob's output scale
+  CHECK(m.class_exp_multiplier == p.exp_multiplier);
+  const tml_dims dims = {1, 2};
+  for (int a = -128; a <= 127; a += 5)
+    for (int b = -128; b <= 127; b += 7) {
+      const int8_t out[4] = {static_cast<int8_t>(a), static_cast<int8_t>(b), 1, 2};
+      int8_t scores[2] = {0, 0}, want[2];
+      REQUIRE(tml_model_class_scores(&m, out, scores, 2) == TML_OK);
+      tml_softmax_s8(&p, &dims, out, want);
+      REQUIRE(scores[0] == want[0]);
+      REQUIRE(scores[1] == want[1]);
+      REQUIRE((a > b) == (scores[0] > scores[1] || (scores[0] == scores[1] && a > b && a - b <= 1)));
+    }
+  int8_t scores[2];
+  const int8_t out[4] = {};
+  CHECK(tml_model_class_scores(&m, out, scores, 1) == TML_ERR_ARG);  // capacity below the class count
+  CHECK(tml_model_class_scores(&m, nullptr, scores, 2) == TML_ERR_ARG);
+  CHECK(tml_model_class_scores(nullptr, out, scores, 2) == TML_ERR_ARG);
+  // A classifier's scores are its output, copied; value heads alone have none.
+  HeadsSpec classifier;
+  classifier.heads = {class_head(4)};
+  classifier.labels = {"a", "b", "c", "d"};
+  classifier.softmax = true;
+  const auto cblob = heads_blob(classifier);
+  Loaded c(cblob);
+  CHECK(c.model.class_exp_multiplier == 0);
+  const int8_t probs[4] = {-100, 20, 50, -128};
+  int8_t copied[4];
+  REQUIRE(tml_model_class_scores(&c.model, probs, copied, 4) == TML_OK);
+  CHECK(std::memcmp(copied, probs, 4) == 0);
 }
 
 TEST_CASE("heads: value heads alone or a class head alone validate and no table reads as before", "[model][heads]") {

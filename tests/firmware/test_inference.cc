@@ -11,6 +11,7 @@
 #include "host_side.h"
 #include "reference_models.h"
 #include "tml/inference.h"
+#include "tml/kernels.h"
 #include "tml/protocol/messages.h"
 #include "tml/trainer/front_end.h"
 #include "tml/trainer/int8_model.h"
@@ -218,6 +219,8 @@ Expected expect_row(const tml_model& m, const float* row) {
 }  // namespace
 
 TEST_CASE("the values of every window are in the inference when on_result is called", "[inference][heads]") {
+  // A class head beside value heads reports probabilities: the int8 softmax of its logits with the
+  // exp multiplier of the output scale.
   for (bool classes : {true, false}) {
     tml::test::HeadsSpec spec;
     if (!classes) {
@@ -247,9 +250,16 @@ TEST_CASE("the values of every window are in the inference when on_result is cal
       INFO("window " << k);
       const Expected e = expect_row(h.model, rows.data() + k * 3);
       CHECK(seen.values[k] == e.values);
-      const size_t n = classes ? 2 : 0;
-      CHECK(seen.scores[k] == std::vector<int8_t>(e.output.begin(), e.output.begin() + n));
-      CHECK(seen.tops[k] == (classes && e.output[1] > e.output[0] ? 1u : 0u));
+      std::vector<int8_t> probabilities(classes ? 2 : 0);
+      if (classes) {
+        tml_softmax_params p;
+        REQUIRE(tml_softmax_s8_exp_multiplier(h.model.header.output_scale, &p.exp_multiplier) == TML_OK);
+        const tml_dims dims = {1, 2};
+        tml_softmax_s8(&p, &dims, e.output.data(), probabilities.data());
+        CHECK(static_cast<int>(probabilities[0]) + probabilities[1] + 256 >= 255);  // they sum to about 1
+      }
+      CHECK(seen.scores[k] == probabilities);
+      CHECK(seen.tops[k] == (classes && probabilities[1] > probabilities[0] ? 1u : 0u));
     }
   }
 }

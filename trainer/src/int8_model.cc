@@ -60,9 +60,16 @@ std::vector<float> Int8Model::values(const std::vector<int8_t>& output) const {
   return v;
 }
 
+std::vector<int8_t> Int8Model::class_scores(const std::vector<int8_t>& output) const {
+  std::vector<int8_t> scores(static_cast<size_t>(classes()));
+  if (output.size() != tml_model_output_size(&model())) throw Error("class scores: not an output of this model");
+  check_status(tml_model_class_scores(&model(), output.data(), scores.data(), static_cast<uint32_t>(scores.size())),
+               "int8 model class scores failed");
+  return scores;
+}
+
 int Int8Model::top_class(const std::vector<int8_t>& output) const {
-  if (classes() == 0) return 0;
-  return top(std::vector<int8_t>(output.begin(), output.begin() + classes()));
+  return classes() == 0 ? 0 : top(class_scores(output));
 }
 
 double Int8Model::loss(int label) const {

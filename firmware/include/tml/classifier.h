@@ -44,6 +44,9 @@ typedef struct tml_classifier {
   uint32_t filled;       // rows held, 0 .. window_rows
   uint32_t since_run;    // rows pushed since the last run
   int32_t top;           // class of the last run, -1 before the first
+  // A multi-output model (a class head beside value heads): the last run's class probabilities
+  // (tml_model_class_scores); a classifier's scores are its model output.
+  int8_t class_scores[TML_MODEL_MAX_HEAD_CLASSES];
 } tml_classifier;
 
 // Bytes of window buffer a model needs: input_time * input_channels floats.

@@ -73,6 +73,9 @@ typedef struct tml_inference {
   uint32_t value_count;                 // tml_model_value_count: the model's value heads (0 for none)
   float values[TML_MODEL_MAX_VALUES];   // the last window's values, [0, value_count) (valid during
                                         //   on_result and after it)
+  // A class head beside value heads: the last window's class probabilities (tml_model_class_scores),
+  // which on_result receives; a classifier's scores are the model output itself.
+  int8_t class_scores[TML_MODEL_MAX_HEAD_CLASSES];
 } tml_inference;
 
 // Bytes of window buffer a model needs: input_time * input_channels floats; with an audio front end

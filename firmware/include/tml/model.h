@@ -42,6 +42,8 @@ typedef struct tml_model {
   uint8_t value_count;          // value heads (heads table): 0 without a table
   uint16_t class_channels;      // with a heads table: its class head's channels (0 without one)
   uint32_t values_offset;       // blob offset of the first value head's tml_head (0 without value heads)
+  int32_t class_exp_multiplier; // a class head beside value heads: the softmax of its logits
+                                //   (tml_model_class_scores); 0 otherwise
   tml_features features;        // the front end (tml/features.h); features.kind 0 when the blob has none
   tml_anomaly anomaly;          // the anomaly block (tml/anomaly.h); anomaly.kind 0 when the blob has none
 } tml_model;
@@ -80,6 +82,26 @@ uint32_t tml_model_value_count(const tml_model* model);
 
 /** Name of value head `index` ("rain_mm": NUL-terminated, in the blob), or NULL out of range. */
 const char* tml_model_value_name(const tml_model* model, uint32_t index);
+
+// Classes whose probabilities tml_model_class_scores computes for a class head beside value heads
+// (TML_MSG_PREDICTION carries at most 255 scores); a blob with a larger such head is refused.
+#define TML_MODEL_MAX_HEAD_CLASSES 255
+
+/**
+ * @brief The class scores of the model's int8 output (tml_model_output after a run), as the board sends
+ *        and ranks them: tml_model_class_count() int8 values.
+ *
+ * A classifier's output is its scores (a final softmax's probabilities, scale 1/256, zero point -128):
+ * they are copied. A multi-output model's network ends with the dense layer that computes the class
+ * logits and the values together, so its class scores are tml_softmax_s8 of the logits [0, class_count),
+ * with the exp multiplier tml_model_init derived from the output scale (class_exp_multiplier): the
+ * same probabilities, in the same quantization, as a classifier's. Integer only: the host and the board
+ * agree bit for bit.
+ * @param[out] scores    at least tml_model_class_count() bytes (not `output`)
+ * @param[in]  capacity  bytes at `scores`
+ * @return TML_OK, or TML_ERR_ARG for a null pointer or a capacity below tml_model_class_count().
+ */
+int tml_model_class_scores(const tml_model* model, const int8_t* output, int8_t* scores, uint32_t capacity);
 
 /**
  * @brief The real values of the value heads from the model's int8 output (tml_model_output after a run).

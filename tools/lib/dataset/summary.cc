@@ -52,6 +52,11 @@ std::string format_summary(const Summary& s) {
   std::string o = "Dataset " + s.name + "\n";
   o += "  sensor    " + m.sensor + "\n";
   o += "  axes      " + describe(m.axes) + "\n";
+  if (!m.targets.empty()) {
+    std::string t;
+    for (const auto& name : m.targets) t += (t.empty() ? "" : ", ") + name;
+    o += "  targets   " + t + " (numeric targets: not model inputs)\n";
+  }
   o += "  rate      " + format_double(m.rate_hz) + " Hz, " + m.sample_format + " samples\n";
   o += "  samples   " + std::to_string(s.samples) + " (" + std::to_string(s.train) + " train, " +
        std::to_string(s.test) + " test), " + duration_text(static_cast<double>(s.rows) / m.rate_hz) + " in all, ";
@@ -95,6 +100,7 @@ nlohmann::ordered_json summary_json(const Summary& s) {
   j["sensor"] = m.sensor;
   j["axes"] = nlohmann::ordered_json::array();
   for (const auto& a : m.axes) j["axes"].push_back({{"name", a.name}, {"unit", a.unit}});
+  if (!m.targets.empty()) j["targets"] = m.targets;
   j["rate_hz"] = m.rate_hz;
   j["sample_format"] = m.sample_format;
   j["test_percent"] = m.test_percent;

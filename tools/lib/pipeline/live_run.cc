@@ -120,7 +120,7 @@ void LiveRun::check_ready() {
     if (rows_received_ < p.first_index + window_) break;
     const std::vector<int8_t> out = host_->run_stream(rows_.data() + static_cast<size_t>(p.first_index) * axes);
     const std::vector<float> values = host_->values(out);
-    const bool scores_same = std::equal(p.scores.begin(), p.scores.end(), out.begin(), out.end() - values.size());
+    const bool scores_same = host_->class_scores(out) == p.scores;
     const bool values_same = values.size() == p.values.size() &&
                              std::memcmp(values.data(), p.values.data(), sizeof(float) * values.size()) == 0;
     p.host_agrees = scores_same && values_same ? 1 : 0;

@@ -49,7 +49,10 @@ class Int8Model {
   double loss(int label) const;
   // Index of the highest score (the first on ties), as the board picks its top class.
   static int top(const std::vector<int8_t>& scores);
-  // The top class of an output of run(): top() of its class outputs (0 without a class head).
+  // The class scores of an output of run(), as the board sends them (tml_model_class_scores): the output
+  // of a classifier, the class head's softmax of a multi-output model; none without a class head.
+  std::vector<int8_t> class_scores(const std::vector<int8_t>& output) const;
+  // The top class of an output of run(): top() of its class scores (0 without a class head).
   int top_class(const std::vector<int8_t>& output) const;
 
  private:
