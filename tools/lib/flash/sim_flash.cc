@@ -81,7 +81,9 @@ void flash_sim(const Options& o, std::ostream& out) {
     out << "It runs no model; capture with: tml capture --port sim ...\n";
   else
     out << "It runs model " << hash << " (" << model.class_count << " classes"
-        << (model.value_names.empty() ? "" : ", " + std::to_string(model.value_names.size()) + " value heads")
+        << (model.value_names.empty() ? ""
+                                       : ", " + std::to_string(model.value_names.size()) + " value head" +
+                                             (model.value_names.size() > 1 ? "s" : ""))
         << ", arena " << model.arena_size << " bytes); see its predictions with: tml run --port sim\n";
 }
 
