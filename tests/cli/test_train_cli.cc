@@ -159,6 +159,17 @@ TEST_CASE("tml train and tml eval refuse bad input with a clear message and a no
       {{"eval", "--model", (dir / "none.model").string(), "--dataset", ds}, 1, "none.model does not exist"},
       {{"eval", "--model", (dir / "bad.json").string(), "--dataset", ds}, 1, "not a tml model file"},
       {{"eval", "--dataset", ds}, 2, "--model is required"},
+      {{"train", "--dataset", ds, "--out", out, "--task", "predict"}, 2,
+       "--task must be classify, regression or multi, got 'predict'"},
+      {{"train", "--dataset", ds, "--out", out, "--loss", "l1"}, 2, "--loss must be mse or huber, got 'l1'"},
+      {{"train", "--dataset", ds, "--out", out, "--task", "regression", "--window", "1s"}, 1,
+       "--task regression needs numeric targets"},
+      {{"train", "--dataset", ds, "--out", out, "--task", "regression", "--heads", "class,rain", "--window", "1s"}, 2,
+       "--heads class,rain is a multi model, not --task regression"},
+      {{"train", "--dataset", ds, "--out", out, "--heads", "rain", "--window", "1s"}, 1,
+       "the data has no target 'rain' (it has no numeric targets"},
+      {{"train", "--dataset", ds, "--out", out, "--task", "multi", "--heads", "class,,x", "--window", "1s"}, 2,
+       "--heads has an empty item"},
   };
   for (const auto& c : cases) {
     auto r = run_tml(c.args);

@@ -76,6 +76,15 @@ TEST_CASE("a class and value model trained with --task multi runs on the emulate
   CHECK(ej["metrics"]["values"][0]["name"] == "level");
   CHECK(ej["metrics"]["values"][0]["mae"].get<double>() < 0.3);  // the targets span -3 .. 1
   CHECK(ej["metrics"]["values"][0]["r2"].get<double>() > 0.8);
+  // --plot: predicted against true and the residuals, an SVG of its own.
+  auto plot = run_tml({"eval", "--model", model, "--dataset", dataset, "--plot", (dir / "level.svg").string()});
+  INFO(plot.out << plot.err);
+  REQUIRE(plot.exit_code == 0);
+  const std::string svg = tml::read_file(dir / "level.svg");
+  CHECK(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
+  CHECK(svg.find("Predicted against true: level") != std::string::npos);
+  CHECK(svg.find("Residuals: level") != std::string::npos);
+  CHECK(svg.find("<circle") != std::string::npos);
 
   auto f = run_tml({"flash", "--board", "sim", "--model", header}, 300);
   INFO(f.out << f.err);

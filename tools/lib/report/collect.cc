@@ -112,6 +112,9 @@ void add_float_model(ReportData& d, trainer::Model& m, const TestWindows& t) {
     ep.accuracy = e.accuracy;
     if (e.val_loss >= 0) ep.val_loss = e.val_loss;
     if (e.val_accuracy >= 0) ep.val_accuracy = e.val_accuracy;
+    if (e.mae >= 0) ep.mae = e.mae;
+    if (e.val_mae >= 0) ep.val_mae = e.val_mae;
+    ep.classes = m.has_classes();
     d.history.push_back(ep);
   }
   d.facts.push_back({"architecture", m.training.architecture.empty() ? "?" : m.training.architecture});

@@ -21,6 +21,8 @@ struct Epoch {
   int epoch = 0;
   double loss = 0, accuracy = 0;
   std::optional<double> val_loss, val_accuracy;
+  std::optional<double> mae, val_mae;  // value heads: mean absolute error in target units
+  bool classes = true;                 // the model has a class head (accuracy means something)
 };
 
 struct ClassMetrics {

@@ -91,9 +91,21 @@ std::string training_section(const ReportData& d) {
   std::vector<Series> ls{loss}, as{acc};
   if (has_val) ls.push_back(vloss), as.push_back(vacc);
   Axis acc_axis{"accuracy", true, 0, 1};
-  s += "<div class=\"grid\">" + line_chart("Loss per epoch", ls, {"epoch"}, {"cross-entropy loss"}) +
-       line_chart("Accuracy per epoch", as, {"epoch"}, acc_axis) + "</div>";
-  return s + "</section>";
+  const bool classes = d.history.front().classes, values = d.history.front().mae.has_value();
+  s += "<div class=\"grid\">" +
+       line_chart("Loss per epoch", ls, {"epoch"}, {classes && !values ? "cross-entropy loss" : "loss"});
+  if (classes) s += line_chart("Accuracy per epoch", as, {"epoch"}, acc_axis);
+  if (values) {
+    Series mae{"training", {}, {}}, vmae{"validation", {}, {}};
+    for (const auto& e : d.history) {
+      mae.x.push_back(e.epoch), mae.y.push_back(e.mae ? *e.mae : NAN);
+      vmae.x.push_back(e.epoch), vmae.y.push_back(e.val_mae ? *e.val_mae : NAN);
+    }
+    std::vector<Series> ms{mae};
+    if (has_val) ms.push_back(vmae);
+    s += line_chart("Value heads: MAE per epoch", ms, {"epoch"}, {"mean absolute error"});
+  }
+  return s + "</div></section>";
 }
 
 // Per value head: MAE, RMSE and R2 of each evaluation, predicted against true and the residuals.
