@@ -1,26 +1,15 @@
 // tml capture: record labelled samples from a board into a dataset.
 #include <iostream>
-#include <sstream>
 
 #include "capture/capture_run.h"
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "cli/sim_options.h"
+#include "cli/text_options.h"
 #include "link/connection.h"
 #include "tml/trainer/error.h"
 
 namespace tml::cli {
-namespace {
-
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) out.push_back(item);
-  return out;
-}
-
-}  // namespace
 
 int cmd_capture(int argc, char** argv) {
   Parser p("capture",
@@ -44,13 +33,8 @@ int cmd_capture(int argc, char** argv) {
     ("pause", "Seconds to wait between samples", cxxopts::value<double>()->default_value("0"))
     ("timeout", "Give up when the board sends nothing for this many seconds", cxxopts::value<double>()->default_value("5"))
     ("q,quiet", "No progress bar");
-  p.options().add_options("Text mode")
-    ("text", "The board prints lines of comma/TAB-separated numbers (Edge Impulse data-forwarder style)")
-    ("timestamp-column", "Text mode: column (index or header name) holding a timestamp that gives the rate", cxxopts::value<std::string>())
-    ("timestamp-unit", "Text mode: unit of the timestamp column: ms, s or us", cxxopts::value<std::string>()->default_value("ms"))
-    ("axes", "Text mode: comma-separated axis names", cxxopts::value<std::string>())
-    ("units", "Text mode: comma-separated units, one per axis", cxxopts::value<std::string>());
   // clang-format on
+  add_text_options(p.options());
   add_sim_options(p.options());
   cxxopts::ParseResult r;
   if (!p.parse(argc, argv, r)) return 0;
@@ -66,11 +50,7 @@ int cmd_capture(int argc, char** argv) {
   if (r.count("sensor")) job.sensor = r["sensor"].as<std::string>();
   if (r.count("rate")) job.rate_hz = r["rate"].as<double>();
   if (r.count("split")) job.split = r["split"].as<std::string>();
-  job.text = r.count("text") > 0;
-  if (r.count("timestamp-column")) job.text_options.timestamp_column = r["timestamp-column"].as<std::string>();
-  job.timestamp_unit = r["timestamp-unit"].as<std::string>();
-  if (r.count("axes")) job.text_options.axis_names = split_list(r["axes"].as<std::string>());
-  if (r.count("units")) job.text_options.units = split_list(r["units"].as<std::string>());
+  text_options(r, job);
   capture::CaptureRun::check(job);
   if (link::is_sim(port) && job.text)
     throw UsageError("the emulated board speaks the tml protocol; --text is for sketches printing numbers");

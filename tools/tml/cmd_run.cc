@@ -1,10 +1,9 @@
 // tml run: live predictions from a board running a model.
-#include <algorithm>
-#include <cmath>
 #include <csignal>
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/detect_options.h"
 #include "cli/sim_options.h"
 #include "link/board_link.h"
 #include "link/connection.h"
@@ -37,11 +36,9 @@ int cmd_run(int argc, char** argv) {
     ("verify", "Also stream the rows and check every prediction against the host's int8 run (needs --model)")
     ("seconds", "Stop after this many seconds of sensor data (default: until Ctrl-C)", cxxopts::value<double>()->default_value("0"))
     ("json", "Write every prediction and the summary to this JSON file", cxxopts::value<std::string>())
-    ("timeout", "Give up when the board sends nothing for this many seconds", cxxopts::value<double>()->default_value("10"))
-    ("average", "Detections: windows whose scores the board averages (default: the exported header's, 3)", cxxopts::value<int>())
-    ("threshold", "Detections: averaged probability a class must reach (default: the header's, 0.6)", cxxopts::value<double>())
-    ("suppression", "Detections: seconds after a detection in which no other is reported (default: the header's, 1)", cxxopts::value<double>())
-    ("q,quiet", "Only the summary");
+    ("timeout", "Give up when the board sends nothing for this many seconds", cxxopts::value<double>()->default_value("10"));
+  add_detect_options(p.options());
+  p.options().add_options()("q,quiet", "Only the summary");
   // clang-format on
   add_sim_options(p.options());
   cxxopts::ParseResult r;
@@ -58,19 +55,7 @@ int cmd_run(int argc, char** argv) {
     o.model_path = r["model"].as<std::string>();
     o.model = pipeline::read_model_header(o.model_path);
   }
-  if (r.count("average") || r.count("threshold") || r.count("suppression")) {
-    if (!o.model) throw UsageError("--average, --threshold and --suppression need --model");
-    const trainer::HeaderInfo& h = o.model->info;
-    const double hz = h.rate_millihz / 1000.0;
-    tml_detect_params d{TML_DETECT_VERSION, static_cast<uint8_t>(h.detect_average), static_cast<uint8_t>(h.detect_threshold),
-                        0, h.detect_suppression, h.detect_ignore};
-    if (r.count("average")) d.average = static_cast<uint8_t>(std::clamp(r["average"].as<int>(), 0, 255));
-    if (r.count("threshold"))
-      d.threshold = static_cast<uint8_t>(std::clamp(std::lround(r["threshold"].as<double>() * 256), 0L, 255L));
-    if (r.count("suppression"))
-      d.suppression = static_cast<uint32_t>(std::max(0.0, r["suppression"].as<double>()) * hz);
-    o.detect = d;
-  }
+  o.detect = detect_options(r, o.model);
   pipeline::LiveRun::check(o);
 
   const auto sim = sim_setup(r, port);

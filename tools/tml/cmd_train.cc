@@ -6,6 +6,7 @@
 #include "cli/front_end_options.h"
 #include "cli/quant_options.h"
 #include "cli/task_options.h"
+#include "cli/train_options.h"
 #include "pipeline/json_report.h"
 #include "pipeline/quantize_report.h"
 #include "pipeline/train_run.h"
@@ -35,17 +36,11 @@ int cmd_train(int argc, char** argv) {
     ("prefix", "With --header: prefix of the header's names (tml flash and the board firmware need the default)", cxxopts::value<std::string>()->default_value("tml_model"))
     ("resample", "Resample the recordings to this rate in Hz before windowing (windowed-sinc low-pass, no aliasing; the model is then for this rate): N rows become floor((N - 1) * new / old) + 1", cxxopts::value<double>())
     ("window", "Window length: seconds (2s, 500ms) or rows (208)", cxxopts::value<std::string>()->default_value("2s"))
-    ("stride", "Distance between window starts: seconds or rows (default: a quarter of the window)", cxxopts::value<std::string>())
-    ("epochs", "Passes over the training windows", cxxopts::value<int>()->default_value("30"))
-    ("batch", "Windows per optimizer step", cxxopts::value<int>()->default_value("32"))
-    ("optimizer", "adam or sgd", cxxopts::value<std::string>()->default_value("adam"))
-    ("lr", "Learning rate", cxxopts::value<float>()->default_value("0.001"))
-    ("momentum", "SGD momentum", cxxopts::value<float>()->default_value("0.9"))
-    ("seed", "Random seed: the same seed gives the same model", cxxopts::value<uint64_t>()->default_value("1"))
-    ("validation", "Share of each label's training recordings held out for validation (0 to 0.9)", cxxopts::value<float>()->default_value("0"))
-    ("patience", "Early stopping: stop after this many epochs without a better validation loss and keep the best weights (needs --validation)", cxxopts::value<int>()->default_value("0"))
-    ("class-weights", "Loss weight per class: 'balanced' or one number per label, comma-separated", cxxopts::value<std::string>())
-    ("threads", "Threads sharing each batch, or 'auto': the machine's cores when the batch is large enough to pay (results are identical run to run for a given count)", cxxopts::value<std::string>()->default_value("auto"))
+    ("stride", "Distance between window starts: seconds or rows (default: a quarter of the window)", cxxopts::value<std::string>());
+  // clang-format on
+  add_training_options(p.options());
+  // clang-format off
+  p.options().add_options()
     ("json", "Write all metrics and the per-epoch history as JSON to this file ('-' for stdout)", cxxopts::value<std::string>())
     ("q,quiet", "No progress bars");
   // clang-format on
@@ -66,18 +61,8 @@ int cmd_train(int argc, char** argv) {
   task_options(r, job);
   if (r.count("stride")) job.stride = r["stride"].as<std::string>();
   if (r.count("resample")) job.resample_hz = r["resample"].as<double>();
-  if (r.count("class-weights")) job.class_weights = r["class-weights"].as<std::string>();
   job.calibration = calibration_options(r);
-  trainer::TrainOptions& o = job.options;
-  o.epochs = r["epochs"].as<int>();
-  o.batch = r["batch"].as<int>();
-  o.learning_rate = r["lr"].as<float>();
-  o.momentum = r["momentum"].as<float>();
-  o.seed = r["seed"].as<uint64_t>();
-  o.validation = r["validation"].as<float>();
-  o.patience = r["patience"].as<int>();
-  job.optimizer = r["optimizer"].as<std::string>();
-  job.threads = r["threads"].as<std::string>();
+  training_options(r, job);
   const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
 
   pipeline::TrainRun run(std::move(job));
