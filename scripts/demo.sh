@@ -19,7 +19,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 target=${1:-gestures}
 case "$target" in gestures|kws) ;; *) echo "usage: scripts/demo.sh [gestures|kws]" >&2; exit 2 ;; esac
-out=${TML_DEMO_OUT:-"$here/out/demo$([ "$target" = kws ] && echo -kws)"}
+suffix=""
+if [ "$target" = kws ]; then suffix=-kws; fi
+out=${TML_DEMO_OUT:-"$here/out/demo$suffix"}
 quick=${TML_DEMO_QUICK:-0}
 build=${TML_BUILD_DIR:-"$here/build"}
 
