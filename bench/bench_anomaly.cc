@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "pipeline/anomaly_run.h"
 #include "pipeline/recordings.h"
 #include "tml/trainer/front_end.h"
@@ -53,13 +54,7 @@ int main(int argc, char** argv) {
   bool peer = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    const auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+    const auto next = [&] { return bench::option_value(argc, argv, i, "bench_anomaly"); };
     if (a == "--clusters") o.clusters = std::atoi(next().c_str());
     else if (a == "--far") o.false_alarm_rate = std::atof(next().c_str());
     else if (a == "--filter") o.spectral.filter = next() == "high" ? trainer::FilterType::high_pass : trainer::FilterType::low_pass;

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "pipeline/recordings.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/int8_model.h"
@@ -30,6 +31,8 @@
 
 namespace fs = std::filesystem;
 using namespace tml;
+using bench::median;
+using bench::run_command;
 
 namespace {
 
@@ -46,22 +49,6 @@ struct Options {
 struct Run {
   double mae = 0, rmse = 0, seconds = 0, int8_mae = -1;
 };
-
-int run(const std::string& cmd, std::string& out) {
-  out.clear();
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return -1;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = pclose(p);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
 
 // The task's data: every recording without its last kHorizon rows, with the target "accx_next" on every
 // row r: the mean of accx over rows r + 1 .. r + kHorizon (in double, as the peer computes it).
@@ -115,9 +102,9 @@ std::optional<Run> run_peer(const Options& o, const std::string& model, int seed
   const std::string cmd = "/usr/bin/python3 '" + (fs::path(TML_SOURCE_DIR) / "bench" / "peer_torch_regress.py").string() +
                           "' --data '" + o.data.string() + "' --model " + model + " --seed " + std::to_string(seed) +
                           " --epochs " + std::to_string(o.epochs) + " 2>/dev/null";
-  if (run(cmd, out) != 0) return std::nullopt;
+  if (run_command(cmd, out) != 0) return std::nullopt;
   try {
-    const auto j = nlohmann::json::parse(out.substr(out.rfind('{')));
+    const auto j = nlohmann::json::parse(bench::last_json_line(out));
     return Run{j.at("test_mae").get<double>(), j.at("test_rmse").get<double>(), j.at("train_s").get<double>()};
   } catch (const std::exception&) {
     return std::nullopt;
@@ -130,13 +117,7 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+    auto next = [&] { return bench::option_value(argc, argv, i, "bench_regress"); };
     if (a == "--model") {
       const std::string m = next();
       o.models = m == "both" ? std::vector<std::string>{"conv1d", "dense"} : std::vector<std::string>{m};
@@ -155,7 +136,7 @@ int main(int argc, char** argv) {
   }
   try {
     std::string probe;
-    const bool have_peer = o.peer && run("/usr/bin/python3 -c 'import torch, numpy' 2>/dev/null", probe) == 0;
+    const bool have_peer = o.peer && run_command("/usr/bin/python3 -c 'import torch, numpy' 2>/dev/null", probe) == 0;
     const trainer::RecordingSet set = next_accx(pipeline::read_recordings(o.data));
     std::printf("regression benchmark: %s, predict the mean of accx over the next %d rows from %d rows x %zu axes "
                 "(stride %d); %d epochs, batch 32, Adam 1e-3, MSE, one thread, seeds 1-%d; ours: %s kernels\n",

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "pipeline/recordings.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/kernels.h"
@@ -34,6 +35,8 @@
 
 namespace fs = std::filesystem;
 using namespace tml;
+using bench::median;
+using bench::run_command;
 
 namespace {
 
@@ -52,34 +55,15 @@ struct Options {
   bool run_peers = true;
 };
 
-// Runs a shell command; returns its exit status and stdout.
-int run(const std::string& cmd, std::string& out) {
-  out.clear();
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return -1;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = pclose(p);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
 
 std::optional<Run> parse_peer(const std::string& out) {
-  const auto start = out.rfind("\n{");
-  const std::string line = out.substr(start == std::string::npos ? 0 : start + 1);
   try {
-    const auto j = nlohmann::json::parse(line);
+    const auto j = nlohmann::json::parse(bench::last_json_line(out));
     return Run{j.at("windows_per_s").get<double>(), j.at("test_accuracy").get<double>()};
   } catch (const std::exception&) {
     return std::nullopt;
   }
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
 }
 
 Run run_ours(const trainer::RecordingSet& set, const std::string& model, int seed, const Options& o) {
@@ -113,7 +97,7 @@ fs::path build_libtorch_peer(const Options& o, std::string& why) {
   std::string out;
   std::printf("building the LibTorch peer in %s ...\n", build.string().c_str());
   std::fflush(stdout);
-  if (run("cmake -S " + quote(src) + " -B " + quote(build) + " -DCMAKE_BUILD_TYPE=Release > " + quote(build.string() + ".log") +
+  if (run_command("cmake -S " + quote(src) + " -B " + quote(build) + " -DCMAKE_BUILD_TYPE=Release > " + quote(build.string() + ".log") +
               " 2>&1 && cmake --build " + quote(build) + " >> " + quote(build.string() + ".log") + " 2>&1",
           out) != 0 ||
       !fs::exists(exe)) {
@@ -135,7 +119,7 @@ void benchmark(const Options& o) {
   if (o.run_peers) {
     std::string out;
     have_torch = fs::exists(o.peers / "peer_torch.py") &&
-                 run("/usr/bin/python3 -c 'import torch, numpy' 2>/dev/null", out) == 0;
+                 run_command("/usr/bin/python3 -c 'import torch, numpy' 2>/dev/null", out) == 0;
     if (!have_torch)
       torch_why = fs::exists(o.peers / "peer_torch.py") ? "python3-torch/python3-numpy missing (scripts/install-deps.sh --bench)"
                                                         : "no " + (o.peers / "peer_torch.py").string() + " (give --peers DIR)";
@@ -150,14 +134,14 @@ void benchmark(const Options& o) {
       runs["tml"].push_back(run_ours(set, model, seed, o));
       std::string out;
       if (have_torch) {
-        if (run("/usr/bin/python3 " + quote(o.peers / "peer_torch.py") + peer_args(o, model, seed) + " 2>/dev/null", out) == 0) {
+        if (run_command("/usr/bin/python3 " + quote(o.peers / "peer_torch.py") + peer_args(o, model, seed) + " 2>/dev/null", out) == 0) {
           if (auto r = parse_peer(out)) runs["pytorch"].push_back(*r);
         } else {
           torch_why = "peer_torch.py failed";
         }
       }
       if (!libtorch.empty()) {
-        if (run(quote(libtorch) + peer_args(o, model, seed) + " 2>/dev/null", out) == 0) {
+        if (run_command(quote(libtorch) + peer_args(o, model, seed) + " 2>/dev/null", out) == 0) {
           if (auto r = parse_peer(out)) runs["libtorch"].push_back(*r);
         } else {
           libtorch_why = "peer_libtorch failed";
@@ -271,13 +255,7 @@ int main(int argc, char** argv) {
                                                         : src / ".." / "shared" / "datasets" / "xiao-nrf54-gestures-ei";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "bench_train: %s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+    auto value = [&] { return bench::option_value(argc, argv, i, "bench_train"); };
     if (a == "--memory") {
       memory();
       return 0;

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "pipeline/recordings.h"
 #include "tml/trainer/architecture.h"
 #include "tml/trainer/feature_set.h"
@@ -42,6 +43,7 @@
 #include "tml/trainer/train.h"
 
 using namespace tml;
+using bench::median;
 
 namespace {
 
@@ -94,28 +96,17 @@ PeerRun run_peer(int epochs, int seed) {
   const std::string cmd = "/usr/bin/python3 '" + script.string() + "' --train '" + (data / "training").string() +
                           "' --test '" + (data / "testing").string() + "' --threads 1 --epochs " +
                           std::to_string(epochs) + " --seed " + std::to_string(seed) + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return {};
   std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  if (pclose(p) != 0) {
+  if (bench::run_command(cmd, out) != 0) {
     std::fprintf(stderr, "peer: peer_kws.py failed (python3-torch, python3-torchaudio: scripts/install-deps.sh --bench)\n");
     return {};
   }
   try {
-    const auto start = out.rfind("\n{");
-    const auto j = nlohmann::json::parse(out.substr(start == std::string::npos ? 0 : start + 1));
+    const auto j = nlohmann::json::parse(bench::last_json_line(out));
     return {j.at("clips_per_s").get<double>(), j.at("test_accuracy").get<double>()};
   } catch (const std::exception&) {
     return {};
   }
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
 }
 
 // CPU seconds of this thread: on a shared machine a pass's own cost, not the other jobs'.
@@ -258,11 +249,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const auto value = [&]() {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "bench_train_kws: %s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return std::max(1, std::atoi(argv[++i]));
+      return std::max(1, std::atoi(bench::option_value(argc, argv, i, "bench_train_kws").c_str()));
     };
     if (a == "--clips")
       clips = value();
