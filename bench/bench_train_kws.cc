@@ -5,7 +5,7 @@
 // alone, through the same train() that `tml train` runs (window gathering and normalisation included).
 //
 //   build/bench/bench_train_kws [--clips N] [--epochs N] [--threads N] [--seeds N] [--profile] [--peer]
-//   build/bench/bench_train_kws --data [DIR] [--augment N] [--peer] ...
+//   build/bench/bench_train_kws --data [DIR] [--augment N] [--peer] [--board] ...
 //
 // With --data (default DIR: <shared>/datasets/kws-gsc-v2-12), the real clips instead: `tml train
 // --features mfcc --model dscnn` as a library call -- MFCC features of every clip by the firmware's front
@@ -17,7 +17,12 @@
 // --profile, the CPU time of each layer's forward and backward pass on one batch (mean of 50 batches);
 // with --peer, also runs the PyTorch peer (<shared>/bench/peer_kws.py, one thread, the same epochs and
 // seeds) on kws-gsc-v2-12's real clips in the same invocation and prints the ratio. The peer's speed does
-// not depend on what the clips hold, nor does ours: the shapes, batch and schedule are the same.
+// not depend on what the clips hold, nor does ours: the shapes, batch and schedule are the same. With
+// --board, the emulated Cortex-M4's figures of the same invocation (bench_kernels --kws, beside this
+// program): instructions per feature frame, per inference and per second of audio listening
+// continuously, the share of a 120 MHz M4, and flash and RAM of front end plus model, against the goals.
+//
+//   build/bench/bench_train_kws --data --peer --board     # the whole keyword-spotting comparison
 #include <time.h>
 
 #include <algorithm>
@@ -240,11 +245,26 @@ void real_clips(const std::filesystem::path& data, int epochs, int threads, int 
                 median(ps), median(pa), median(speeds) / median(ps), median(int8s) - median(pa));
 }
 
+// The board's side of keyword spotting: bench_kernels --kws (the same build's), its continuous-listening
+// summary printed here. Returns its exit status.
+int board_figures() {
+  const std::filesystem::path exe = std::filesystem::canonical("/proc/self/exe").parent_path() / "bench_kernels";
+  std::string out;
+  const int status = bench::run_command("'" + exe.string() + "' --kws 2>&1", out);
+  const auto at = out.find("Keyword spotting listening continuously");
+  if (status != 0 || at == std::string::npos) {
+    std::fprintf(stderr, "board: %s --kws failed (status %d):\n%s", exe.c_str(), status, out.c_str());
+    return 1;
+  }
+  std::printf("\nOn the emulated Cortex-M4 (%s --kws; its full tables there):\n\n%s", exe.c_str(), out.c_str() + at);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int clips = 1436, epochs = 30, threads = 1, seeds = 3, augment = 0;
-  bool do_profile = false, do_peer = false;
+  bool do_profile = false, do_peer = false, do_board = false;
   std::string data;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -267,17 +287,19 @@ int main(int argc, char** argv) {
       do_profile = true;
     else if (a == "--peer")
       do_peer = true;
+    else if (a == "--board")
+      do_board = true;
     else {
       std::fprintf(stderr,
-                   "usage: bench_train_kws [--clips N] [--epochs N] [--threads N] [--seeds N] [--profile] [--peer]\n"
-                   "       bench_train_kws --data [DIR] [--augment N] [--epochs N] [--threads N] [--seeds N] [--peer]\n");
+                   "usage: bench_train_kws [--clips N] [--epochs N] [--threads N] [--seeds N] [--profile] [--peer] [--board]\n"
+                   "       bench_train_kws --data [DIR] [--augment N] [--epochs N] [--threads N] [--seeds N] [--peer] [--board]\n");
       return 2;
     }
   }
   try {
     if (!data.empty()) {
       real_clips(data, epochs, threads, seeds, augment, do_peer);
-      return 0;
+      return do_board ? board_figures() : 0;
     }
     const trainer::RecordingSet set = random_clips(clips, 1);
     std::printf("dscnn training: %d random [%d][%d] clips, %d classes, batch %d, Adam 1e-3, %d epochs, %d thread(s), "
@@ -318,6 +340,7 @@ int main(int argc, char** argv) {
                     median(peer), ours / median(peer));
     }
     if (do_profile) profile(50);
+    if (do_board) return board_figures();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_train_kws: %s\n", e.what());
     return 1;
