@@ -106,4 +106,26 @@ TEST_CASE("a class and value model trained with --task multi runs on the emulate
     CHECK(std::isfinite(p["values"][0].get<double>()));
     CHECK(p["scores"].size() == 2);
   }
+
+  // A model of a value head alone: no class scores, the value checked bit for bit all the same.
+  const auto rain = (dir / "level_model.h").string();
+  auto t2 = run_tml({"train", "--dataset", dataset, "--task", "regression", "--model", "dense", "--window", "50",
+                     "--stride", "25", "--epochs", "20", "--header", rain, "-q"},
+                    300);
+  INFO(t2.out << t2.err);
+  REQUIRE(t2.exit_code == 0);
+  CHECK(tml::read_file(rain).find("#define TML_MODEL_CLASS_COUNT 0u") != std::string::npos);
+  REQUIRE(run_tml({"flash", "--board", "sim", "--model", rain}, 300).exit_code == 0);
+  auto r2 = run_tml({"run", "--port", "sim", "--model", rain, "--verify", "--sim-data", dataset, "--sim-split", "test",
+                     "--sim-fast", "--seconds", "10", "--json", json.string()},
+                    300);
+  INFO(r2.out << r2.err);
+  REQUIRE(r2.exit_code == 0);
+  const auto j2 = nlohmann::json::parse(tml::read_file(json));
+  REQUIRE(j2["predictions"].size() >= 10);
+  for (const auto& p : j2["predictions"]) {
+    CHECK(p["host_agrees"] == true);
+    CHECK(p["scores"].empty());
+    CHECK(p["values"].size() == 1);
+  }
 }

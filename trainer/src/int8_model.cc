@@ -63,6 +63,7 @@ std::vector<float> Int8Model::values(const std::vector<int8_t>& output) const {
 std::vector<int8_t> Int8Model::class_scores(const std::vector<int8_t>& output) const {
   std::vector<int8_t> scores(static_cast<size_t>(classes()));
   if (output.size() != tml_model_output_size(&model())) throw Error("class scores: not an output of this model");
+  if (scores.empty()) return scores;  // value heads alone
   check_status(tml_model_class_scores(&model(), output.data(), scores.data(), static_cast<uint32_t>(scores.size())),
                "int8 model class scores failed");
   return scores;

@@ -121,8 +121,9 @@ void LiveRun::check_ready() {
     const std::vector<int8_t> out = host_->run_stream(rows_.data() + static_cast<size_t>(p.first_index) * axes);
     const std::vector<float> values = host_->values(out);
     const bool scores_same = host_->class_scores(out) == p.scores;
-    const bool values_same = values.size() == p.values.size() &&
-                             std::memcmp(values.data(), p.values.data(), sizeof(float) * values.size()) == 0;
+    const bool values_same =  // bit for bit (a NaN equals itself, 0.0 is not -0.0)
+        values.size() == p.values.size() &&
+        (values.empty() || std::memcmp(values.data(), p.values.data(), sizeof(float) * values.size()) == 0);
     p.host_agrees = scores_same && values_same ? 1 : 0;
     waiting_.pop_front();
   }
@@ -159,7 +160,7 @@ void LiveRun::run(const volatile std::sig_atomic_t* stop,
         if (m->payload.size() < at + 1 || m->payload.size() < at + 1 + 4 * size_t{m->payload[at]})
           throw Error("malformed prediction message from the board");
         p.values.resize(m->payload[at]);
-        std::memcpy(p.values.data(), m->payload.data() + at + 1, 4 * p.values.size());
+        if (!p.values.empty()) std::memcpy(p.values.data(), m->payload.data() + at + 1, 4 * p.values.size());
         at += 1 + 4 * p.values.size();
       }
       if (h.flags & TML_PREDICTION_FLAG_ANOMALY) {
