@@ -7,7 +7,7 @@
 // the same invocation.
 //
 //   build/bench/bench_anomaly [--clusters K] [--far F] [--filter low|high --cutoff HZ] [--stats all|default]
-//                             [--fft N] [--peaks N] [--peer]
+//                             [--fft N] [--peaks N] [--plain] [--peer]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
     else if (a == "--fft") o.spectral.fft_size = std::atoi(next().c_str());
     else if (a == "--peaks") o.spectral.peaks = std::atoi(next().c_str());
     else if (a == "--peer") peer = true;
+    else if (a == "--plain") o.per_cluster_scaling = false;
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;

@@ -105,6 +105,30 @@ TEST_CASE("anomaly: the K-means detector flags a new frequency and a wobble but 
   CHECK(train_kmeans_detector(vibration(120, 12.0, 0, 1), vibration(60, 12.0, 0, 2), o).blob == d.blob);
 }
 
+TEST_CASE("anomaly: plain distance scores every cluster with one scale and no radius", "[anomaly]") {
+  KMeansDetectorOptions o;
+  o.clusters = 4;
+  o.per_cluster_scaling = false;
+  const KMeansDetector d = train_kmeans_detector(vibration(120, 12.0, 0, 1), vibration(60, 12.0, 0, 2), o);
+  const Blob blob(d.blob);
+  const tml_anomaly& a = blob.model().anomaly;
+  REQUIRE(a.record.clusters == 4);
+  std::vector<int32_t> radius(4), multiplier(4), shift(4);
+  std::memcpy(radius.data(), a.block + a.record.radius_offset, 16);
+  std::memcpy(multiplier.data(), a.block + a.record.multiplier_offset, 16);
+  std::memcpy(shift.data(), a.block + a.record.shift_offset, 16);
+  for (int k = 0; k < 4; ++k) {
+    CHECK(radius[size_t(k)] == 0);
+    CHECK(multiplier[size_t(k)] == multiplier[0]);
+    CHECK(shift[size_t(k)] == shift[0]);
+  }
+  // It still separates a new frequency from normal operation.
+  const std::vector<int32_t> normal = anomaly_scores(d.blob, vibration(80, 12.0, 0, 3));
+  const std::vector<int32_t> tone = anomaly_scores(d.blob, vibration(80, 20.0, 0, 4));
+  CHECK(roc_auc(as_double(normal), as_double(tone)) > 0.99);
+  for (int32_t v : normal) CHECK(v >= 0);  // a distance, never negative
+}
+
 TEST_CASE("anomaly: bad input to the detector gives a clear error", "[anomaly]") {
   KMeansDetectorOptions o;
   o.clusters = 2;

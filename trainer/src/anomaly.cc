@@ -302,11 +302,17 @@ KMeansDetector train_kmeans_detector(const std::vector<float>& train, const std:
     sd[size_t(j)] = std::sqrt(sd[size_t(j)] / double(m.size()));
   }
   pooled = std::sqrt(pooled / double(n));
+  double rms = 0;  // of every training window's distance
+  for (const auto& m : member)
+    for (double v : m) rms += v * v / double(n);
+  rms = std::sqrt(rms);
   std::vector<int32_t> radius(nk), multiplier(nk), shift(nk);
   for (int j = 0; j < k; ++j) {
     // Small clusters borrow the pooled spread; none is narrower than half of it or than one int8 step.
-    const double spread = std::max({member[size_t(j)].size() >= 3 ? sd[size_t(j)] : pooled, 0.5 * pooled, 256.0});
-    radius[size_t(j)] = int32_t(std::lround(mu[size_t(j)]));
+    const double spread = o.per_cluster_scaling
+                              ? std::max({member[size_t(j)].size() >= 3 ? sd[size_t(j)] : pooled, 0.5 * pooled, 256.0})
+                              : std::max(rms, 256.0);
+    radius[size_t(j)] = o.per_cluster_scaling ? int32_t(std::lround(mu[size_t(j)])) : 0;
     // score (Q16) = (d - radius) / spread * 2^16
     check_status(tml_quantize_multiplier(65536.0 / spread, &multiplier[size_t(j)], &shift[size_t(j)]),
                  "the anomaly score's scale");

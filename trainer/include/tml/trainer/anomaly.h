@@ -48,6 +48,9 @@ struct KMeansDetectorOptions {
   double false_alarm_rate = 0.01;  // of normal validation windows above the threshold
   double range_sigmas = 6;         // int8 input range: +- this many standard deviations at least
   uint64_t seed = 1;
+  // true: score = (distance - cluster's mean distance) / cluster's spread (docs/anomaly.md); false: the
+  // distance to the nearest centre itself over the training windows' RMS distance (one scale for all).
+  bool per_cluster_scaling = true;
 };
 
 struct KMeansDetector {
