@@ -82,10 +82,15 @@ void check_data(const RecordingSet& set, const TrainOptions& opt) {
                 "); use a shorter --window");
 }
 
-// What the model's outputs are trained on, and how the data's targets feed its value heads.
+// What the model's outputs are trained on, and how the data's targets feed its value heads. loss.value_std
+// points into targets.std: a Heads moves (the vector's storage moves with it) but is never copied.
 struct Heads {
   OutputLoss loss;
   TargetScaling targets;
+  Heads() = default;
+  Heads(Heads&&) = default;
+  Heads(const Heads&) = delete;
+  Heads& operator=(const Heads&) = delete;
 };
 
 Heads model_heads(const Model& model, const RecordingSet& set, const TrainOptions* opt) {
