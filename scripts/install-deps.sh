@@ -4,7 +4,7 @@
 # rebuilds and lets the Wio Terminal build test compile the vendored Seeed core once per machine.
 # Usage: scripts/install-deps.sh [--bench] [--report]
 #   --bench   also the benchmark peers (PyTorch from Python and LibTorch; torchaudio for the audio front end's
-#             reference features, tests/golden/gen_torchaudio_features.py)
+#             reference features, tests/golden/gen_torchaudio_features.py; scikit-learn for bench_anomaly)
 #   --report  also Chromium, for the HTML report test
 set -euo pipefail
 
@@ -16,7 +16,7 @@ packages=(
 )
 for arg in "$@"; do
   case "$arg" in
-    --bench) packages+=(python3-torch python3-torchaudio python3-numpy libtorch-dev) ;;
+    --bench) packages+=(python3-torch python3-torchaudio python3-numpy python3-sklearn libtorch-dev) ;;
     --report) packages+=(chromium) ;;
     *) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
