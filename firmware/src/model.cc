@@ -22,6 +22,20 @@ extern "C" int tml_anomaly_init(tml_anomaly* a, const void* block, size_t len) _
 namespace tml {
 namespace {
 
+// The exp multiplier of the class head's softmax (tml_model_class_scores) from the output scale:
+// round(scale * log2(e) * 2^20) as tml_softmax_s8_exp_multiplier defines it, but in single precision (two
+// float32 products, the second exact, then rounding half up), so that the board computes it at init on its
+// FPU and the runner links no double-precision code; the host runs the same steps. False when the result
+// is outside 1 .. TML_SOFTMAX_MAX_EXP_MULTIPLIER.
+bool class_exp_multiplier(float scale, int32_t* out) {
+  const float v = (scale * 1.44269504f) * 1048576.0f;
+  if (!(v >= 0.5f) || !(v <= static_cast<float>(TML_SOFTMAX_MAX_EXP_MULTIPLIER))) return false;
+  int32_t t = static_cast<int32_t>(v);
+  if (v - static_cast<float>(t) >= 0.5f) ++t;
+  *out = t;
+  return true;
+}
+
 constexpr uint32_t kFnvOffset = 2166136261u;
 constexpr uint32_t kFnvPrime = 16777619u;
 constexpr uint32_t kMaxAccumulatorProduct = 255 * 127;  // |input - zero point| * |weight|
@@ -377,8 +391,7 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   // quantization, which must be one the int8 softmax takes.
   int32_t class_exp = 0;
   if (h.heads_offset && heads.value_count && heads.class_channels) {
-    if (heads.class_channels > TML_MODEL_MAX_HEAD_CLASSES ||
-        tml_softmax_s8_exp_multiplier(static_cast<double>(h.output_scale), &class_exp) != TML_OK)
+    if (heads.class_channels > TML_MODEL_MAX_HEAD_CLASSES || !class_exp_multiplier(h.output_scale, &class_exp))
       return TML_ERR_FORMAT;
   }
 

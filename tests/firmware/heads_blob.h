@@ -169,6 +169,16 @@ inline std::vector<uint8_t> heads_blob(const HeadsSpec& spec = HeadsSpec()) {
   return bytes;
 }
 
+// The exp multiplier of a class head's softmax beside value heads, as docs/model_format.md defines it:
+// round((output_scale * 1.44269504f) * 2^20), each product one float32 operation, ties up.
+inline int32_t expected_class_exp_multiplier(float output_scale) {
+  volatile float v = output_scale * 1.44269504f;
+  v = v * 1048576.0f;
+  int32_t t = static_cast<int32_t>(v);
+  if (v - static_cast<float>(t) >= 0.5f) ++t;
+  return t;
+}
+
 // The value of a value head from its int8 output, computed here as documented: y = output_scale *
 // (float)(q - zero point), then y * std + mean, every step rounded to float (volatile: never fused).
 inline float expected_value(float output_scale, int32_t zero_point, int8_t q, float mean, float std) {

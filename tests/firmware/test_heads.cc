@@ -114,8 +114,11 @@ TEST_CASE("heads: the class scores of a class head beside value heads are the in
   Loaded l(blob);
   const tml_model& m = l.model;
   tml_softmax_params p;
-  REQUIRE(tml_softmax_s8_exp_multiplier(0.05, &p.exp_multiplier) == TML_OK);  // the blob's output scale
+  p.exp_multiplier = expected_class_exp_multiplier(0.05f);  // the blob's output scale
   CHECK(m.class_exp_multiplier == p.exp_multiplier);
+  int32_t in_double = 0;  // the same as the host helper's double-precision value here
+  REQUIRE(tml_softmax_s8_exp_multiplier(double(0.05f), &in_double) == TML_OK);
+  CHECK(std::abs(in_double - p.exp_multiplier) <= 1);
   const tml_dims dims = {1, 2};
   for (int a = -128; a <= 127; a += 5)
     for (int b = -128; b <= 127; b += 7) {
