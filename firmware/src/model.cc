@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "model_heads.h"
 #include "tml/kernels.h"
 
 // The front-end validation (features.cc) is linked only into applications that compute features: any
@@ -14,6 +15,10 @@ extern "C" int tml_features_init(tml_features* fe, const void* section, size_t l
 // Likewise the anomaly block's validation (anomaly.cc), linked by any call of tml_model_anomaly or of a
 // tml_anomaly_* function.
 extern "C" int tml_anomaly_init(tml_anomaly* a, const void* block, size_t len) __attribute__((weak));
+// Likewise the output heads table's validation (model_heads.cc), linked by any call of
+// tml_model_values, tml_model_value_count, tml_model_value_name or tml_model_class_scores.
+extern "C" int tml_heads_check(const uint8_t* table, size_t len, uint32_t output_time, uint32_t output_channels,
+                               float output_scale, tml_heads_info* info) __attribute__((weak));
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the model blob is little-endian and read in place: a big-endian target needs byte swapping"
@@ -21,20 +26,6 @@ extern "C" int tml_anomaly_init(tml_anomaly* a, const void* block, size_t len) _
 
 namespace tml {
 namespace {
-
-// The exp multiplier of the class head's softmax (tml_model_class_scores) from the output scale:
-// round(scale * log2(e) * 2^20) as tml_softmax_s8_exp_multiplier defines it, but in single precision (two
-// float32 products, the second exact, then rounding half up), so that the board computes it at init on its
-// FPU and the runner links no double-precision code; the host runs the same steps. False when the result
-// is outside 1 .. TML_SOFTMAX_MAX_EXP_MULTIPLIER.
-bool class_exp_multiplier(float scale, int32_t* out) {
-  const float v = (scale * 1.44269504f) * 1048576.0f;
-  if (!(v >= 0.5f) || !(v <= static_cast<float>(TML_SOFTMAX_MAX_EXP_MULTIPLIER))) return false;
-  int32_t t = static_cast<int32_t>(v);
-  if (v - static_cast<float>(t) >= 0.5f) ++t;
-  *out = t;
-  return true;
-}
 
 constexpr uint32_t kFnvOffset = 2166136261u;
 constexpr uint32_t kFnvPrime = 16777619u;
@@ -102,27 +93,6 @@ struct Link {
   uint32_t arena_offset;
 };
 
-// What the output heads table says (all zero without one).
-struct Heads {
-  uint32_t class_channels;  // the class head's channels
-  uint32_t value_count;
-  uint32_t values_offset;   // blob offset of the first value head's record
-};
-
-// A head's name: 1 .. 31 printable ASCII characters, then NUL up to the end of the field.
-bool head_name_ok(const char* name) {
-  uint32_t n = 0;
-  while (n < TML_HEAD_NAME_SIZE && name[n]) {
-    const uint8_t c = static_cast<uint8_t>(name[n]);  // char is signed on x86-64, unsigned on Arm
-    if (c < 0x20 || c > 0x7E) return false;
-    ++n;
-  }
-  if (n == 0 || n == TML_HEAD_NAME_SIZE) return false;
-  for (uint32_t i = n; i < TML_HEAD_NAME_SIZE; ++i)
-    if (name[i]) return false;
-  return true;
-}
-
 class Validator {
  public:
   Validator(const uint8_t* blob, const tml_model_header& h)
@@ -135,42 +105,6 @@ class Validator {
   }
 
   bool data_start_ok() const { return data_start_ <= h_.total_size; }
-
-  // The output heads table: the heads tile the output channels [0, output_channels) in order, a class
-  // head only first, value heads one channel each with a usable mean and std, every name valid.
-  int check_heads(Heads* out) const {
-    if (!array_ok(h_.heads_offset, TML_HEADS_RECORD_SIZE)) return TML_ERR_FORMAT;
-    tml_heads_record t;
-    memcpy(&t, blob_ + h_.heads_offset, sizeof t);
-    if (t.count < 1 || t.count > TML_MODEL_MAX_HEADS || t.flags || t.record_size != TML_HEADS_RECORD_SIZE ||
-        t.head_size != TML_HEAD_SIZE || t.reserved0 || t.reserved1 ||
-        t.size != TML_HEADS_RECORD_SIZE + TML_HEAD_SIZE * uint32_t{t.count} || !array_ok(h_.heads_offset, t.size))
-      return TML_ERR_FORMAT;
-    if (h_.output_time != 1) return TML_ERR_FORMAT;
-    Heads heads = {0, 0, 0};
-    uint32_t next = 0;  // the first channel no head covers yet
-    for (uint32_t i = 0; i < t.count; ++i) {
-      const uint32_t offset = h_.heads_offset + TML_HEADS_RECORD_SIZE + i * TML_HEAD_SIZE;
-      tml_head head;
-      memcpy(&head, blob_ + offset, sizeof head);
-      if (head.flags || head.reserved || head.first != next || !head_name_ok(head.name)) return TML_ERR_FORMAT;
-      if (head.kind == TML_HEAD_CLASSES) {
-        // Only the first head; its mean and std are unused and must be +0.
-        if (i != 0 || head.count < 1 || float_bits(head.mean) || float_bits(head.std)) return TML_ERR_FORMAT;
-        heads.class_channels = head.count;
-      } else if (head.kind == TML_HEAD_VALUE) {
-        if (head.count != 1 || !finite(head.mean) || !positive_finite(head.std)) return TML_ERR_FORMAT;
-        if (heads.value_count++ == 0) heads.values_offset = offset;
-      } else {
-        return TML_ERR_FORMAT;
-      }
-      next += head.count;  // at most 8 heads of u16 counts: no overflow
-      if (next > h_.output_channels) return TML_ERR_FORMAT;
-    }
-    if (next != h_.output_channels) return TML_ERR_FORMAT;
-    *out = heads;
-    return TML_OK;
-  }
 
   // Labels (one per class: `label_count`) and normalisation.
   int check_header_extras(uint32_t label_count) const {
@@ -320,11 +254,14 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   const Validator v(blob, h);
   if (!v.data_start_ok()) return TML_ERR_FORMAT;
   // The heads describe the network's output: a model without layers has none to split.
-  Heads heads = {0, 0, 0};
+  tml_heads_info heads;
+  memset(&heads, 0, sizeof heads);
   int rc = TML_OK;
   if (h.heads_offset) {
-    if (h.layer_count < 1) return TML_ERR_FORMAT;
-    rc = v.check_heads(&heads);
+    if (h.layer_count < 1 || !v.array_ok(h.heads_offset, TML_HEADS_RECORD_SIZE)) return TML_ERR_FORMAT;
+    if (!tml_heads_check) return TML_ERR_UNSUPPORTED;
+    rc = tml_heads_check(blob + h.heads_offset, h.total_size - h.heads_offset, h.output_time, h.output_channels,
+                         h.output_scale, &heads);
     if (rc != TML_OK) return rc;
   }
   // Labels name the class head's channels; without a heads table every output channel.
@@ -387,13 +324,6 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
   // softmax over values would mix them into one distribution.
   if (h.heads_offset && (anomaly.kind == TML_ANOMALY_AUTOENCODER || (heads.value_count && r.kind == TML_LAYER_SOFTMAX)))
     return TML_ERR_FORMAT;
-  // A class head beside value heads: its probabilities are a softmax of its logits in the output's
-  // quantization, which must be one the int8 softmax takes.
-  int32_t class_exp = 0;
-  if (h.heads_offset && heads.value_count && heads.class_channels) {
-    if (heads.class_channels > TML_MODEL_MAX_HEAD_CLASSES || !class_exp_multiplier(h.output_scale, &class_exp))
-      return TML_ERR_FORMAT;
-  }
 
   if (model) {
     model->blob = blob;
@@ -402,8 +332,8 @@ int validate(const uint8_t* blob, size_t len, bool full, tml_model* model) {
     model->anomaly = anomaly;
     model->class_channels = static_cast<uint16_t>(heads.class_channels);
     model->value_count = static_cast<uint8_t>(heads.value_count);
-    model->values_offset = heads.values_offset;
-    model->class_exp_multiplier = class_exp;
+    model->values_offset = heads.value_count ? h.heads_offset + heads.first_value : 0;
+    model->class_exp_multiplier = heads.class_exp_multiplier;
     model->input_arena_offset = h.layer_count ? read_layer(blob, 0).input_arena_offset : 0;
     model->output_arena_offset = h.layer_count ? r.output_arena_offset : 0;
     if (r.kind != TML_LAYER_SOFTMAX) {  // the output (the input itself without layers)
@@ -591,52 +521,6 @@ extern "C" uint32_t tml_model_class_count(const tml_model* model) {
   return tml_model_output_size(model);
 }
 
-extern "C" uint32_t tml_model_value_count(const tml_model* model) {
-  return model && model->blob ? model->value_count : 0;
-}
-
-extern "C" const char* tml_model_value_name(const tml_model* model, uint32_t index) {
-  if (index >= tml_model_value_count(model)) return nullptr;
-  return reinterpret_cast<const char*>(model->blob + model->values_offset + index * TML_HEAD_SIZE +
-                                       offsetof(tml_head, name));
-}
-
-extern "C" int tml_model_class_scores(const tml_model* model, const int8_t* output, int8_t* scores, uint32_t capacity) {
-  if (!model || !model->blob || !output || !scores) return TML_ERR_ARG;
-  const uint32_t n = tml_model_class_count(model);
-  if (capacity < n) return TML_ERR_ARG;
-  if (n == 0) return TML_OK;
-  if (model->class_exp_multiplier == 0) {
-    memcpy(scores, output, n);
-    return TML_OK;
-  }
-  tml_softmax_params p;
-  p.exp_multiplier = model->class_exp_multiplier;
-  const tml_dims dims = {1, static_cast<int32_t>(n)};
-  tml_softmax_s8(&p, &dims, output, scores);
-  return TML_OK;
-}
-
-extern "C" int tml_model_values(const tml_model* model, const int8_t* output, float* values, uint32_t capacity) {
-  if (!model || !model->blob || !output || !values) return TML_ERR_ARG;
-  const uint32_t n = model->value_count;
-  if (capacity < n) return TML_ERR_ARG;
-  const float scale = model->header.output_scale;
-  const int32_t zero_point = model->header.output_zero_point;
-  // The value heads are the output channels after the class head, one each, in the table's order
-  // (checked at init), so value i is channel class_channels + i.
-  const int8_t* q = output + model->class_channels;
-  for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t head = model->values_offset + i * TML_HEAD_SIZE;
-    const float mean = read_f32(model->blob, head + offsetof(tml_head, mean), 0);
-    const float std = read_f32(model->blob, head + offsetof(tml_head, std), 0);
-    // One rounding per operation, in the documented order (-ffp-contract=off: no fused multiply-add).
-    const float y = scale * static_cast<float>(static_cast<int32_t>(q[i]) - zero_point);
-    const float scaled = y * std;
-    values[i] = scaled + mean;
-  }
-  return TML_OK;
-}
 
 extern "C" uint32_t tml_model_input_size(const tml_model* model) {
   return uint32_t{model->header.input_time} * model->header.input_channels;

@@ -58,7 +58,9 @@ typedef struct tml_model {
  * links no front-end code (it calls none of tml/features.h nor tml_model_prepare_features: the
  * validation of front ends is then left out of the image, see docs/features.md), and a blob with an
  * anomaly block in an application that links no anomaly code (it calls neither tml_model_anomaly nor
- * a function of tml/anomaly.h).
+ * a function of tml/anomaly.h), and a blob with an output heads table in an application that reads no
+ * values or class scores (it calls none of tml_model_values, tml_model_value_count,
+ * tml_model_value_name, tml_model_class_scores).
  * @param[out] model  filled on success only
  * @param[in]  blob   the model blob, at a 4-aligned address (else TML_ERR_ARG)
  * @param[in]  len    bytes available at `blob`
