@@ -66,7 +66,7 @@ TEST_CASE("target axes and per-sample targets survive the manifest and reach the
     REQUIRE(ds.meta().targets == std::vector<std::string>{"level"});
     CHECK(ds.samples()[0].targets.at("target") == 1.5);
     CHECK(ds.samples()[1].targets.at("target") == -2.25);
-    ds.add("a", rows(2, 3.0f), "", "");  // tml rewrites the manifest: the hand-written targets stay
+    ds.add("a", rows(2, 3.0f), "", "", "a.three", "train");  // a rewrite: the hand-written targets stay
   }
   const auto after = nlohmann::json::parse(tml::read_file(ds_dir / kManifest));
   CHECK(after["samples"][0]["targets"]["target"] == 1.5);
