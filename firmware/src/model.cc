@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "blob_fields.h"
 #include "model_heads.h"
 #include "tml/kernels.h"
 
@@ -33,15 +34,10 @@ constexpr uint32_t kMaxAccumulatorProduct = 255 * 127;  // |input - zero point| 
 
 uint64_t align4(uint64_t v) { return (v + 3) & ~uint64_t{3}; }
 
-// IEEE-754 binary32 classes from the bits: finite means the exponent is not all ones (neither an
-// infinity nor a NaN); positive finite, bits 0x00000001 .. 0x7F7FFFFF.
-uint32_t float_bits(float v) {
-  uint32_t b;
-  memcpy(&b, &v, sizeof b);
-  return b;
-}
-bool positive_finite(float v) { return float_bits(v) - 1u < 0x7F7FFFFFu; }
-bool finite(float v) { return (float_bits(v) & 0x7F800000u) != 0x7F800000u; }
+using blob::finite;
+using blob::positive_finite;
+using blob::read_f32;
+using blob::read_i32;
 
 // Not inlined: one copy loop instead of one per caller (code size).
 __attribute__((noinline)) tml_layer_record read_layer(const uint8_t* blob, uint32_t index) {
@@ -50,17 +46,6 @@ __attribute__((noinline)) tml_layer_record read_layer(const uint8_t* blob, uint3
   return r;
 }
 
-int32_t read_i32(const uint8_t* blob, uint32_t offset, uint32_t index) {
-  int32_t v;
-  memcpy(&v, blob + offset + 4 * index, sizeof v);
-  return v;
-}
-
-float read_f32(const uint8_t* blob, uint32_t offset, uint32_t index) {
-  float v;
-  memcpy(&v, blob + offset + 4 * index, sizeof v);
-  return v;
-}
 
 // time * channels of two u16 dimensions: at most 65535^2, which fits in 32 bits.
 uint32_t elements(uint32_t time, uint32_t channels) { return time * channels; }

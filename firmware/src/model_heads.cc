@@ -6,25 +6,17 @@
 #include <cstddef>
 #include <cstring>
 
+#include "blob_fields.h"
 #include "tml/kernels.h"
 #include "tml/model.h"
 
 namespace tml {
 namespace {
 
-uint32_t float_bits(float v) {
-  uint32_t b;
-  memcpy(&b, &v, sizeof b);
-  return b;
-}
-bool positive_finite(float v) { return float_bits(v) - 1u < 0x7F7FFFFFu; }
-bool finite(float v) { return (float_bits(v) & 0x7F800000u) != 0x7F800000u; }
-
-float read_f32(const uint8_t* blob, uint32_t offset, uint32_t index) {
-  float v;
-  memcpy(&v, blob + offset + 4 * index, sizeof v);
-  return v;
-}
+using blob::finite;
+using blob::float_bits;
+using blob::positive_finite;
+using blob::read_f32;
 
 // A head's name: 1 .. 31 printable ASCII characters, then NUL up to the end of the field.
 bool head_name_ok(const char* name) {
