@@ -368,6 +368,38 @@ TEST_CASE("info reports orphans and fails clearly on a damaged manifest", "[data
   CHECK(r.err.find("no dataset at") != std::string::npos);
 }
 
+TEST_CASE("info --check reads every sample file and names each damaged one", "[dataset-cli]") {
+  TempDir tmp;
+  write_text(tmp / "in" / "training" / "circle.json.a.x.json", gesture_file(10));
+  write_text(tmp / "in" / "training" / "circle.json.b.x.json", gesture_file(10));
+  write_text(tmp / "in" / "training" / "circle.json.c.x.json", gesture_file(10));
+  REQUIRE(run_tml({"dataset", "import", (tmp / "in").string(), "--dataset", (tmp / "ds").string()}).exit_code == 0);
+  auto r = run_tml({"dataset", "info", (tmp / "ds").string(), "--check"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("Checked 3 sample file(s): all readable") != std::string::npos);
+  // Damage two files behind the manifest's back, and make a third a link to a file outside the dataset.
+  const auto file = [&](const char* id) { return tmp / "ds" / "data" / "circle" / (std::string(id) + ".csv"); };
+  write_text(file("circle.a"), "accx,accy,accz\n1,2,3\n");
+  std::string text = tml::read_file(file("circle.b"));
+  text.replace(text.find('\n') + 1, 1, "nan");
+  write_text(file("circle.b"), text);
+  const auto outside = tmp / "outside.csv";
+  std::filesystem::rename(file("circle.c"), outside);
+  std::filesystem::create_symlink(outside, file("circle.c"));
+  r = run_tml({"dataset", "info", (tmp / "ds").string()});  // without --check nothing is read
+  CHECK(r.exit_code == 0);
+  r = run_tml({"dataset", "info", (tmp / "ds").string(), "--check"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("3 problem(s)") != std::string::npos);
+  CHECK(r.out.find("sample 'circle.a' (data/circle/circle.a.csv): ") != std::string::npos);
+  CHECK(r.out.find("holds 1 rows; the manifest says 10") != std::string::npos);
+  CHECK(r.out.find("sample 'circle.b' (data/circle/circle.b.csv): ") != std::string::npos);
+  CHECK(r.out.find("line 2: 'nan.1' is not a finite number") != std::string::npos);
+  CHECK(r.out.find("sample 'circle.c' (data/circle/circle.c.csv): is a symbolic link") != std::string::npos);
+}
+
 TEST_CASE("info and export of a dataset without samples", "[dataset-cli]") {
   TempDir tmp;
   tml::dataset::Meta m;

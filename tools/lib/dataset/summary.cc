@@ -1,5 +1,7 @@
 #include "dataset/summary.h"
 
+#include <filesystem>
+
 #include <algorithm>
 #include <cstdint>
 
@@ -126,6 +128,35 @@ nlohmann::ordered_json summary_json(const Summary& s) {
   j["orphans"] = s.orphans;
   j["missing"] = s.missing;
   return j;
+}
+
+CheckResult check_samples(const Dataset& d) {
+  CheckResult c;
+  for (const SampleInfo& info : d.samples()) {
+    ++c.samples;
+    const std::string at = "sample '" + info.id + "' (" + info.file + "): ";
+    std::error_code ec;
+    if (std::filesystem::is_symlink(d.dir() / info.file, ec)) {
+      c.problems.push_back(at + "is a symbolic link; a dataset holds its own files (copy the file in its place)");
+      continue;
+    }
+    try {
+      d.load(info);  // parses every value (finite numbers only) and checks the row count and columns
+    } catch (const Error& e) {
+      c.problems.push_back(at + e.what());
+    }
+  }
+  return c;
+}
+
+std::string format_check(const CheckResult& c) {
+  if (c.problems.empty())
+    return "Checked " + std::to_string(c.samples) +
+           " sample file(s): all readable, the manifest's row counts, every value finite.\n";
+  std::string o = "Checked " + std::to_string(c.samples) + " sample file(s): " + std::to_string(c.problems.size()) +
+                  " problem(s):\n";
+  for (const auto& p : c.problems) o += "  " + p + "\n";
+  return o;
 }
 
 }  // namespace tml::dataset

@@ -34,4 +34,15 @@ std::string format_summary(const Summary& s);
 // The summary as `tml dataset info --json` prints it.
 nlohmann::ordered_json summary_json(const Summary& s);
 
+// `tml dataset info --check`: every sample file read as the trainer reads it (`Dataset::load`: the file
+// exists, parses, holds finite numbers only, has the manifest's row count and the dataset's columns); a sample
+// file that is a symbolic link is reported too (a dataset holds its files). One line per problem, naming
+// the sample and its file; none when the dataset is sound.
+struct CheckResult {
+  size_t samples = 0;
+  std::vector<std::string> problems;
+};
+CheckResult check_samples(const Dataset& d);
+std::string format_check(const CheckResult& c);
+
 }  // namespace tml::dataset
