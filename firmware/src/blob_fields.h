@@ -3,8 +3,8 @@
 #ifndef TML_BLOB_FIELDS_H
 #define TML_BLOB_FIELDS_H
 
-#include <stdint.h>
-#include <string.h>
+#include <cstdint>
+#include <cstring>
 
 namespace tml::blob {
 
