@@ -50,7 +50,7 @@ void write_features(const trainer::RecordingSet& set, const trainer::WindowSpec&
 }  // namespace
 
 int main(int argc, char** argv) {
-  trainer::KMeansDetectorOptions o;
+  trainer::AnomalyOptions o;
   bool peer = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -64,6 +64,12 @@ int main(int argc, char** argv) {
     else if (a == "--peaks") o.spectral.peaks = std::atoi(next().c_str());
     else if (a == "--peer") peer = true;
     else if (a == "--plain") o.per_cluster_scaling = false;
+    else if (a == "--method") o.method = trainer::parse_anomaly_method(next());
+    else if (a == "--hidden") o.hidden = bench::int_list(next());
+    else if (a == "--epochs") o.epochs = std::atoi(next().c_str());
+    else if (a == "--restarts") o.restarts = std::atoi(next().c_str());
+    else if (a == "--lr") o.learning_rate = float(std::atof(next().c_str()));
+    else if (a == "--seed") o.seed = std::strtoull(next().c_str(), nullptr, 10);
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;
@@ -73,8 +79,11 @@ int main(int argc, char** argv) {
   const trainer::RecordingSet set = pipeline::read_recordings(source / "datasets" / "gestures-ei");
   const trainer::WindowSpec spec{208, 52};
   const auto results = pipeline::held_out_anomaly(set, spec, o);
-  std::printf("K-means anomaly detector, %d clusters, spectral features (%s), threshold at %.1f %% false alarms\n",
-              o.clusters, o.spectral.stats == TML_SPECTRAL_STATS_ALL ? "all statistics" : "defaults",
+  std::printf("%s anomaly detector, %s, spectral features (%s), threshold at %.1f %% false alarms\n",
+              o.method == trainer::AnomalyMethod::kmeans ? "K-means" : "Autoencoder",
+              o.method == trainer::AnomalyMethod::kmeans ? (std::to_string(o.clusters) + " clusters").c_str()
+                                                         : (bench::join(o.hidden) + " hidden, " + std::to_string(o.epochs) + " epochs").c_str(),
+              o.spectral.stats == TML_SPECTRAL_STATS_ALL ? "all statistics" : "defaults",
               100 * o.false_alarm_rate);
   std::printf("%-8s %7s %12s %9s %9s %9s\n", "held out", "AUC", "false alarms", "detected", "windows", "train s");
   double mean = 0;

@@ -1,5 +1,5 @@
 // What the benchmarks share: running a peer program and reading its output, the median of the runs, and
-// reading an option's value from the command line.
+// reading an option's value (and lists of numbers) from the command line.
 #pragma once
 
 #include <sys/wait.h>
@@ -42,6 +42,22 @@ inline std::string option_value(int argc, char** argv, int& i, const char* progr
     std::exit(2);
   }
   return argv[++i];
+}
+
+// "32,8,32" as numbers, and back.
+inline std::vector<int> int_list(const std::string& text) {
+  std::vector<int> out;
+  for (size_t at = 0; at <= text.size();) {
+    const size_t comma = std::min(text.find(',', at), text.size());
+    out.push_back(std::atoi(text.substr(at, comma - at).c_str()));
+    at = comma + 1;
+  }
+  return out;
+}
+inline std::string join(const std::vector<int>& v) {
+  std::string s;
+  for (int x : v) s += (s.empty() ? "" : ",") + std::to_string(x);
+  return s;
 }
 
 }  // namespace tml::bench

@@ -1,7 +1,7 @@
 // Anomaly scores on the emulated Cortex-M4F equal the host's, bit for bit: the front-end image
 // (firmware/ports/mps2_an386/features_main.cc) runs K-means detectors trained here on the shipped gesture
-// recordings (spectral features, no layers), a classifier carrying a K-means block and an
-// autoencoder-shaped model (its output in its input's quantization), and prints the network input, the
+// recordings (spectral features, no layers), a dense autoencoder trained here, a classifier carrying a
+// K-means block and a hand-made autoencoder-shaped model (its output in its input's quantization), and prints the network input, the
 // output and the tml_anomaly_result of each window; the host computes the same with the same firmware
 // sources compiled for x86-64.
 #include <catch2/catch.hpp>
@@ -21,6 +21,7 @@
 #include "run_programs.h"
 #include "tml/model.h"
 #include "tml/trainer/anomaly.h"
+#include "tml/trainer/blob.h"
 #include "tml/trainer/blob_writer.h"
 
 using namespace tml::trainer;
@@ -78,21 +79,28 @@ TEST_CASE("anomaly scores on the emulated board equal the host's bit for bit", "
   std::vector<float> normal = windows_of(set, "idle", Split::Train, 60);
   const std::vector<float> more = windows_of(set, "updown", Split::Train, 60);
   normal.insert(normal.end(), more.begin(), more.end());
-  KMeansDetectorOptions plain;
-  KMeansDetectorOptions filtered;
+  AnomalyOptions plain;
+  AnomalyOptions filtered;
   filtered.spectral.filter = FilterType::low_pass;
   filtered.spectral.cutoff_hz = 10;
   filtered.spectral.stats = TML_SPECTRAL_STATS_ALL;
   filtered.clusters = 5;
-  const KMeansDetector detectors[2] = {train_kmeans_detector(normal, {}, plain),
-                                       train_kmeans_detector(normal, {}, filtered)};
+  AnomalyOptions trained_ae;  // and the autoencoder the trainer makes, on every statistic
+  trained_ae.method = AnomalyMethod::autoencoder;
+  trained_ae.spectral.stats = TML_SPECTRAL_STATS_ALL;
+  trained_ae.epochs = 30;
+  trained_ae.restarts = 1;
+  const AnomalyDetector detectors[3] = {train_anomaly_detector(normal, {}, plain),
+                                        train_anomaly_detector(normal, {}, filtered),
+                                        train_anomaly_detector(normal, {}, trained_ae)};
+  REQUIRE(Blob(detectors[2].blob).header().layer_count == 4);
   int flagged = 0;
-  for (int d = 0; d < 2; ++d) {
+  for (int d = 0; d < 3; ++d) {
     for (const char* label : {"circle", "idle", "flick", "updown"}) {
       const std::vector<float> test = windows_of(set, label, Split::Test, 3);
       for (size_t w = 0; w < 3; ++w) {
         const std::vector<float> raw(test.begin() + long(w * 624), test.begin() + long((w + 1) * 624));
-        job("kmeans" + std::to_string(d) + "_" + label + std::to_string(w) + ".job", detectors[d].blob, raw);
+        job((d == 2 ? "trained_ae_" : "kmeans" + std::to_string(d) + "_") + label + std::to_string(w) + ".job", detectors[d].blob, raw);
         tml_anomaly_result a;
         std::memcpy(&a, tml::test::from_hex(expected.back().substr(expected.back().size() - 32)).data(), sizeof a);
         flagged += a.anomalous;

@@ -26,7 +26,7 @@ inline std::vector<JobResult> run_feature_jobs(const std::filesystem::path& dir,
   auto link = tml::link::open_tcp("127.0.0.1", emu.port());  // the CPU starts once the host connects
   const int status = emu.wait(120000);
   const std::string log = emu.log();
-  INFO(log.substr(0, 2000));
+  INFO((log.size() <= 2000 ? log : log.substr(0, 1000) + "\n...\n" + log.substr(log.size() - 1000)));
   REQUIRE(status == 0);
   auto jobs = parse_jobs(log);
   REQUIRE(jobs.size() == names.size());

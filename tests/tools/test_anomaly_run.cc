@@ -34,7 +34,7 @@ TEST_CASE("anomaly run: raw windows of chosen labels in order and unnormalised",
 
 TEST_CASE("anomaly run: held-out gestures are told from the normal ones", "[anomaly]") {
   const trainer::RecordingSet set = pipeline::read_recordings(test::source_dir() / "datasets" / "gestures-ei");
-  trainer::KMeansDetectorOptions o;  // docs/anomaly.md's configuration
+  trainer::AnomalyOptions o;  // docs/anomaly.md's configuration
   o.clusters = 2;
   o.spectral.stats = TML_SPECTRAL_STATS_ALL;
   o.spectral.peaks = 0;

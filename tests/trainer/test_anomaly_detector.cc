@@ -4,6 +4,7 @@
 // bad input, and a classifier carrying a K-means block whose arena keeps the input through the run.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -80,10 +81,10 @@ TEST_CASE("anomaly: ROC AUC and the false-alarm threshold follow their definitio
 }
 
 TEST_CASE("anomaly: the K-means detector flags a new frequency and a wobble but not normal windows", "[anomaly]") {
-  KMeansDetectorOptions o;
+  AnomalyOptions o;
   o.clusters = 4;
   o.false_alarm_rate = 0.05;
-  const KMeansDetector d = train_kmeans_detector(vibration(120, 12.0, 0, 1), vibration(60, 12.0, 0, 2), o);
+  const AnomalyDetector d = train_anomaly_detector(vibration(120, 12.0, 0, 1), vibration(60, 12.0, 0, 2), o);
   CHECK(d.clusters == 4);
   CHECK(d.features == 75);  // 3 axes x (RMS, skewness, kurtosis, 16 bands, 3 peaks x 2)
   const Blob blob(d.blob);
@@ -102,14 +103,14 @@ TEST_CASE("anomaly: the K-means detector flags a new frequency and a wobble but 
   CHECK(false_alarms <= 12);  // 5 % of 80 expected, on windows never seen
   CHECK(caught >= 76);
   // Same data and seed: the same blob.
-  CHECK(train_kmeans_detector(vibration(120, 12.0, 0, 1), vibration(60, 12.0, 0, 2), o).blob == d.blob);
+  CHECK(train_anomaly_detector(vibration(120, 12.0, 0, 1), vibration(60, 12.0, 0, 2), o).blob == d.blob);
 }
 
 TEST_CASE("anomaly: plain distance scores every cluster with one scale and no radius", "[anomaly]") {
-  KMeansDetectorOptions o;
+  AnomalyOptions o;
   o.clusters = 4;
   o.per_cluster_scaling = false;
-  const KMeansDetector d = train_kmeans_detector(vibration(120, 12.0, 0, 1), vibration(60, 12.0, 0, 2), o);
+  const AnomalyDetector d = train_anomaly_detector(vibration(120, 12.0, 0, 1), vibration(60, 12.0, 0, 2), o);
   const Blob blob(d.blob);
   const tml_anomaly& a = blob.model().anomaly;
   REQUIRE(a.record.clusters == 4);
@@ -130,16 +131,118 @@ TEST_CASE("anomaly: plain distance scores every cluster with one scale and no ra
 }
 
 TEST_CASE("anomaly: bad input to the detector gives a clear error", "[anomaly]") {
-  KMeansDetectorOptions o;
+  AnomalyOptions o;
   o.clusters = 2;
-  CHECK_THROWS_WITH(train_kmeans_detector({}, {}, o), Contains("no normal windows"));
-  CHECK_THROWS_WITH(train_kmeans_detector(vibration(1, 12, 0, 1), {}, o), Contains("1 normal window for 2 clusters"));
+  CHECK_THROWS_WITH(train_anomaly_detector({}, {}, o), Contains("no normal windows"));
+  CHECK_THROWS_WITH(train_anomaly_detector(vibration(1, 12, 0, 1), {}, o), Contains("a single normal window"));
   std::vector<float> nan = vibration(10, 12, 0, 1);
   nan[3 * 208 * 3 + 5] = std::nanf("");
-  CHECK_THROWS_WITH(train_kmeans_detector(nan, {}, o), Contains("window 3 holds a NaN"));
-  CHECK_THROWS_WITH(train_kmeans_detector(std::vector<float>(10 * 208 * 3, 0.5f), {}, o), Contains("never vary"));
-  CHECK_THROWS_WITH(train_kmeans_detector(std::vector<float>(100, 0.5f), {}, o), Contains("not whole windows"));
+  CHECK_THROWS_WITH(train_anomaly_detector(nan, {}, o), Contains("window 3 holds a NaN"));
+  CHECK_THROWS_WITH(train_anomaly_detector(std::vector<float>(10 * 208 * 3, 0.5f), {}, o), Contains("never vary"));
+  CHECK_THROWS_WITH(train_anomaly_detector(std::vector<float>(100, 0.5f), {}, o), Contains("not whole windows"));
   CHECK_THROWS_WITH(anomaly_scores({1, 2, 3}, {}), Contains("invalid"));
+  o.clusters = 30;
+  CHECK_THROWS_WITH(train_anomaly_detector(vibration(20, 12, 0, 1), {}, o), Contains("20 normal windows for 30 clusters"));
+  // The autoencoder refuses the same data, and layers it cannot build.
+  AnomalyOptions ae;
+  ae.method = AnomalyMethod::autoencoder;
+  CHECK_THROWS_WITH(train_anomaly_detector({}, {}, ae), Contains("no normal windows"));
+  CHECK_THROWS_WITH(train_anomaly_detector(vibration(1, 12, 0, 1), {}, ae), Contains("a single normal window"));
+  CHECK_THROWS_WITH(train_anomaly_detector(nan, {}, ae), Contains("window 3 holds a NaN"));
+  CHECK_THROWS_WITH(train_anomaly_detector(std::vector<float>(10 * 208 * 3, 0.5f), {}, ae), Contains("never vary"));
+  ae.hidden = {};
+  CHECK_THROWS_WITH(train_anomaly_detector(vibration(10, 12, 0, 1), {}, ae), Contains("at least one hidden layer"));
+  ae.hidden = {16, 0};
+  CHECK_THROWS_WITH(train_anomaly_detector(vibration(10, 12, 0, 1), {}, ae), Contains("1 to 4096 units, not 0"));
+  CHECK(parse_anomaly_method("autoencoder") == AnomalyMethod::autoencoder);
+  CHECK_THROWS_AS(parse_anomaly_method("pca"), tml::UsageError);
+}
+
+TEST_CASE("anomaly: the autoencoder reconstructs normal windows and flags a new frequency and a wobble", "[anomaly]") {
+  AnomalyOptions o;
+  o.method = AnomalyMethod::autoencoder;
+  o.hidden = {32, 8, 32};
+  o.epochs = 60;
+  o.restarts = 2;
+  o.false_alarm_rate = 0.05;
+  const AnomalyDetector d = train_anomaly_detector(vibration(160, 12.0, 0, 1), vibration(60, 12.0, 0, 2), o);
+  CHECK(d.features == 75);
+  CHECK(d.clusters == 0);
+  CHECK(d.train_loss > 0);
+  CHECK(d.train_loss < 0.9);  // standardised features: predicting their mean would cost about 1
+  const Blob blob(d.blob);
+  const tml_model& m = blob.model();
+  CHECK(m.anomaly.kind == TML_ANOMALY_AUTOENCODER);
+  CHECK(blob.header().layer_count == 4);  // 75 -> 32 -> 8 -> 32 -> 75
+  CHECK(tml_model_output_size(&m) == 75);
+  CHECK(tml_model_class_count(&m) == 0);
+  // The reconstruction is in the input's quantization, so the board compares them value by value.
+  tml_layer_record last;
+  REQUIRE(tml_model_layer(&m, blob.header().layer_count - 1, &last) == TML_OK);
+  CHECK(last.output_scale == blob.header().input_scale);
+  CHECK(last.output_zero_point == blob.header().input_zero_point);
+  CHECK(m.anomaly.record.threshold == d.threshold);
+
+  const std::vector<int32_t> normal = anomaly_scores(d.blob, vibration(80, 12.0, 0, 3));
+  const std::vector<int32_t> tone = anomaly_scores(d.blob, vibration(80, 20.0, 0, 4));
+  const std::vector<int32_t> wobble = anomaly_scores(d.blob, vibration(80, 12.0, 1.5, 5));
+  CHECK(roc_auc(as_double(normal), as_double(tone)) > 0.99);
+  CHECK(roc_auc(as_double(normal), as_double(wobble)) > 0.95);
+  // Scores are the squared error over the training windows' mean: a usual window scores about 1.0.
+  std::vector<int32_t> sorted = normal;
+  std::sort(sorted.begin(), sorted.end());
+  CHECK(sorted[sorted.size() / 2] > (1 << 16) / 4);
+  CHECK(sorted[sorted.size() / 2] < 4 << 16);
+  int false_alarms = 0;
+  for (int32_t v : normal) false_alarms += v > d.threshold;
+  CHECK(false_alarms <= 12);
+  // Deterministic.
+  CHECK(train_anomaly_detector(vibration(160, 12.0, 0, 1), vibration(60, 12.0, 0, 2), o).blob == d.blob);
+}
+
+TEST_CASE("anomaly: a K-means block added to a model over its own network input", "[anomaly][model]") {
+  // A "classifier" over [1][4] inputs (one dense layer), its K-means block learned from normal inputs near
+  // (1, 1, 1, 1) and (-1, -1, -1, -1); inputs far from both score higher.
+  QuantizedModel m;
+  m.input_time = 1;
+  m.input_channels = 4;
+  m.input_scale = 3.0f / 127;
+  m.input_zero_point = 0;
+  m.mean = {0, 0, 0, 0};
+  m.inv_std = {1, 1, 1, 1};
+  QuantizedLayer l;
+  l.kind = TML_LAYER_FULLY_CONNECTED;
+  l.units = 2;
+  l.weights = {10, 10, 10, 10, -10, -10, -10, -10};
+  l.bias = {0, 0};
+  l.output_scale = 0.1f;
+  set_requantization(l, m.input_scale, std::vector<double>(2, 0.01), 0.1);
+  m.layers = {l};
+  m.labels = {"up", "down"};
+  std::mt19937 rng(3);
+  std::normal_distribution<float> noise(0.0f, 0.2f);
+  const auto inputs = [&](int count, float centre_a, float centre_b) {
+    std::vector<float> x;
+    for (int i = 0; i < count; ++i)
+      for (int d = 0; d < 4; ++d) x.push_back((i % 2 ? centre_a : centre_b) + noise(rng));
+    return x;
+  };
+  AnomalyOptions o;
+  o.clusters = 2;
+  o.false_alarm_rate = 0.05;
+  const int32_t threshold = add_kmeans_block(m, inputs(100, 1, -1), inputs(40, 1, -1), o);
+  const std::vector<uint8_t> blob = write_model_blob(m);
+  const Blob b(blob);
+  CHECK(b.model().anomaly.kind == TML_ANOMALY_KMEANS);
+  CHECK(b.model().anomaly.record.clusters == 2);
+  CHECK(b.model().anomaly.record.threshold == threshold);
+  CHECK(tml_model_class_count(&b.model()) == 2);
+  // Scored through the whole model (its raw input is the network input: no front end).
+  const std::vector<int32_t> normal = anomaly_scores(blob, inputs(40, 1, -1));
+  const std::vector<int32_t> odd = anomaly_scores(blob, inputs(40, 0, 2));
+  CHECK(roc_auc(as_double(normal), as_double(odd)) > 0.99);
+  CHECK_THROWS_WITH(add_kmeans_block(m, {}, {}, o), Contains("no normal windows"));
+  CHECK_THROWS_WITH(add_kmeans_block(m, {1, 2, 3}, {}, o), Contains("not whole windows of 4"));
 }
 
 TEST_CASE("anomaly: a classifier with a K-means block keeps its input through the run", "[anomaly][model]") {

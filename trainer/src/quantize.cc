@@ -20,10 +20,11 @@ std::string where(const FusedLayer& fl, size_t j) {
   return "int8 layer " + std::to_string(j + 1) + " (" + fl.description + ")";
 }
 
-// Per-channel symmetric int8 weights and int32 bias of a conv1d, depthwise conv1d or dense layer. The
-// weights of output channel o are w[o * per + k] (conv1d [out][kernel][in], dense [out][in]) or, for a
-// depthwise conv1d ([kernel][channels]), w[k * units + o].
-void quantize_parameters(const Layer& l, const FusedLayer& fl, size_t j, double input_scale, QuantizedLayer& out,
+}  // namespace
+
+// The weights of output channel o are w[o * per + k] (conv1d [out][kernel][in], dense [out][in]) or, for
+// a depthwise conv1d ([kernel][channels]), w[k * units + o].
+void quantize_parameters(const Layer& l, const std::string& what, double input_scale, QuantizedLayer& out,
                          std::vector<double>& weight_scales) {
   const std::vector<float>& w = l.param("weights").value;
   const std::vector<float>& b = l.param("bias").value;
@@ -46,13 +47,11 @@ void quantize_parameters(const Layer& l, const FusedLayer& fl, size_t j, double 
     // The runner needs |bias| + dot * 255 * 127 within an int32 accumulator.
     const double limit = static_cast<double>(std::numeric_limits<int32_t>::max()) - static_cast<double>(per) * 255.0 * 127.0;
     if (!(std::fabs(qb) <= limit))
-      throw Error(where(fl, j) + ": the bias of output channel " + std::to_string(o) + " (" + std::to_string(b[o]) +
+      throw Error(what + ": the bias of output channel " + std::to_string(o) + " (" + std::to_string(b[o]) +
                   ") is too large for the int32 accumulator at this input and weight scale");
     out.bias[o] = static_cast<int32_t>(qb);
   }
 }
-
-}  // namespace
 
 QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::vector<Window>& calibration_windows,
                         const CalibrationOptions& options) {
@@ -86,7 +85,7 @@ QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::
         ql.kind = fl.kind;
         const QuantParams out = choose_quant_params(r.calibration.outputs[j]);
         std::vector<double> weight_scales;
-        quantize_parameters(l, fl, j, current.scale, ql, weight_scales);
+        quantize_parameters(l, where(fl, j), current.scale, ql, weight_scales);
         ql.units = static_cast<int>(ql.bias.size());
         if (fl.kind == TML_LAYER_CONV1D) {
           const auto& c = static_cast<const Conv1D&>(l);

@@ -47,7 +47,7 @@ alignas(16) uint8_t g_job[96 * 1024];
 alignas(16) uint32_t g_scratch[6 * 1024];
 alignas(16) uint8_t g_arena[16 * 1024];
 float g_out[4 * 1024];
-char g_cmdline[2048];
+char g_cmdline[8192];  // the job paths: about 40 jobs in temporary folders
 
 int load_file(const char* path, uint8_t* buf, size_t cap, size_t* len) {
   const int fd = semihost_open(path);

@@ -24,7 +24,7 @@ std::vector<float> raw_windows(const trainer::RecordingSet& set, const std::vect
 }
 
 std::vector<HeldOutResult> held_out_anomaly(const trainer::RecordingSet& set, const trainer::WindowSpec& spec,
-                                            const trainer::KMeansDetectorOptions& options, float validation) {
+                                            const trainer::AnomalyOptions& options, float validation) {
   if (set.labels.size() < 2) throw Error("the held-out protocol needs at least two labels");
   const std::vector<int> test = trainer::recordings_of(set, trainer::Split::Test);
   if (test.empty()) throw Error("the dataset has no test recordings to score");
@@ -34,7 +34,7 @@ std::vector<HeldOutResult> held_out_anomaly(const trainer::RecordingSet& set, co
     HeldOutResult r;
     r.anomaly = set.labels[size_t(held)];
     const auto t0 = std::chrono::steady_clock::now();
-    const trainer::KMeansDetector d = trainer::train_kmeans_detector(raw_windows(set, train, spec, {held}, true),
+    const trainer::AnomalyDetector d = trainer::train_anomaly_detector(raw_windows(set, train, spec, {held}, true),
                                                                      raw_windows(set, val, spec, {held}, true), options);
     r.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.normal_scores = trainer::anomaly_scores(d.blob, raw_windows(set, test, spec, {held}, true));

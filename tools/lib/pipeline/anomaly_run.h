@@ -31,6 +31,6 @@ struct HeldOutResult {
 // which set the threshold) train the detector; the test split is scored. Throws Error for a dataset
 // with fewer than two labels or without test recordings.
 std::vector<HeldOutResult> held_out_anomaly(const trainer::RecordingSet& set, const trainer::WindowSpec& spec,
-                                            const trainer::KMeansDetectorOptions& options, float validation = 0.2f);
+                                            const trainer::AnomalyOptions& options, float validation = 0.2f);
 
 }  // namespace tml::pipeline

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "tml/trainer/blob_writer.h"
@@ -43,6 +44,12 @@ struct QuantizeResult {
 // kernels cannot take (e.g. a bias too large for the int32 accumulator).
 QuantizeResult quantize(const Model& model, const RecordingSet& set, const std::vector<Window>& calibration_windows,
                         const CalibrationOptions& options = {});
+
+// Per-channel symmetric int8 weights and int32 bias of a conv1d, depthwise conv1d or dense layer `l` (the
+// scheme above) into out.weights and out.bias, and each output channel's weight scale. `what` names the
+// layer in errors. Throws Error for a bias too large for the int32 accumulator.
+void quantize_parameters(const Layer& l, const std::string& what, double input_scale, QuantizedLayer& out,
+                         std::vector<double>& weight_scales);
 
 // How far one int8 layer's outputs are from the float network's, over a set of windows: the float
 // model runs on the normalised windows, the int8 model (the firmware's code) on the raw ones, so the
