@@ -1,6 +1,7 @@
 // tml train: train a float model on a dataset's training split, report it on the test split, save it.
 #include <iostream>
 
+#include "cli/anomaly_options.h"
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "cli/front_end_options.h"
@@ -26,7 +27,10 @@ int cmd_train(int argc, char** argv) {
            "tml train --dataset gestures/ --model conv1d --header gestures_model.h   # train, quantize, export in one go\n"
            "tml train --dataset datasets/gestures-ei --resample 100 --header gestures_model.h   # 104 Hz data, for a 100 Hz board\n"
            "tml train --dataset weather/ --task regression --model conv1d --out rain.model   # numeric targets\n"
-           "tml train --dataset weather/ --task multi --heads class,rain_mm --out wx.model   # class + value heads");
+           "tml train --dataset weather/ --task multi --heads class,rain_mm --out wx.model   # class + value heads\n"
+           "tml train --dataset pump/ --task anomaly --features spectral --out pump.q.model   # normal windows only\n"
+           "tml train --dataset pump/ --task anomaly --anomaly autoencoder --features spectral --header pump_model.h\n"
+           "tml train --dataset gestures/ --features spectral --model dense --anomaly kmeans --header g_model.h");
   // clang-format off
   p.options().add_options()
     ("dataset", "Dataset folder (or anything 'tml dataset import' reads)", cxxopts::value<std::string>())
@@ -47,6 +51,7 @@ int cmd_train(int argc, char** argv) {
   add_calibration_options(p.options());
   add_front_end_options(p.options());
   add_task_options(p.options());
+  add_anomaly_options(p.options());
   cxxopts::ParseResult r;
   if (!p.parse(argc, argv, r)) return 0;
   Parser::require(r, "dataset");
@@ -63,8 +68,10 @@ int cmd_train(int argc, char** argv) {
   if (r.count("resample")) job.resample_hz = r["resample"].as<double>();
   job.calibration = calibration_options(r);
   training_options(r, job);
+  if (job.task == "anomaly") return train_anomaly_command(r, job);
+  job.anomaly = anomaly_options(r, false);
+  job.normal = normal_labels(r);
   const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
-
   pipeline::TrainRun run(std::move(job));
   std::cerr << run.describe();
   run.train(epoch_progress(run.options().epochs, r.count("quiet") == 0, run.options().classify));

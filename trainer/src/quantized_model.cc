@@ -1,5 +1,7 @@
 #include "tml/trainer/quantized_model.h"
 
+#include "tml/model_format.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -65,6 +67,11 @@ void QModel::validate() const {
                                     : "the blob has a front end but the model names none");
   if (front_end.present()) front_end.validate(window, axes.size());
   if (!(rate_hz > 0) || !std::isfinite(rate_hz)) throw Error("the sample rate must be positive");
+  const int kind = b.model().anomaly.kind;
+  const char* block = kind == TML_ANOMALY_KMEANS ? "kmeans" : kind == TML_ANOMALY_AUTOENCODER ? "autoencoder" : "";
+  if (!anomaly.method.empty() && anomaly.method != block)
+    throw Error("anomaly: the method is '" + anomaly.method + "' but the blob's anomaly block is " +
+                (*block ? "'" + std::string(block) + "'" : std::string("absent")));
   if (!float_model.empty()) {
     const Model f = model_from_json(float_model, "float_model");
     bool same_values = f.values.size() == values.size();
@@ -112,6 +119,18 @@ std::string qmodel_to_json(const QModel& m) {
     if (m.float_mae >= 0) acc["float_mae"] = m.float_mae;
     if (m.int8_mae >= 0) acc["int8_mae"] = m.int8_mae;
     j["accuracy"] = acc;
+  }
+  if (!m.anomaly.method.empty()) {
+    const Blob b(m.blob);
+    ordered a = {{"method", m.anomaly.method},
+                 {"normal", m.anomaly.normal},
+                 {"false_alarm_rate", m.anomaly.false_alarm_rate},
+                 {"threshold", b.model().anomaly.record.threshold / 65536.0}};
+    if (m.anomaly.clusters) a["clusters"] = m.anomaly.clusters;
+    if (!m.anomaly.hidden.empty()) a["hidden"] = m.anomaly.hidden;
+    a["train_windows"] = m.anomaly.train_windows;
+    a["validation_windows"] = m.anomaly.validation_windows;
+    j["anomaly"] = a;
   }
   j["source"] = ordered{{"model", m.source_model},
                         {"architecture", m.architecture},
@@ -204,6 +223,18 @@ QModel qmodel_from_json(const std::string& src, const std::string& origin) {
     m.int8_accuracy = optional_number(acc, "int8", -1);
     m.float_mae = optional_number(acc, "float_mae", -1);
     m.int8_mae = optional_number(acc, "int8_mae", -1);
+    const json& an = j.contains("anomaly") ? j.at("anomaly") : none;
+    m.anomaly.method = optional_text(an, "method");
+    if (an.is_object() && an.contains("normal") && an.at("normal").is_array())
+      for (const auto& l : an.at("normal"))
+        if (l.is_string()) m.anomaly.normal.push_back(l.get<std::string>());
+    if (an.is_object() && an.contains("hidden") && an.at("hidden").is_array())
+      for (const auto& h : an.at("hidden"))
+        if (h.is_number_integer()) m.anomaly.hidden.push_back(h.get<int>());
+    m.anomaly.false_alarm_rate = optional_number(an, "false_alarm_rate", 0);
+    m.anomaly.clusters = static_cast<int>(optional_number(an, "clusters", 0));
+    m.anomaly.train_windows = static_cast<int64_t>(optional_number(an, "train_windows", 0));
+    m.anomaly.validation_windows = static_cast<int64_t>(optional_number(an, "validation_windows", 0));
   });
 }
 

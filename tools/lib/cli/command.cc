@@ -93,4 +93,16 @@ int run_subcommands(const std::string& command, const std::string& summary, cons
   throw UsageError("unknown " + command + " command '" + sub + "': use " + list);
 }
 
+std::vector<std::string> list_option(const cxxopts::ParseResult& r, const std::string& name) {
+  std::vector<std::string> out;
+  if (!r.count(name) && !r[name].has_default()) return out;
+  const std::string text = r[name].as<std::string>();
+  for (size_t at = 0; at <= text.size();) {
+    const size_t comma = std::min(text.find(',', at), text.size());
+    if (comma > at) out.push_back(text.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return out;
+}
+
 }  // namespace tml::cli

@@ -59,4 +59,8 @@ struct Subcommand {
 int run_subcommands(const std::string& command, const std::string& summary, const std::string& example,
                     const std::vector<Subcommand>& subcommands, int argc, char** argv);
 
+// A comma-separated option's items ("a,b" -> {a, b}; empty items dropped); its default's when it is
+// not given, none without one.
+std::vector<std::string> list_option(const cxxopts::ParseResult& r, const std::string& name);
+
 }  // namespace tml::cli

@@ -21,9 +21,44 @@ void add_front_end_options(cxxopts::Options& options) {
     ("noise-label", "--augment: the label whose training recordings are the background noise", cxxopts::value<std::string>()->default_value("_silence_"))
     ("noise-snr", "--augment: signal-to-noise ratio range of the mix, dB, as MIN:MAX", cxxopts::value<std::string>()->default_value("0:20"));
   // clang-format on
+  add_spectral_options(options);
+}
+
+void add_spectral_options(cxxopts::Options& options) {
+  // clang-format off
+  options.add_options()
+    ("spectral-stats", "--features spectral: per-axis statistics, 'default' (RMS, skewness, kurtosis), 'flatten' (mean, min, max, RMS, std) or 'all'", cxxopts::value<std::string>()->default_value("default"))
+    ("peaks", "--features spectral: strongest spectral peaks per axis (frequency and height each), 0 to 8", cxxopts::value<int>()->default_value("3"))
+    ("bands", "--features spectral: log power bands per axis (0: one per FFT bin)", cxxopts::value<int>()->default_value("0"))
+    ("spectral-fft", "--features spectral: FFT length of the Welch segments, a power of two 16 to 1024", cxxopts::value<int>()->default_value("32"))
+    ("filter", "--features spectral: a Butterworth filter before the statistics, low or high (default none)", cxxopts::value<std::string>())
+    ("cutoff", "--filter: cut-off frequency in Hz", cxxopts::value<double>()->default_value("0"))
+    ("filter-order", "--filter: Butterworth order, 1 to 16", cxxopts::value<int>()->default_value("4"));
+  // clang-format on
+}
+
+trainer::SpectralConfig spectral_options(const cxxopts::ParseResult& r) {
+  trainer::SpectralConfig c;
+  const std::string stats = r["spectral-stats"].as<std::string>();
+  if (stats == "all") c.stats = TML_SPECTRAL_STATS_ALL;
+  else if (stats == "flatten") c.stats = trainer::kFlattenStats;
+  else if (stats != "default") throw UsageError("--spectral-stats must be default, flatten or all, not '" + stats + "'");
+  c.peaks = r["peaks"].as<int>();
+  c.bands = r["bands"].as<int>();
+  c.fft_size = r["spectral-fft"].as<int>();
+  if (r.count("filter")) {
+    const std::string f = r["filter"].as<std::string>();
+    if (f != "low" && f != "high") throw UsageError("--filter must be low or high, not '" + f + "'");
+    c.filter = f == "low" ? trainer::FilterType::low_pass : trainer::FilterType::high_pass;
+    c.cutoff_hz = r["cutoff"].as<double>();
+    c.filter_order = r["filter-order"].as<int>();
+    if (!(c.cutoff_hz > 0)) throw UsageError("--filter needs --cutoff HZ above 0");
+  }
+  return c;
 }
 
 void front_end_options(const cxxopts::ParseResult& r, pipeline::TrainJob& job) {
+  job.spectral = spectral_options(r);
   if (r.count("features")) {
     job.features = r["features"].as<std::string>();
     if (!r.count("window") && job.features != "spectral") job.window = "1s";  // a keyword's clip

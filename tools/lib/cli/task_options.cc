@@ -7,7 +7,7 @@ namespace tml::cli {
 void add_task_options(cxxopts::Options& options) {
   // clang-format off
   options.add_options()
-    ("task", "What the model predicts: classify (the labels), regression (numeric targets of the dataset) or multi (both: a class head and value heads)", cxxopts::value<std::string>()->default_value("classify"))
+    ("task", "What the model predicts: classify (the labels), regression (numeric targets of the dataset), multi (both: a class head and value heads) or anomaly (a detector trained on normal windows only: --features spectral, --anomaly kmeans|autoencoder)", cxxopts::value<std::string>()->default_value("classify"))
     ("heads", "The outputs, comma-separated: 'class' for the class head and target names for value heads, in output order (default: the task's: class, every target, or both)", cxxopts::value<std::string>())
     ("loss", "Value heads: mse or huber, on the standardised target", cxxopts::value<std::string>()->default_value("mse"))
     ("huber-delta", "--loss huber: quadratic below this many standard deviations of the target", cxxopts::value<float>()->default_value("1"))

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "pipeline/anomaly_run.h"
 #include "pipeline/json_report.h"
 #include "pipeline/model_files.h"
 #include "pipeline/quantize_report.h"
@@ -49,6 +50,12 @@ std::string check_job(const TrainJob& job, trainer::TrainOptions& options) {
   if (job.augment.copies < 0 || job.augment.copies > 100) throw UsageError("--augment must be 0 to 100 copies");
   if (job.resample_hz && !(*job.resample_hz > 0 && std::isfinite(*job.resample_hz)))
     throw UsageError("--resample must be a positive number of Hz");
+  if (job.anomaly && job.anomaly->method != trainer::AnomalyMethod::kmeans)
+    throw UsageError("--anomaly " + std::string(trainer::anomaly_method_name(job.anomaly->method)) +
+                     " makes a detector of its own: use --task anomaly; a classifier carries --anomaly kmeans");
+  if (job.anomaly && job.header.empty())
+    throw UsageError("--anomaly kmeans is added to a classifier when it is quantized: give --header too (or "
+                     "run tml quantize --anomaly kmeans on the saved model)");
   if (!job.header.empty() && !trainer::is_c_identifier(job.prefix))  // should not cost a training run
     throw UsageError("--prefix must be a C identifier (letters, digits, underscores), got '" + job.prefix + "'");
   if (trainer::is_preset(job.architecture)) return "";
@@ -252,6 +259,7 @@ void TrainRun::save() const { save_model(model_, job_.out); }
 
 const QuantizeRun& TrainRun::quantize_and_export() {
   int8_ = run_quantize(model_, set_, job_.calibration, job_.out.string(), job_.dataset.string());
+  if (job_.anomaly) add_kmeans_anomaly(*int8_, set_, *job_.anomaly, job_.normal);
   const std::string source = job_.out.empty() ? "tml train" : job_.out.filename().string();
   write_file_atomic(job_.header, export_header(int8_->qmodel, source, job_.prefix));
   return *int8_;

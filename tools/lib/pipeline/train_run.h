@@ -9,6 +9,7 @@
 #include <string>
 
 #include "pipeline/quantize_run.h"
+#include "tml/trainer/anomaly.h"
 #include "tml/trainer/calibration.h"
 #include "tml/trainer/feature_set.h"
 #include "tml/trainer/float_model.h"
@@ -35,6 +36,10 @@ struct TrainJob {
   // "class" and target names, comma-separated ("" = the task's default: the class head, every numeric
   // target of the data, or both). They fill options.classify and options.targets.
   std::string task = "classify";
+  // A classifier's K-means anomaly block over its own input (docs/anomaly.md), added when it is
+  // quantized (--header), trained on the training windows of the `normal` labels (empty: all).
+  std::optional<trainer::AnomalyOptions> anomaly;
+  std::vector<std::string> normal;
   std::string heads;
   trainer::TrainOptions options;        // all but the window, the optimizer, the threads and the heads:
   std::string optimizer = "adam";       // adam or sgd

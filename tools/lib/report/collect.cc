@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dataset/dataset.h"
+#include "pipeline/anomaly_run.h"
 #include "pipeline/json_report.h"
 #include "pipeline/quantize_report.h"
 #include "pipeline/quantize_run.h"
@@ -152,6 +153,19 @@ void add_board(ReportData& d, const std::filesystem::path& path) {
 
 }  // namespace
 
+AnomalyScores anomaly_scores_of(const pipeline::AnomalyEvaluation& e, const std::string& method) {
+  AnomalyScores a;
+  a.method = method;
+  a.anomalous = e.anomalous;
+  for (int32_t v : e.normal_scores) a.normal.push_back(v / 65536.0);
+  for (int32_t v : e.anomalous_scores) a.anomalous_scores.push_back(v / 65536.0);
+  a.threshold = e.threshold / 65536.0;
+  a.auc = e.auc;
+  a.false_alarms = e.false_alarms;
+  a.detected = e.detected;
+  return a;
+}
+
 ReportData collect(const Sources& src) {
   ReportData d;
   d.title = "tml report: " + src.model.stem().string();
@@ -161,11 +175,23 @@ ReportData collect(const Sources& src) {
   add_dataset(d, ds);
   if (pipeline::model_file_format(src.model) == "tml-quantized-model") {
     const trainer::QModel q = pipeline::load_qmodel(src.model);
-    if (q.float_model.empty()) throw Error(src.model.string() + " does not carry its float model; quantize it again");
-    trainer::Model model = trainer::model_from_json(q.float_model, src.model.string());
-    const TestWindows t = test_windows(src.dataset, model);
-    add_float_model(d, model, t);
-    add_quantized(d, q, t);
+    if (const auto a = pipeline::evaluate_anomaly_file(src.model, src.dataset, "test", {}))
+      d.anomaly = anomaly_scores_of(*a, q.anomaly.method.empty() ? "anomaly" : q.anomaly.method);
+    if (q.float_model.empty() && d.anomaly) {  // a detector trained in int8: no float model, no classes
+      d.architecture = q.architecture;
+      d.facts.push_back({"anomaly detector", q.architecture + ", normal: " + [&] {
+                           std::string l;
+                           for (const auto& x : q.anomaly.normal) l += (l.empty() ? "" : ", ") + x;
+                           return l;
+                         }()});
+      add_quantized(d, q, TestWindows{});
+    } else if (q.float_model.empty()) throw Error(src.model.string() + " does not carry its float model; quantize it again");
+    else {
+      trainer::Model model = trainer::model_from_json(q.float_model, src.model.string());
+      const TestWindows t = test_windows(src.dataset, model);
+      add_float_model(d, model, t);
+      add_quantized(d, q, t);
+    }
   } else {
     trainer::Model model = pipeline::load_model(src.model);
     add_float_model(d, model, test_windows(src.dataset, model));

@@ -48,6 +48,16 @@ struct Evaluation {
   std::vector<ClassMetrics> per_class;
 };
 
+// An anomaly detector's scores on the test windows (real scores: Q16 / 65536).
+struct AnomalyScores {
+  std::string method;                     // "kmeans", "autoencoder"
+  std::vector<std::string> anomalous;     // the labels counted as faults
+  std::vector<double> normal, anomalous_scores;
+  double threshold = 0;
+  double auc = -1;                        // -1 without both kinds of windows
+  double false_alarms = 0, detected = 0;
+};
+
 struct LayerRow {
   std::string name;   // "conv1d 8x5 + relu + maxpool 2"
   std::string shape;  // "[102][8]"
@@ -89,6 +99,7 @@ struct ReportData {
   std::vector<LayerRow> layers;
   long flash_total = 0, ram_total = 0;
   std::optional<Board> board;
+  std::optional<AnomalyScores> anomaly;  // a model with an anomaly block
 };
 
 // The whole report as an HTML document.
@@ -98,6 +109,12 @@ std::string render_html(const ReportData& data);
 // residuals against the true values, one series per (name, evaluation) given.
 std::pair<std::string, std::string> value_charts(
     const std::vector<std::pair<std::string, const ValueEvaluation*>>& evaluations);
+
+// Two charts of an anomaly detector: the histograms of normal and anomalous windows' scores with the
+// threshold, and the ROC curve (detected against false alarms as the threshold moves).
+std::pair<std::string, std::string> anomaly_charts(const AnomalyScores& scores);
+// Both in a standalone SVG file (what `tml eval --plot` writes for an anomaly detector).
+std::string anomaly_plots_svg(const std::string& title, const AnomalyScores& scores);
 
 // A standalone SVG file of both charts for every value head, one row a head (what `tml eval --plot` writes).
 std::string value_plots_svg(const std::string& model, const std::vector<ValueEvaluation>& values);

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -193,7 +194,71 @@ std::string value_plots_svg(const std::string& model, const std::vector<ValueEva
   return s + "</svg>\n";
 }
 
+std::pair<std::string, std::string> anomaly_charts(const AnomalyScores& a) {
+  std::vector<double> all = a.normal;
+  all.insert(all.end(), a.anomalous_scores.begin(), a.anomalous_scores.end());
+  all.push_back(a.threshold);
+  const double lo = *std::min_element(all.begin(), all.end()), hi = *std::max_element(all.begin(), all.end());
+  const int bins = 24;
+  const double width = hi > lo ? (hi - lo) / bins : 1;
+  const auto histogram = [&](const std::string& name, const std::vector<double>& v) {
+    Series h{name, {}, {}};
+    std::vector<double> n(bins, 0);
+    for (double x : v) n[size_t(std::min(bins - 1, int((x - lo) / width)))] += 1;
+    for (int b = 0; b < bins; ++b)  // steps: each bin's count across its width
+      for (double at : {lo + b * width, lo + (b + 1) * width}) h.x.push_back(at), h.y.push_back(n[size_t(b)]);
+    return h;
+  };
+  std::vector<Series> hist = {histogram("normal", a.normal)};
+  if (!a.anomalous_scores.empty()) hist.push_back(histogram("anomalous", a.anomalous_scores));
+  double top = 1;
+  for (const auto& h : hist) top = std::max(top, *std::max_element(h.y.begin(), h.y.end()));
+  hist.push_back(Series{"threshold", {a.threshold, a.threshold}, {0, top}});
+  // ROC: every distinct score as a threshold, from above the highest down.
+  Series roc{"ROC", {0}, {0}};
+  std::vector<double> cuts = all;
+  std::sort(cuts.rbegin(), cuts.rend());
+  for (double c : cuts) {
+    double fa = 0, det = 0;
+    for (double x : a.normal) fa += x >= c;
+    for (double x : a.anomalous_scores) det += x >= c;
+    roc.x.push_back(a.normal.empty() ? 0 : fa / double(a.normal.size()));
+    roc.y.push_back(a.anomalous_scores.empty() ? 0 : det / double(a.anomalous_scores.size()));
+  }
+  const Series chance{"chance", {0, 1}, {0, 1}};
+  const std::string title = a.auc >= 0 ? "ROC curve (AUC " + fixed(a.auc, 3) + ")" : "ROC curve (no anomalous windows)";
+  return {line_chart("Anomaly scores (" + a.method + ")", hist, {"score"}, {"windows"}),
+          line_chart(title, {roc, chance}, {"false alarms", true, 0, 1}, {"detected", true, 0, 1}, 360, 300)};
+}
+
+std::string anomaly_plots_svg(const std::string& title, const AnomalyScores& scores) {
+  constexpr int kW = 900, kH = 330;
+  const auto [hist, roc] = anomaly_charts(scores);
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(kW) + "\" height=\"" +
+         std::to_string(kH) + "\" viewBox=\"0 0 " + std::to_string(kW) + " " + std::to_string(kH) + "\"><style>" +
+         chart_style() + "</style><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><text x=\"" +
+         std::to_string(kW / 2) + "\" y=\"18\" class=\"ct\">" + escape(title) +
+         "</text><g transform=\"translate(0,28)\">" + hist + "</g><g transform=\"translate(530,28)\">" + roc +
+         "</g></svg>\n";
+}
+
 namespace {
+
+std::string anomaly_section(const ReportData& d) {
+  if (!d.anomaly) return "";
+  const AnomalyScores& a = *d.anomaly;
+  std::string s = "<section id=\"anomaly\"><h2>Anomaly detection</h2><p>" + escape(a.method) + " detector on the test split: " +
+                  std::to_string(a.normal.size()) + " normal windows, " + std::to_string(a.anomalous_scores.size()) +
+                  " anomalous (" + escape([&] {
+                    std::string l;
+                    for (const auto& x : a.anomalous) l += (l.empty() ? "" : ", ") + x;
+                    return l.empty() ? std::string("no fault labels") : l;
+                  }()) + ")" + (a.auc >= 0 ? "; ROC AUC " + fixed(a.auc, 3) : std::string()) + ". At the threshold " +
+                  fixed(a.threshold, 3) + ": " + fixed(100 * a.false_alarms, 1) + " % false alarms, " +
+                  fixed(100 * a.detected, 1) + " % detected.</p>";
+  const auto [hist, roc] = anomaly_charts(a);
+  return s + "<div class=\"charts\">" + hist + roc + "</div></section>";
+}
 
 std::string layers_section(const ReportData& d) {
   std::string s = "<section id=\"layers\"><h2>Layers, flash and RAM</h2>";
@@ -236,7 +301,7 @@ std::string render_html(const ReportData& d) {
        "</p>";
   s += "<nav class=\"sub\"><a href=\"#dataset\">dataset</a> · <a href=\"#training\">training</a> · <a "
        "href=\"#evaluation\">float and int8</a> · <a href=\"#layers\">layers</a> · <a href=\"#board\">board</a></nav>";
-  s += dataset_section(d) + training_section(d) + evaluation_section(d) + layers_section(d) + board_section(d);
+  s += dataset_section(d) + training_section(d) + evaluation_section(d) + anomaly_section(d) + layers_section(d) + board_section(d);
   return s + "<p class=\"note\">Made by tml report; this file needs nothing else to open.</p></main></body></html>\n";
 }
 

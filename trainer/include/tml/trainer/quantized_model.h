@@ -26,6 +26,16 @@ struct QLayerInfo {
   QuantParams output;        // output quantization
 };
 
+// How the blob's anomaly block was made (informational: the block is what scores).
+struct AnomalyInfo {
+  std::string method;               // "kmeans" or "autoencoder"; "" = the blob has no anomaly block
+  std::vector<std::string> normal;  // the labels whose windows were normal operation
+  double false_alarm_rate = 0;      // of the normal validation windows above the threshold
+  int clusters = 0;                 // K-means
+  std::vector<int> hidden;          // autoencoder: its hidden layers' units
+  int64_t train_windows = 0, validation_windows = 0;
+};
+
 struct QModel {
   std::vector<uint8_t> blob;          // the model blob (docs/model_format.md)
   std::vector<std::string> labels;    // class names, in output order (the blob holds the same)
@@ -59,10 +69,12 @@ struct QModel {
   double int8_accuracy = -1;
   double float_mae = -1;              // value heads: mean over the heads, target units; -1: none
   double int8_mae = -1;
+  AnomalyInfo anomaly;
 
   // Throws Error for the first inconsistency: the blob invalid (tml_model_init's status), labels not the
   // blob's, window or axis count not the blob's input, stride outside 1..window, rate not positive, an
-  // embedded float model that is not valid or has other labels, window or axes.
+  // embedded float model that is not valid or has other labels, window or axes, an anomaly method the
+  // blob's block is not.
   void validate() const;
 };
 
