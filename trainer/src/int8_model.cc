@@ -25,6 +25,12 @@ std::vector<int8_t> Int8Model::run_stream(const float* raw) {
   return std::vector<int8_t>(out, out + tml_model_output_size(&model()));
 }
 
+bool Int8Model::anomaly(tml_anomaly_result& result) const {
+  if (!model().anomaly.block) return false;
+  check_status(tml_model_anomaly(&model(), arena_.data(), arena_.size() * 4, &result), "the anomaly score");
+  return true;
+}
+
 std::vector<int8_t> Int8Model::run(const float* raw) {
   void* arena = arena_.data();
   const size_t n = static_cast<size_t>(window_rows()) * axes();

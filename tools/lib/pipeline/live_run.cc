@@ -124,7 +124,12 @@ void LiveRun::check_ready() {
     const bool values_same =  // bit for bit (a NaN equals itself, 0.0 is not -0.0)
         values.size() == p.values.size() &&
         (values.empty() || std::memcmp(values.data(), p.values.data(), sizeof(float) * values.size()) == 0);
-    p.host_agrees = scores_same && values_same ? 1 : 0;
+    tml_anomaly_result a{};
+    const bool has_anomaly = host_->anomaly(a);
+    const bool anomaly_same = has_anomaly == p.has_anomaly &&
+                              (!has_anomaly || (a.score == p.anomaly.score && a.threshold == p.anomaly.threshold &&
+                                                a.cluster == p.anomaly.cluster && a.anomalous == p.anomaly.anomalous));
+    p.host_agrees = scores_same && values_same && anomaly_same ? 1 : 0;
     waiting_.pop_front();
   }
 }
@@ -230,6 +235,7 @@ LiveSummary summarize(const LiveRun& run) {
   uint64_t sum = 0, min = UINT64_MAX;
   for (const auto& p : run.predictions()) {
     s.has_values = s.has_values || !p.values.empty();
+    s.has_anomaly = s.has_anomaly || p.has_anomaly;
     if (p.truth >= 0 && !p.scores.empty()) {
       ++s.with_truth;
       s.correct += p.truth == p.top;
@@ -269,9 +275,13 @@ std::string format_summary(const LiveRun& run, const LiveSummary& s) {
     }
     o += "\n";
   }
+  const std::string compared = s.has_values && s.has_anomaly ? "scores, values and anomaly scores"
+                               : s.has_values                ? "scores and values"
+                               : s.has_anomaly               ? "scores and anomaly scores"
+                                                             : "scores";
   if (run.options().verify)
     o += "Board vs host: " + std::to_string(s.identical) + " of " + std::to_string(s.checked) +
-         " windows identical (scores" + std::string(s.has_values ? " and values" : "") + " bit for bit)" +
+         " windows identical (" + compared + " bit for bit)" +
          (s.lost_rows ? "; " + std::to_string(s.lost_rows) + " rows lost in transit" : "") + "\n";
   return o;
 }

@@ -140,6 +140,7 @@ struct LiveSummary {
   std::string cost_unit;            // "instructions" on the emulated board, else "us"
   int checked = 0, identical = 0;   // host checks
   bool has_values = false;          // the predictions carry value heads
+  bool has_anomaly = false;         // and anomaly scores
   int with_truth = 0, correct = 0;  // windows inside one replayed recording
   uint64_t lost_rows = 0;
   size_t detections = 0;

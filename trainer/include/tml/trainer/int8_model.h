@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tml/anomaly.h"
 #include "tml/model.h"
 #include "tml/trainer/blob.h"
 #include "tml/trainer/data.h"
@@ -37,6 +38,9 @@ class Int8Model {
   // the blob has one (tml_model_prepare_features, as the board's continuous inference computes it),
   // else run() on the window.
   std::vector<int8_t> run_stream(const float* raw);
+  // The anomaly score of the last run() or run_stream() (tml_model_anomaly); false for a blob without an
+  // anomaly block.
+  bool anomaly(tml_anomaly_result& result) const;
   uint32_t stream_rows() const { return blob_.stream_rows(); }
   uint32_t stream_axes() const { return blob_.stream_axes(); }
   // The same run layer by layer (tml_model_run_layer): every layer's int8 output, in order; the last one
