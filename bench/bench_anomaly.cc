@@ -6,8 +6,12 @@
 // (bench/peer_sklearn_anomaly.py, Debian's python3-sklearn) on exactly the same features and splits, in
 // the same invocation.
 //
+// Both methods (K-means and the autoencoder) unless --method names one; --board adds their cost per window
+// on the emulated Cortex-M4.
+//
 //   build/bench/bench_anomaly [--clusters K] [--far F] [--filter low|high --cutoff HZ] [--stats all|default]
-//                             [--fft N] [--peaks N] [--plain] [--peer]
+//                             [--fft N] [--peaks N] [--cluster-scaling] [--method kmeans|autoencoder]
+//                             [--hidden 64,32,64] [--epochs N] [--restarts N] [--seed S] [--peer] [--board]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -16,7 +20,14 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "bench_util.h"
+#include "emulator/emulator.h"
+#include "features_jobs.h"
+#include "link/transport.h"
+#include "tml/model.h"
+#include "tml/trainer/blob.h"
 #include "pipeline/anomaly_run.h"
 #include "pipeline/recordings.h"
 #include "tml/trainer/front_end.h"
@@ -47,11 +58,72 @@ void write_features(const trainer::RecordingSet& set, const trainer::WindowSpec&
   emit(trainer::recordings_of(set, trainer::Split::Test), "test");
 }
 
+// The cost of scoring one window on the emulated Cortex-M4 (the front-end image, QEMU -icount shift=0:
+// instructions), for each detector: the spectral front end alone, then front end + normalisation +
+// network (autoencoder) + score. Flash is the blob; RAM the arena and the front end's scratch.
+void board_cost(const trainer::RecordingSet& set, const trainer::WindowSpec& spec, const trainer::AnomalyOptions& base) {
+  const std::filesystem::path images = std::filesystem::path(TML_BINARY_DIR) / "firmware-mps2" / "ports" / "mps2_an386";
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("tml-bench-anomaly-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::vector<int> train = trainer::recordings_of(set, trainer::Split::Train);
+  const std::vector<float> normal = pipeline::raw_windows(set, train, spec, {0}, true);  // all but the first label
+  const std::vector<float> window(normal.begin(), normal.begin() + long(spec.length) * set.axis_count());
+  struct Job { std::string name; std::vector<uint8_t> blob; std::filesystem::path path; };
+  std::vector<Job> jobs;
+  const trainer::FrontEnd fe = trainer::FrontEnd::spectral(base.spectral);
+  tml::test::write_job(dir / "features.job", tml::test::JobMode::features_f32, fe.section(), window, 1.0f, 4);
+  for (auto method : {trainer::AnomalyMethod::kmeans, trainer::AnomalyMethod::autoencoder}) {
+    trainer::AnomalyOptions o = base;
+    o.method = method;
+    Job j{trainer::anomaly_method_name(method), trainer::train_anomaly_detector(normal, {}, o).blob, dir / (std::string(trainer::anomaly_method_name(method)) + ".job")};
+    tml::test::write_job(j.path, tml::test::JobMode::model_f32, j.blob, window, 1.0f, 4);
+    jobs.push_back(j);
+  }
+  tml::emulator::Options options;
+  options.image = images / "tml-features.elf";
+  options.count_instructions = true;
+  options.firmware_args.push_back("--job=" + (dir / "features.job").string());
+  for (const auto& j : jobs) options.firmware_args.push_back("--job=" + j.path.string());
+  tml::emulator::Emulator emu(options);
+  auto link = tml::link::open_tcp("127.0.0.1", emu.port());
+  const int status = emu.wait(300000);
+  const auto results = tml::test::parse_jobs(emu.log());
+  std::filesystem::remove_all(dir);
+  if (status != 0 || results.size() != jobs.size() + 1) {
+    std::printf("the front-end image did not run the jobs (status %d):\n%s\n", status, emu.log().c_str());
+    return;
+  }
+  const auto per_window = [](const tml::test::JobResult& r) { return double(r.ticks) * 40.0 / double(r.reps); };
+  const double features = per_window(results[0]);
+  std::printf("\nOn the emulated Cortex-M4 (QEMU -icount shift=0, instructions per 2 s window; share of a 120 MHz M4 at a "
+              "window every 0.5 s):\n");
+  std::printf("| detector | front end | normalisation + network + score | total | share | flash (blob) | RAM (arena + scratch) |\n"
+              "|---|---:|---:|---:|---:|---:|---:|\n");
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const double total = per_window(results[i + 1]);
+    const trainer::Blob b(jobs[i].blob);
+    std::printf("| %s | %.0f | %.0f | %.0f | %.3f %% | %zu B | %u B |\n", jobs[i].name.c_str(), features, total - features,
+                total, 100.0 * total * 2 / 120e6, jobs[i].blob.size(),
+                tml_model_arena_size(&b.model()) + tml_model_features_buffer_size(&b.model()));
+  }
+}
+
+void print_results(const char* what, const std::vector<pipeline::HeldOutResult>& results) {
+  std::printf("%s\n%-8s %7s %12s %9s %9s %9s\n", what, "held out", "AUC", "false alarms", "detected", "windows", "train s");
+  double mean = 0;
+  for (const auto& r : results) {
+    std::printf("%-8s %7.3f %11.1f%% %8.1f%% %4zu/%-4zu %9.3f\n", r.anomaly.c_str(), r.auc, 100 * r.false_alarms,
+                100 * r.detected, r.normal_windows, r.anomalous_windows, r.train_seconds);
+    mean += r.auc / double(results.size());
+  }
+  std::printf("mean AUC %.3f\n\n", mean);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   trainer::AnomalyOptions o;
-  bool peer = false;
+  bool peer = false, board = false, both = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const auto next = [&] { return bench::option_value(argc, argv, i, "bench_anomaly"); };
@@ -63,8 +135,9 @@ int main(int argc, char** argv) {
     else if (a == "--fft") o.spectral.fft_size = std::atoi(next().c_str());
     else if (a == "--peaks") o.spectral.peaks = std::atoi(next().c_str());
     else if (a == "--peer") peer = true;
-    else if (a == "--plain") o.per_cluster_scaling = false;
-    else if (a == "--method") o.method = trainer::parse_anomaly_method(next());
+    else if (a == "--board") board = true;
+    else if (a == "--cluster-scaling") o.per_cluster_scaling = true;
+    else if (a == "--method") o.method = trainer::parse_anomaly_method(next()), both = false;
     else if (a == "--hidden") o.hidden = bench::int_list(next());
     else if (a == "--epochs") o.epochs = std::atoi(next().c_str());
     else if (a == "--restarts") o.restarts = std::atoi(next().c_str());
@@ -78,21 +151,20 @@ int main(int argc, char** argv) {
   const std::filesystem::path source = TML_SOURCE_DIR;
   const trainer::RecordingSet set = pipeline::read_recordings(source / "datasets" / "gestures-ei");
   const trainer::WindowSpec spec{208, 52};
-  const auto results = pipeline::held_out_anomaly(set, spec, o);
-  std::printf("%s anomaly detector, %s, spectral features (%s), threshold at %.1f %% false alarms\n",
-              o.method == trainer::AnomalyMethod::kmeans ? "K-means" : "Autoencoder",
-              o.method == trainer::AnomalyMethod::kmeans ? (std::to_string(o.clusters) + " clusters").c_str()
-                                                         : (bench::join(o.hidden) + " hidden, " + std::to_string(o.epochs) + " epochs").c_str(),
-              o.spectral.stats == TML_SPECTRAL_STATS_ALL ? "all statistics" : "defaults",
-              100 * o.false_alarm_rate);
-  std::printf("%-8s %7s %12s %9s %9s %9s\n", "held out", "AUC", "false alarms", "detected", "windows", "train s");
-  double mean = 0;
-  for (const auto& r : results) {
-    std::printf("%-8s %7.3f %11.1f%% %8.1f%% %4zu/%-4zu %9.3f\n", r.anomaly.c_str(), r.auc, 100 * r.false_alarms,
-                100 * r.detected, r.normal_windows, r.anomalous_windows, r.train_seconds);
-    mean += r.auc / double(results.size());
+  const char* stats = o.spectral.stats == TML_SPECTRAL_STATS_ALL ? "all statistics" : "defaults";
+  std::printf("Spectral features (%s, %d peaks), threshold at %.1f %% false alarms on the normal validation windows\n\n",
+              stats, o.spectral.peaks, 100 * o.false_alarm_rate);
+  for (auto method : {trainer::AnomalyMethod::kmeans, trainer::AnomalyMethod::autoencoder}) {
+    if (!both && method != o.method) continue;
+    trainer::AnomalyOptions m = o;
+    m.method = method;
+    const std::string what = method == trainer::AnomalyMethod::kmeans
+                                 ? "tml K-means, " + std::to_string(o.clusters) + " clusters, " +
+                                       (o.per_cluster_scaling ? "per-cluster scaling" : "plain distance")
+                                 : "tml autoencoder, hidden " + bench::join(o.hidden) + ", " + std::to_string(o.epochs) +
+                                       " epochs, best of " + std::to_string(o.restarts);
+    print_results(what.c_str(), pipeline::held_out_anomaly(set, spec, m));
   }
-  std::printf("mean AUC %.3f\n", mean);
   if (peer) {
     const std::filesystem::path csv = std::filesystem::temp_directory_path() / "tml_anomaly_features.csv";
     write_features(set, spec, o.spectral, csv);
@@ -103,5 +175,6 @@ int main(int argc, char** argv) {
     std::filesystem::remove(csv);
     if (rc != 0) std::printf("the scikit-learn peer did not run (apt-get install python3-sklearn)\n");
   }
+  if (board) board_cost(set, spec, o);
   return 0;
 }

@@ -34,20 +34,27 @@ TEST_CASE("anomaly run: raw windows of chosen labels in order and unnormalised",
 
 TEST_CASE("anomaly run: held-out gestures are told from the normal ones", "[anomaly]") {
   const trainer::RecordingSet set = pipeline::read_recordings(test::source_dir() / "datasets" / "gestures-ei");
-  trainer::AnomalyOptions o;  // docs/anomaly.md's configuration
-  o.clusters = 2;
-  o.spectral.stats = TML_SPECTRAL_STATS_ALL;
-  o.spectral.peaks = 0;
-  const auto results = pipeline::held_out_anomaly(set, trainer::WindowSpec{208, 52}, o);
-  REQUIRE(results.size() == 4);
-  double mean = 0;
-  for (const auto& r : results) {
-    INFO(r.anomaly << " AUC " << r.auc << " false alarms " << r.false_alarms << " detected " << r.detected);
-    CHECK(r.normal_windows == 306);
-    CHECK(r.anomalous_windows == 102);
-    CHECK(r.auc > 0.90);
-    mean += r.auc / 4;
+  // docs/anomaly.md's configuration; the better scikit-learn peer (KMeans(2) distance, measured by
+  // bench_anomaly --peer on the same features and splits) reaches circle 0.981, updown 0.956, mean 0.984.
+  for (auto method : {trainer::AnomalyMethod::kmeans, trainer::AnomalyMethod::autoencoder}) {
+    trainer::AnomalyOptions o;
+    o.method = method;
+    o.clusters = 2;
+    o.spectral.stats = TML_SPECTRAL_STATS_ALL;
+    o.spectral.peaks = 0;
+    const auto results = pipeline::held_out_anomaly(set, trainer::WindowSpec{208, 52}, o);
+    REQUIRE(results.size() == 4);
+    double mean = 0;
+    for (const auto& r : results) {
+      INFO(trainer::anomaly_method_name(method) << ": " << r.anomaly << " AUC " << r.auc << " false alarms "
+                                                << r.false_alarms << " detected " << r.detected);
+      CHECK(r.normal_windows == 306);
+      CHECK(r.anomalous_windows == 102);
+      CHECK(r.auc > 0.95);
+      CHECK(r.false_alarms <= 0.03);
+      mean += r.auc / 4;
+    }
+    INFO(trainer::anomaly_method_name(method) << " mean AUC " << mean);
+    CHECK(mean >= 0.98);
   }
-  INFO("mean AUC " << mean);
-  CHECK(mean >= 0.95);
 }

@@ -61,7 +61,7 @@ struct AnomalyOptions {
   // distance) / cluster's spread; false: the distance to the nearest centre itself over the training
   // windows' RMS distance (one scale for all, as scikit-learn's KMeans distance).
   int clusters = 8;
-  bool per_cluster_scaling = true;
+  bool per_cluster_scaling = false;
   // Autoencoder: dense layers (ReLU) between the input and its reconstruction, and their training (Adam,
   // mean squared reconstruction error), the best of `restarts` by the validation windows' error.
   std::vector<int> hidden{64, 32, 64};
