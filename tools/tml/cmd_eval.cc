@@ -33,7 +33,7 @@ int cmd_eval(int argc, char** argv) {
     ("stride", "Distance between window starts in rows (default: the model's training stride)", cxxopts::value<int>())
     ("json", "Write the metrics as JSON to this file ('-' for stdout)", cxxopts::value<std::string>())
     ("plot", "Models with value heads: write an SVG of predicted against true values and the residuals, per head; anomaly detectors: the score histograms and the ROC curve", cxxopts::value<std::string>())
-    ("anomalous", "Models with an anomaly block: the labels of the faults, comma-separated (default: every label that is neither normal nor one of its classes)", cxxopts::value<std::string>());
+    ("anomalous", "Models with an anomaly block: the labels of the faults, comma-separated (default: every label the model was not trained on as normal)", cxxopts::value<std::string>());
   // clang-format on
   cxxopts::ParseResult r;
   if (!p.parse(argc, argv, r)) return 0;

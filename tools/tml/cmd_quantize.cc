@@ -3,8 +3,10 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/anomaly_options.h"
 #include "cli/command.h"
 #include "cli/quant_options.h"
+#include "pipeline/anomaly_run.h"
 #include "pipeline/json_report.h"
 #include "pipeline/quantize_report.h"
 #include "pipeline/model_files.h"
@@ -22,7 +24,8 @@ int cmd_quantize(int argc, char** argv) {
            "class, confusion matrices. Writes a quantized model file for tml export and tml eval.",
            "tml quantize --model gestures.model --dataset gestures/ --out gestures.q.model\n"
            "tml quantize --model gestures.model --dataset gestures/ --out gestures.q.model --calibration percentile "
-           "--percentile 99.99 --json quantize.json");
+           "--percentile 99.99 --json quantize.json\n"
+           "tml quantize --model g.model --dataset gestures/ --out g.q.model --anomaly kmeans --normal idle,updown   # + anomaly score");
   // clang-format off
   p.options().add_options()
     ("model", "Float model file (from tml train)", cxxopts::value<std::string>())
@@ -31,6 +34,8 @@ int cmd_quantize(int argc, char** argv) {
     ("json", "Write the report as JSON to this file ('-' for stdout)", cxxopts::value<std::string>());
   // clang-format on
   add_calibration_options(p.options());
+  add_anomaly_options(p.options());
+  p.options().add_options()("seed", "--anomaly: K-means seed", cxxopts::value<uint64_t>()->default_value("1"));
   cxxopts::ParseResult r;
   if (!p.parse(argc, argv, r)) return 0;
   Parser::require(r, "model");
@@ -38,6 +43,9 @@ int cmd_quantize(int argc, char** argv) {
   Parser::require(r, "out");
   const trainer::CalibrationOptions calibration = calibration_options(r);
   const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
+  const auto anomaly = anomaly_options(r, false);
+  if (anomaly && anomaly->method != trainer::AnomalyMethod::kmeans)
+    throw UsageError("tml quantize adds --anomaly kmeans to a classifier; an autoencoder is tml train --task anomaly");
   const std::filesystem::path model_path = r["model"].as<std::string>();
   const std::filesystem::path out = r["out"].as<std::string>();
 
@@ -49,8 +57,8 @@ int cmd_quantize(int argc, char** argv) {
                                                          model.axes, model.rate_hz, model.front_end,
                                                          dataset_arg.string());
 
-  const pipeline::QuantizeRun run =
-      pipeline::run_quantize(model, set, calibration, model_path.string(), dataset_arg.string());
+  pipeline::QuantizeRun run = pipeline::run_quantize(model, set, calibration, model_path.string(), dataset_arg.string());
+  if (anomaly) pipeline::add_kmeans_anomaly(run, set, *anomaly, normal_labels(r));
   std::ostream& human = json_path == "-" ? std::cerr : std::cout;
   human << "Quantized " << model_path.string() << " to int8 (" << run.size.layers.size() << " layers, "
         << run.size.flash_bytes << " bytes of flash, " << run.size.arena_bytes << " bytes of RAM)\n"

@@ -162,8 +162,7 @@ AnomalyTraining train_anomaly(const AnomalyJob& job) {
 std::vector<std::string> default_anomalous(const trainer::QModel& model, const trainer::RecordingSet& raw) {
   std::vector<std::string> out;
   for (const auto& l : raw.labels)
-    if (std::find(model.anomaly.normal.begin(), model.anomaly.normal.end(), l) == model.anomaly.normal.end() &&
-        std::find(model.labels.begin(), model.labels.end(), l) == model.labels.end())
+    if (std::find(model.anomaly.normal.begin(), model.anomaly.normal.end(), l) == model.anomaly.normal.end())
       out.push_back(l);
   return out;
 }
@@ -177,11 +176,19 @@ AnomalyEvaluation evaluate_anomaly(const trainer::QModel& model, const trainer::
   check_data_fits(raw, fe ? model.front_end.axes : model.axes, fe ? model.front_end.rate_hz() : model.rate_hz, model.dataset);
   const trainer::WindowSpec spec{fe ? model.front_end.raw_rows() : model.window, fe ? model.front_end.stride : model.stride};
   const std::vector<int> bad = label_indices(raw, anomalous, "--anomalous");
+  // The normal side: the model's normal labels that the data has and that are not named anomalous (every
+  // other label when the model does not record them).
+  std::vector<int> good;
+  for (int l = 0; l < int(raw.labels.size()); ++l) {
+    const bool is_bad = std::find(bad.begin(), bad.end(), l) != bad.end();
+    const auto& n = model.anomaly.normal;
+    if (!is_bad && (n.empty() || std::find(n.begin(), n.end(), raw.labels[size_t(l)]) != n.end())) good.push_back(l);
+  }
   AnomalyEvaluation e;
   e.split = split;
   e.anomalous = anomalous;
   e.threshold = blob.model().anomaly.record.threshold;
-  e.normal_scores = trainer::anomaly_scores(model.blob, raw_windows(raw, recordings, spec, bad, true));
+  e.normal_scores = trainer::anomaly_scores(model.blob, raw_windows(raw, recordings, spec, good));
   e.anomalous_scores = trainer::anomaly_scores(model.blob, raw_windows(raw, recordings, spec, bad));
   if (e.normal_scores.empty() && e.anomalous_scores.empty())
     throw Error("the " + split + " split has no window of " + std::to_string(spec.length) + " rows to score");

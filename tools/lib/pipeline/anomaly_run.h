@@ -73,7 +73,8 @@ struct AnomalyTraining {
 AnomalyTraining train_anomaly(const AnomalyJob& job);
 
 // The scores of the split's windows (the model's raw window and stride) of `raw` (a dataset read with
-// its own labels): windows of the `anomalous` labels on one side, the rest on the other. Throws Error
+// its own labels): windows of the `anomalous` labels on one side, those of the model's normal labels
+// (QModel::anomaly.normal; every other label when it names none) on the other. Throws Error
 // when the model has no anomaly block or the data does not fit it.
 AnomalyEvaluation evaluate_anomaly(const trainer::QModel& model, const trainer::RecordingSet& raw,
                                    const std::vector<int>& recordings, const std::vector<std::string>& anomalous,
@@ -81,7 +82,7 @@ AnomalyEvaluation evaluate_anomaly(const trainer::QModel& model, const trainer::
 
 // `tml eval` of a model file with an anomaly block: reads the dataset with its own labels and scores the
 // split's windows ("test", "train" or "all"); `anomalous` names the fault labels (empty: every label that
-// is neither normal nor one of the model's classes). Nothing for a model file without an anomaly block.
+// is not one of the model's normal labels). Nothing for a model file without an anomaly block.
 std::optional<AnomalyEvaluation> evaluate_anomaly_file(const std::filesystem::path& model,
                                                        const std::filesystem::path& dataset, const std::string& split,
                                                        const std::vector<std::string>& anomalous);
