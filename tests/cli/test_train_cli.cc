@@ -198,6 +198,38 @@ TEST_CASE("a non-finite value in a dataset file stops training with the file nam
   CHECK(r.err.find("finite") != std::string::npos);
 }
 
+TEST_CASE("a sample file or label folder that is a symbolic link stops training and evaluation with it named",
+          "[train_cli]") {
+  TempDir dir("tml-train-cli");
+  make_dataset(dir / "ds", 3, 1, 120);
+  const std::string ds = (dir / "ds").string(), model = (dir / "m.model").string();
+  REQUIRE(run_tml({"train", "--dataset", ds, "--out", model, "--window", "1s", "--epochs", "1", "-q"}).exit_code == 0);
+  // A sample file replaced by a link to the same bytes outside the dataset.
+  const auto csv = dir / "ds" / "data" / "fast" / "fast.1.csv";
+  std::filesystem::rename(csv, dir / "outside.csv");
+  std::filesystem::create_symlink(dir / "outside.csv", csv);
+  const std::string out = (dir / "again.model").string();
+  auto r = run_tml({"train", "--dataset", ds, "--out", out, "--window", "1s", "--epochs", "1", "-q"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("sample 'fast.1': " + csv.string() + " is a symbolic link") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(out));
+  r = run_tml({"eval", "--model", model, "--dataset", ds});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find(csv.string() + " is a symbolic link") != std::string::npos);
+  // A label's folder replaced by a link to a copy of it elsewhere.
+  std::filesystem::remove(csv);
+  std::filesystem::rename(dir / "outside.csv", csv);
+  REQUIRE(run_tml({"eval", "--model", model, "--dataset", ds}).exit_code == 0);
+  const auto slow = dir / "ds" / "data" / "slow";
+  std::filesystem::rename(slow, dir / "slow-elsewhere");
+  std::filesystem::create_directory_symlink(dir / "slow-elsewhere", slow);
+  r = run_tml({"train", "--dataset", ds, "--out", out, "--window", "1s", "--epochs", "1", "-q"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find(slow.string() + " is a symbolic link") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(out));
+}
+
 TEST_CASE("tml eval refuses a dataset with other labels or another rate", "[train_cli]") {
   TempDir dir("tml-train-cli");
   make_dataset(dir / "ds", 3, 1, 120);
