@@ -230,6 +230,43 @@ TEST_CASE("a sample file or label folder that is a symbolic link stops training 
   CHECK_FALSE(std::filesystem::exists(out));
 }
 
+TEST_CASE("values near the float range that cannot be normalised stop training with the axis named",
+          "[train_cli]") {
+  TempDir dir("tml-train-cli");
+  tml::dataset::Meta meta;
+  meta.sensor = "accelerometer";
+  meta.axes = {{"ax", "g"}, {"ay", "g"}};
+  meta.rate_hz = 50;
+  meta.sample_format = "f32";
+  auto ds = tml::dataset::Dataset::create_on_first_add(dir / "ds", meta);
+  std::vector<tml::dataset::NewSample> batch;
+  for (const std::string label : {"fast", "slow"})
+    for (int i = 0; i < 4; ++i) {
+      tml::dataset::NewSample s;
+      s.label = label;
+      s.id = label + "." + std::to_string(i);
+      s.split = i < 3 ? "train" : "test";
+      for (int t = 0; t < 120; ++t) {
+        s.values.push_back(static_cast<float>(std::sin(0.3 * t + i)));
+        // Finite floats (~3e38) whose mean is ~2.6e38: (value - mean) overflows for the negative ones.
+        s.values.push_back((t * 7 + i) % 10 == 0 ? -3.3e38f : 3.3e38f);
+      }
+      batch.push_back(std::move(s));
+    }
+  ds.add_all(batch);
+  const std::string out = (dir / "m.model").string();
+  for (const char* preset : {"conv1d", "dense"}) {
+    auto r = run_tml({"train", "--dataset", (dir / "ds").string(), "--model", preset, "--out", out, "--window", "1s",
+                      "--epochs", "2", "-q"});
+    INFO(preset << ": " << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("axis 'ay' cannot be normalised: its values reach -3.3e+38") != std::string::npos);
+    CHECK(r.err.find("scale the data down") != std::string::npos);
+    CHECK(r.out.find("epoch") == std::string::npos);  // refused before training, not after
+    CHECK_FALSE(std::filesystem::exists(out));
+  }
+}
+
 TEST_CASE("tml eval refuses a dataset with other labels or another rate", "[train_cli]") {
   TempDir dir("tml-train-cli");
   make_dataset(dir / "ds", 3, 1, 120);
