@@ -129,6 +129,7 @@ TEST_CASE("tml train and tml eval refuse bad input with a clear message and a no
   tml::write_file_atomic(dir / "long.json", R"({"layers": [{"type": "conv1d", "filters": 2, "kernel": 80},
                                                           {"type": "flatten"}, {"type": "dense", "units": "classes"}]})");
   tml::write_file_atomic(dir / "notjson.json", "layers: [dense]");
+  tml::write_file_atomic(dir / "huge.json", R"({"layers": [{"type": "flatten"}, {"type": "dense", "units": 1e999}]})");
   tml::dataset::Meta meta;
   meta.sensor = "accelerometer";
   meta.axes = {{"ax", "g"}};
@@ -148,6 +149,8 @@ TEST_CASE("tml train and tml eval refuse bad input with a clear message and a no
       {{"train", "--dataset", ds, "--out", out, "--model", (dir / "bad.json").string(), "--window", "1s"}, 1,
        "bad.json: layer 2 (dense): unknown setting 'unit'"},
       {{"train", "--dataset", ds, "--out", out, "--model", (dir / "notjson.json").string()}, 1, "not valid JSON"},
+      {{"train", "--dataset", ds, "--out", out, "--model", (dir / "huge.json").string()}, 1,
+       "huge.json: not valid JSON: [json.exception.out_of_range.406] number overflow"},
       {{"train", "--dataset", ds, "--out", out, "--model", (dir / "long.json").string(), "--window", "1s"}, 1,
        "kernel 80 is longer than the input's 50 time steps"},
       {{"train", "--dataset", ds, "--out", out, "--class-weights", "1,2,3", "--window", "1s"}, 2,

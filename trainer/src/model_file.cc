@@ -16,7 +16,7 @@ json open_model_file(const std::string& text, const std::string& origin, const M
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // a syntax error, or a number too large for a double (out_of_range)
     throw Error(origin + ": not a " + kind.name + " file (not valid JSON: " + e.what() + ")");
   }
   if (!j.is_object() || !j.contains("format") || j.at("format") != kind.format)
