@@ -56,8 +56,8 @@ class Dataset {
   // A new, empty dataset that is written to `dir` only by its first successful add (so a failed import
   // into a new folder leaves nothing behind). Throws tml::Error if `dir` already holds a dataset or is
   // a folder with other files in it, or if `meta` is invalid. A folder that holds only what an earlier
-  // creation left when it was killed (it carries the marker kCreating) counts as empty: the first add
-  // clears it.
+  // creation left when it was killed (it carries the marker kCreating, or only the marker's temporary
+  // files) counts as empty: the first add clears it.
   static Dataset create_on_first_add(const std::filesystem::path& dir, const Meta& meta);
 
   // Whether `dir` holds a dataset (a dataset.json).
