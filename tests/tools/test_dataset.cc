@@ -468,6 +468,24 @@ TEST_CASE("a folder a killed creation left is taken as new by the next one", "[d
   CHECK_THROWS_WITH(Dataset::create_on_first_add(tmp / "other", accel_meta()), Catch::Contains("new or empty folder"));
 }
 
+TEST_CASE("the temporary file of a killed writer not yet reaped (a zombie) is removed by the next write",
+          "[dataset]") {
+  // A killed program whose parent died too stays a zombie until init reaps it, which some containers'
+  // init never does: kill(pid, 0) still finds it (before: its temporaries were kept as a running writer's,
+  // seen in the kill loops of test_kill_cli).
+  TempDir tmp;
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  siginfo_t info;
+  REQUIRE(waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOWAIT) == 0);  // exited, not reaped
+  const fs::path left = tmp / ("g_model.h.tmp." + std::to_string(child) + ".77");
+  write(left, "half a header");
+  tml::write_file_atomic(tmp / "g_model.h", "a header");
+  CHECK_FALSE(fs::exists(left));
+  int status = 0;
+  waitpid(child, &status, 0);
+}
+
 TEST_CASE("temporary files of killed writers are removed by the next write", "[dataset]") {
   TempDir tmp;
   const fs::path dir = tmp / "d";
