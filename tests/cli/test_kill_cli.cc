@@ -6,7 +6,7 @@
 // tml flash --board sim, whose file is the emulated board's installed firmware): killed at moments spread
 // over a whole run of the command, the file is absent or valid (a model that loads, the very header or
 // firmware a whole run writes), a file an earlier run wrote is never damaged, and after the next run no
-// temporary file is left beside it.
+// temporary file is left beside it. And `tml capture --port sim` into a new folder, killed the same way.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -163,6 +163,54 @@ Jobs make_jobs(const fs::path& tmp) {
   return j;
 }
 
+// Kills `tml capture --port sim` (5 samples of 2 s, replayed as fast as the link goes) `kills` times at
+// moments spread over 10 % to 120 % of a whole capture, each into a new folder: the folder is absent or a
+// dataset whose every listed sample loads whole (208 rows); the next capture into it completes, and then
+// no orphan or temporary file is left. QEMU is ended with tml (timeout kills the process group; the
+// emulator also has tml's death signal).
+void capture_kill_loop(int kills) {
+  tml::test::TempDir tmp;
+  auto capture = [](const fs::path& dir, int count) {
+    return std::vector<std::string>{"capture", "--port", "sim", "--sim-fast", "--label", "circle", "--seconds", "2",
+                                    "--count", std::to_string(count), "--dataset", dir.string(), "--quiet"};
+  };
+  REQUIRE(run_tml(capture(tmp / "warm", 5), 120).exit_code == 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(run_tml(capture(tmp / "whole", 5), 120).exit_code == 0);
+  const double whole = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(check_dataset(tmp / "whole") == 5);
+  int killed = 0;
+  for (int k = 0; k < kills; ++k) {
+    const fs::path dir = tmp / ("cap" + std::to_string(k));
+    const std::string after = std::to_string(whole * (0.1 + 1.1 * k / kills));
+    std::vector<std::string> argv = {"env", "TML_STATE_DIR=" + tml::test::tml_state_dir().string(), "timeout", "-s",
+                                     "KILL", after, tml::test::tml_exe().string()};
+    const auto args = capture(dir, 5);
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = run(argv, 120);
+    INFO("capture killed after " << after << " s of " << whole << " s: exit " << r.exit_code << " " << r.err);
+    REQUIRE((r.exit_code == 0 || r.exit_code == 137));
+    killed += r.exit_code == 137;
+    size_t before = 0;
+    if (tml::dataset::Dataset::exists(dir)) {
+      const auto ds = tml::dataset::Dataset::open(dir);
+      CHECK(ds.missing().empty());
+      for (const auto& s : ds.samples()) {
+        CHECK(s.rows == 208);
+        CHECK_NOTHROW(ds.load(s));
+      }
+      before = ds.samples().size();
+      CHECK(before <= 5);
+    }
+    const auto again = run_tml(capture(dir, 1), 120);
+    INFO(again.err);
+    REQUIRE(again.exit_code == 0);
+    CHECK(check_dataset(dir) == before + 1);
+    CHECK(temporaries(dir).empty());
+  }
+  CHECK(killed > 0);
+}
+
 }  // namespace
 
 TEST_CASE("an import killed at any moment leaves a folder the next import completes", "[kill]") { kill_loop(4); }
@@ -186,4 +234,13 @@ TEST_CASE("tml train or quantize or export or flash killed at any moment leave n
   for (const Job* job : {&j.train, &j.quantize, &j.exporter, &j.flash}) {
     SECTION(job->name) { kill_loop(*job, 20); }
   }
+}
+
+TEST_CASE("tml capture killed at any moment leaves no dataset or a whole one the next capture adds to", "[kill]") {
+  capture_kill_loop(3);
+}
+
+TEST_CASE("tml capture killed at any moment leaves no dataset or a whole one the next capture adds to: 20 kills",
+          "[kill][slow]") {
+  capture_kill_loop(20);
 }
