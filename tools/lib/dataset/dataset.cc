@@ -259,7 +259,10 @@ std::vector<std::string> Dataset::orphans() const {
   }
   for (auto it = fs::directory_iterator(dir_, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.rfind(std::string(kManifest) + ".tmp.", 0) == 0 || name == kCreating) out.push_back(name);
+    // The creation marker beside a manifest is what a creation killed between writing its manifest and
+    // removing the marker leaves: the dataset is whole, and the next write removes it; no one's lost work.
+    if (name.rfind(std::string(kManifest) + ".tmp.", 0) == 0 || (name == kCreating && !exists(dir_)))
+      out.push_back(name);
   }
   std::sort(out.begin(), out.end());
   return out;

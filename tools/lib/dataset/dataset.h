@@ -83,7 +83,8 @@ class Dataset {
   std::vector<SampleInfo> add_all(const std::vector<NewSample>& batch);
 
   // Files under data/ that no manifest entry names (left by an interrupted write), and leftover
-  // temporary files of atomic writes; paths relative to dir(), sorted.
+  // temporary files of atomic writes; paths relative to dir(), sorted. A creation marker (kCreating) beside
+  // the manifest is not one: the dataset is whole and its next write removes the marker.
   std::vector<std::string> orphans() const;
 
   // Manifest entries whose sample file does not exist.
