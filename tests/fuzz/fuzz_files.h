@@ -14,21 +14,22 @@
 
 namespace tml::fuzz {
 
-// A folder only this process uses, under $TMPDIR (else /tmp), removed at exit.
+// A folder only this process uses, under $TMPDIR (else /tmp), removed at exit. The path lives on the
+// heap, never destroyed, so that the exit handler can still read it after static destructors ran.
 inline const std::filesystem::path& scratch() {
-  static const std::filesystem::path dir = [] {
+  static const std::filesystem::path* const dir = [] {
     const char* tmp = std::getenv("TMPDIR");
-    std::filesystem::path d = std::filesystem::path(tmp && *tmp ? tmp : "/tmp") /
-                              ("tml-fuzz-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(d);
-    std::filesystem::create_directories(d);
+    auto* d = new std::filesystem::path(std::filesystem::path(tmp && *tmp ? tmp : "/tmp") /
+                                        ("tml-fuzz-" + std::to_string(::getpid())));
+    std::filesystem::remove_all(*d);
+    std::filesystem::create_directories(*d);
     std::atexit([] {
       std::error_code ec;
       std::filesystem::remove_all(scratch(), ec);
     });
     return d;
   }();
-  return dir;
+  return *dir;
 }
 
 // Writes `bytes` to `path` (its folder created), replacing it.
