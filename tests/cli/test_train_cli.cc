@@ -129,6 +129,7 @@ TEST_CASE("tml train and tml eval refuse bad input with a clear message and a no
   tml::write_file_atomic(dir / "long.json", R"({"layers": [{"type": "conv1d", "filters": 2, "kernel": 80},
                                                           {"type": "flatten"}, {"type": "dense", "units": "classes"}]})");
   tml::write_file_atomic(dir / "notjson.json", "layers: [dense]");
+  tml::write_file_atomic(dir / "huge.json", R"({"layers": [{"type": "flatten"}, {"type": "dense", "units": 1e999}]})");
   tml::dataset::Meta meta;
   meta.sensor = "accelerometer";
   meta.axes = {{"ax", "g"}};
@@ -148,6 +149,8 @@ TEST_CASE("tml train and tml eval refuse bad input with a clear message and a no
       {{"train", "--dataset", ds, "--out", out, "--model", (dir / "bad.json").string(), "--window", "1s"}, 1,
        "bad.json: layer 2 (dense): unknown setting 'unit'"},
       {{"train", "--dataset", ds, "--out", out, "--model", (dir / "notjson.json").string()}, 1, "not valid JSON"},
+      {{"train", "--dataset", ds, "--out", out, "--model", (dir / "huge.json").string()}, 1,
+       "huge.json: not valid JSON: [json.exception.out_of_range.406] number overflow"},
       {{"train", "--dataset", ds, "--out", out, "--model", (dir / "long.json").string(), "--window", "1s"}, 1,
        "kernel 80 is longer than the input's 50 time steps"},
       {{"train", "--dataset", ds, "--out", out, "--class-weights", "1,2,3", "--window", "1s"}, 2,
@@ -196,6 +199,75 @@ TEST_CASE("a non-finite value in a dataset file stops training with the file nam
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("fast.0") != std::string::npos);
   CHECK(r.err.find("finite") != std::string::npos);
+}
+
+TEST_CASE("a sample file or label folder that is a symbolic link stops training and evaluation with it named",
+          "[train_cli]") {
+  TempDir dir("tml-train-cli");
+  make_dataset(dir / "ds", 3, 1, 120);
+  const std::string ds = (dir / "ds").string(), model = (dir / "m.model").string();
+  REQUIRE(run_tml({"train", "--dataset", ds, "--out", model, "--window", "1s", "--epochs", "1", "-q"}).exit_code == 0);
+  // A sample file replaced by a link to the same bytes outside the dataset.
+  const auto csv = dir / "ds" / "data" / "fast" / "fast.1.csv";
+  std::filesystem::rename(csv, dir / "outside.csv");
+  std::filesystem::create_symlink(dir / "outside.csv", csv);
+  const std::string out = (dir / "again.model").string();
+  auto r = run_tml({"train", "--dataset", ds, "--out", out, "--window", "1s", "--epochs", "1", "-q"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("sample 'fast.1': " + csv.string() + " is a symbolic link") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(out));
+  r = run_tml({"eval", "--model", model, "--dataset", ds});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find(csv.string() + " is a symbolic link") != std::string::npos);
+  // A label's folder replaced by a link to a copy of it elsewhere.
+  std::filesystem::remove(csv);
+  std::filesystem::rename(dir / "outside.csv", csv);
+  REQUIRE(run_tml({"eval", "--model", model, "--dataset", ds}).exit_code == 0);
+  const auto slow = dir / "ds" / "data" / "slow";
+  std::filesystem::rename(slow, dir / "slow-elsewhere");
+  std::filesystem::create_directory_symlink(dir / "slow-elsewhere", slow);
+  r = run_tml({"train", "--dataset", ds, "--out", out, "--window", "1s", "--epochs", "1", "-q"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find(slow.string() + " is a symbolic link") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(out));
+}
+
+TEST_CASE("values near the float range that cannot be normalised stop training with the axis named",
+          "[train_cli]") {
+  TempDir dir("tml-train-cli");
+  tml::dataset::Meta meta;
+  meta.sensor = "accelerometer";
+  meta.axes = {{"ax", "g"}, {"ay", "g"}};
+  meta.rate_hz = 50;
+  meta.sample_format = "f32";
+  auto ds = tml::dataset::Dataset::create_on_first_add(dir / "ds", meta);
+  std::vector<tml::dataset::NewSample> batch;
+  for (const std::string label : {"fast", "slow"})
+    for (int i = 0; i < 4; ++i) {
+      tml::dataset::NewSample s;
+      s.label = label;
+      s.id = label + "." + std::to_string(i);
+      s.split = i < 3 ? "train" : "test";
+      for (int t = 0; t < 120; ++t) {
+        s.values.push_back(static_cast<float>(std::sin(0.3 * t + i)));
+        // Finite floats (~3e38) whose mean is ~2.6e38: (value - mean) overflows for the negative ones.
+        s.values.push_back((t * 7 + i) % 10 == 0 ? -3.3e38f : 3.3e38f);
+      }
+      batch.push_back(std::move(s));
+    }
+  ds.add_all(batch);
+  const std::string out = (dir / "m.model").string();
+  for (const char* preset : {"conv1d", "dense"}) {
+    auto r = run_tml({"train", "--dataset", (dir / "ds").string(), "--model", preset, "--out", out, "--window", "1s",
+                      "--epochs", "2", "-q"});
+    INFO(preset << ": " << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("axis 'ay' cannot be normalised: its values reach -3.3e+38") != std::string::npos);
+    CHECK(r.err.find("scale the data down") != std::string::npos);
+    CHECK(r.out.find("epoch") == std::string::npos);  // refused before training, not after
+    CHECK_FALSE(std::filesystem::exists(out));
+  }
 }
 
 TEST_CASE("tml eval refuses a dataset with other labels or another rate", "[train_cli]") {

@@ -452,10 +452,46 @@ TEST_CASE("a folder a killed creation left is taken as new by the next one", "[d
   CHECK(again.orphans().empty());
   CHECK_FALSE(fs::exists(dir / kCreating));
   CHECK_FALSE(fs::exists(dir / "data" / "idle" / "idle.2.csv.tmp.77.1"));
+  // Killed while writing the marker itself: only the marker's temporary file (before: "the folder has other
+  // files", in 1 of 24 kills of tml dataset import).
+  const fs::path early = tmp / "early";
+  const fs::path marker_tmp = early / (std::string(kCreating) + ".tmp." + std::to_string(dead_pid()) + ".4711");
+  write(marker_tmp, "tml is cre");
+  Dataset e = Dataset::create_on_first_add(early, accel_meta());
+  e.add("idle", {1, 2, 3}, "", "import", "idle.1");
+  CHECK(Dataset::open(early).samples().size() == 1);
+  CHECK_FALSE(fs::exists(marker_tmp));
+  CHECK_FALSE(fs::exists(early / kCreating));
+  // Killed after its manifest, before removing the marker (1 of 24 kills of the import loop): the dataset
+  // is whole, the marker is no orphan, and the next write removes it.
+  write(early / kCreating, "tml is creating a dataset in this folder\n");
+  Dataset late = Dataset::open(early);
+  CHECK(late.orphans().empty());
+  late.add("idle", {4, 5, 6}, "", "import", "idle.2");
+  CHECK_FALSE(fs::exists(early / kCreating));
+  CHECK(Dataset::open(early).samples().size() == 2);
   // A folder without the marker is still someone else's.
   fs::create_directories(tmp / "other" / "data");
   write(tmp / "other" / "data" / "mine.csv", "1");
   CHECK_THROWS_WITH(Dataset::create_on_first_add(tmp / "other", accel_meta()), Catch::Contains("new or empty folder"));
+}
+
+TEST_CASE("the temporary file of a killed writer not yet reaped (a zombie) is removed by the next write",
+          "[dataset]") {
+  // A killed program whose parent died too stays a zombie until init reaps it, which some containers'
+  // init never does: kill(pid, 0) still finds it (before: its temporaries were kept as a running writer's,
+  // seen in the kill loops of test_kill_cli).
+  TempDir tmp;
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  siginfo_t info;
+  REQUIRE(waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOWAIT) == 0);  // exited, not reaped
+  const fs::path left = tmp / ("g_model.h.tmp." + std::to_string(child) + ".77");
+  write(left, "half a header");
+  tml::write_file_atomic(tmp / "g_model.h", "a header");
+  CHECK_FALSE(fs::exists(left));
+  int status = 0;
+  waitpid(child, &status, 0);
 }
 
 TEST_CASE("temporary files of killed writers are removed by the next write", "[dataset]") {

@@ -66,7 +66,7 @@ Sequential parse_architecture(const std::string& text, int classes) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // a syntax error, or a number too large for a double
     throw Error(std::string("not valid JSON: ") + e.what());
   }
   const nlohmann::json* layers = &j;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 #include "tml/trainer/random.h"
 
 namespace tml::trainer {
@@ -119,6 +120,27 @@ std::pair<std::vector<int>, std::vector<int>> split_validation(const RecordingSe
   return {train, validation};
 }
 
+namespace {
+
+// Throws Error unless (v - mean) * (1.0f / std), in float32 as gather() and the firmware compute it, is
+// finite for the smallest and the largest value `lo`, `hi` (of recording `lo_id`, `hi_id`) of `what`.
+void check_scaled(const std::string& what, float mean, float sd, float lo, const std::string& lo_id, float hi,
+                  const std::string& hi_id) {
+  const float inv = 1.0f / sd;
+  const bool ok = std::isfinite(mean) && std::isfinite(sd) && sd > 0 && std::isfinite((lo - mean) * inv) &&
+                  std::isfinite((hi - mean) * inv);
+  if (ok) return;
+  const bool lo_bad = !std::isfinite((lo - mean) * inv), hi_bad = !std::isfinite((hi - mean) * inv);
+  const bool hi_worse = lo_bad != hi_bad ? hi_bad : std::fabs(hi) >= std::fabs(lo);
+  throw Error(what + " cannot be normalised: its values reach " + format("%g", double{hi_worse ? hi : lo}) +
+              " (recording '" + (hi_worse ? hi_id : lo_id) + "'), mean " + format("%g", double{mean}) +
+              ", standard deviation " + format("%g", double{sd}) +
+              ", and (value - mean) / standard deviation is not a finite 32-bit float; scale the data down "
+              "(or fix the recording)");
+}
+
+}  // namespace
+
 Normalization fit_normalization(const RecordingSet& set, const std::vector<Window>& windows, int length) {
   const int A = set.axis_count();
   std::vector<double> sum(A, 0.0), sum_sq(A, 0.0);
@@ -159,6 +181,23 @@ Normalization fit_normalization(const RecordingSet& set, const std::vector<Windo
     norm.mean[a] = static_cast<float>(mean);
     norm.std[a] = sd > 1e-6 * std::max(1.0, std::fabs(mean)) ? static_cast<float>(sd) : 1.0f;
   }
+  // Every value of every recording (test recordings too) must normalise to a finite number: values near
+  // the float range (~1e38) overflow the mean, the standard deviation or the difference.
+  for (int a = 0; a < A; ++a) {
+    float lo = 0, hi = 0;
+    const Recording *lo_rec = nullptr, *hi_rec = nullptr;
+    for (const Recording& r : set.recordings)
+      for (size_t i = static_cast<size_t>(a); i < r.values.size(); i += static_cast<size_t>(A)) {
+        const float v = r.values[i];
+        if (!lo_rec || v < lo) lo = v, lo_rec = &r;
+        if (!hi_rec || v > hi) hi = v, hi_rec = &r;
+      }
+    if (!lo_rec) continue;
+    const std::string name = static_cast<size_t>(a) < set.axes.size() && !set.axes[static_cast<size_t>(a)].empty()
+                                 ? set.axes[static_cast<size_t>(a)]
+                                 : std::to_string(a + 1);
+    check_scaled("axis '" + name + "'", norm.mean[a], norm.std[a], lo, lo_rec->id, hi, hi_rec->id);
+  }
   return norm;
 }
 
@@ -193,6 +232,19 @@ TargetScaling fit_targets(const RecordingSet& set, const std::vector<Window>& wi
     const double mean = sum / n, sd = std::sqrt(std::max(sum_sq / n - mean * mean, 0.0));
     s.mean.push_back(static_cast<float>(mean));
     s.std.push_back(sd > 1e-6 * std::max(1.0, std::fabs(mean)) ? static_cast<float>(sd) : 1.0f);
+    float lo = 0, hi = 0;
+    std::string lo_id, hi_id;
+    bool any = false;
+    for (const Window& w : windows) {
+      const float t = window_target(set, w, length, v);
+      const std::string& id = set.recordings[static_cast<size_t>(w.recording)].id;
+      if (!any || t < lo) lo = t, lo_id = id;
+      if (!any || t > hi) hi = t, hi_id = id;
+      any = true;
+    }
+    if (any)
+      check_scaled("target '" + set.targets[static_cast<size_t>(v)] + "'", s.mean.back(), s.std.back(), lo, lo_id, hi,
+                   hi_id);
   }
   return s;
 }

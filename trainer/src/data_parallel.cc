@@ -8,7 +8,6 @@ namespace tml::trainer::detail {
 DataParallel::DataParallel(Sequential& net, int threads, int batch, int length, int axes, uint64_t seed)
     : net_(net),
       length_(length),
-      axes_(axes),
       outputs_(net.output_shape().channels),
       lanes_(static_cast<size_t>(std::min(threads, batch))),
       pool_(lanes()) {

@@ -48,7 +48,7 @@ class DataParallel {
   void add_gradients(const std::vector<int>& counts);
 
   Sequential& net_;
-  int length_, axes_, outputs_;
+  int length_, outputs_;
   std::vector<Lane> lanes_;
   WorkerPool pool_;
 };

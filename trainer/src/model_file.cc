@@ -16,7 +16,7 @@ json open_model_file(const std::string& text, const std::string& origin, const M
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // a syntax error, or a number too large for a double (out_of_range)
     throw Error(origin + ": not a " + kind.name + " file (not valid JSON: " + e.what() + ")");
   }
   if (!j.is_object() || !j.contains("format") || j.at("format") != kind.format)
@@ -203,7 +203,11 @@ std::string optional_text(const json& o, const char* key) {
 }
 
 double optional_number(const json& o, const char* key, double fallback) {
-  return o.is_object() && o.contains(key) && o.at(key).is_number() ? o.at(key).get<double>() : fallback;
+  if (!o.is_object() || !o.contains(key) || !o.at(key).is_number()) return fallback;
+  const double v = o.at(key).get<double>();
+  // Callers keep these in an int, an int64_t or a float: a value none of them holds would make the
+  // conversion undefined (found by fuzz_model_file: "best_epoch": 7777777771).
+  return std::fabs(v) < 2147483648.0 ? v : fallback;
 }
 
 }  // namespace tml::trainer::detail

@@ -72,6 +72,8 @@ FrontEndInput read_front_end(const nlohmann::json& j, const std::string& where,
                              const std::vector<uint8_t>* blob_section);
 
 // Informational fields: the value when `o` is an object holding `key` of the right type, else the fallback.
+// optional_number also gives the fallback for a number of magnitude 2^31 or more, which would not fit the
+// int, int64_t or float its callers convert it to (no count or ratio of a model file comes near it).
 std::string optional_text(const nlohmann::json& o, const char* key);
 double optional_number(const nlohmann::json& o, const char* key, double fallback);
 

@@ -226,7 +226,6 @@ class Epochs {
         windows_(windows),
         batch_(batch),
         batches_(static_cast<int>((windows.size() + static_cast<size_t>(batch) - 1) / static_cast<size_t>(batch))),
-        opt_(opt),
         cb_(cb),
         lanes_(model.net, opt.threads, batch, opt.window.length, set.axis_count(), opt.seed),
         optimizer_(make_optimizer(opt)),
@@ -280,7 +279,6 @@ class Epochs {
   const RecordingSet& set_;
   const std::vector<Window>& windows_;
   const int batch_, batches_;
-  const TrainOptions& opt_;
   const TrainCallbacks& cb_;
   detail::DataParallel lanes_;
   std::unique_ptr<Optimizer> optimizer_;

@@ -30,6 +30,16 @@ bool same_meta(const Meta& a, const Meta& b) {
          a.test_percent == b.test_percent;
 }
 
+// Whether `dir` holds nothing but temporary files of the creation marker ("<kCreating>.tmp.<pid>.<random>"):
+// what a creation killed while writing its marker leaves (the marker's atomic write sweeps them).
+bool only_marker_temporaries(const fs::path& dir) {
+  const std::string prefix = std::string(kCreating) + ".tmp.";
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    if (it->path().filename().string().rfind(prefix, 0) != 0) return false;
+  return !ec;
+}
+
 }  // namespace
 
 Dataset Dataset::open(const fs::path& dir) {
@@ -74,7 +84,7 @@ Dataset Dataset::create_on_first_add(const fs::path& dir, const Meta& meta) {
   if (exists(dir)) throw Error(dir.string() + " already holds a dataset");
   if (fs::exists(dir, ec)) {
     if (!fs::is_directory(dir, ec)) throw Error("cannot create a dataset at " + dir.string() + ": it is a file");
-    if (!fs::is_empty(dir, ec) && !fs::exists(dir / kCreating, ec))
+    if (!fs::is_empty(dir, ec) && !fs::exists(dir / kCreating, ec) && !only_marker_temporaries(dir))
       throw Error("cannot create a dataset in " + dir.string() +
                   ": the folder has other files and no dataset.json; choose a new or empty folder");
   }
@@ -249,7 +259,10 @@ std::vector<std::string> Dataset::orphans() const {
   }
   for (auto it = fs::directory_iterator(dir_, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.rfind(std::string(kManifest) + ".tmp.", 0) == 0 || name == kCreating) out.push_back(name);
+    // The creation marker beside a manifest is what a creation killed between writing its manifest and
+    // removing the marker leaves: the dataset is whole, and the next write removes it; no one's lost work.
+    if (name.rfind(std::string(kManifest) + ".tmp.", 0) == 0 || (name == kCreating && !exists(dir_)))
+      out.push_back(name);
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -56,8 +56,8 @@ class Dataset {
   // A new, empty dataset that is written to `dir` only by its first successful add (so a failed import
   // into a new folder leaves nothing behind). Throws tml::Error if `dir` already holds a dataset or is
   // a folder with other files in it, or if `meta` is invalid. A folder that holds only what an earlier
-  // creation left when it was killed (it carries the marker kCreating) counts as empty: the first add
-  // clears it.
+  // creation left when it was killed (it carries the marker kCreating, or only the marker's temporary
+  // files) counts as empty: the first add clears it.
   static Dataset create_on_first_add(const std::filesystem::path& dir, const Meta& meta);
 
   // Whether `dir` holds a dataset (a dataset.json).
@@ -83,7 +83,8 @@ class Dataset {
   std::vector<SampleInfo> add_all(const std::vector<NewSample>& batch);
 
   // Files under data/ that no manifest entry names (left by an interrupted write), and leftover
-  // temporary files of atomic writes; paths relative to dir(), sorted.
+  // temporary files of atomic writes; paths relative to dir(), sorted. A creation marker (kCreating) beside
+  // the manifest is not one: the dataset is whole and its next write removes the marker.
   std::vector<std::string> orphans() const;
 
   // Manifest entries whose sample file does not exist.

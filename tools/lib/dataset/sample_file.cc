@@ -87,6 +87,12 @@ Sample read_sample(const fs::path& dir, const Meta& meta, const SampleInfo& info
   const fs::path path = dir / info.file;
   const std::string p = path.string();
   std::error_code ec;
+  // A dataset holds its own files: a symbolic link (the file's or a folder's under the dataset) could point
+  // anywhere, outside the dataset included, and is refused, not followed.
+  for (fs::path part = fs::path(info.file); !part.empty() && part != part.parent_path(); part = part.parent_path())
+    if (fs::is_symlink(dir / part, ec))
+      throw Error("sample '" + info.id + "': " + (dir / part).string() +
+                  " is a symbolic link; a dataset holds its own files (copy the file in its place)");
   if (!fs::is_regular_file(path, ec))
     throw Error("sample '" + info.id + "' is in the manifest but its file " + p + " is missing");
   const std::string bytes = read_file(path);

@@ -20,7 +20,8 @@ std::string encode_sample(const Meta& meta, const std::string& file, const std::
 // number (and a 16-bit integer in an i16 dataset) and the values make whole rows of the dataset's axes.
 void check_sample_values(const Meta& meta, const std::vector<float>& values, const std::string& who);
 
-// Reads the file of `info` under `dir`. Throws tml::Error if it is missing or disagrees with the manifest:
+// Reads the file of `info` under `dir`. Throws tml::Error if it is missing, is a symbolic link (or lies in a
+// folder of the dataset that is one), or disagrees with the manifest:
 // columns not the dataset's axes, a value that is not a finite number (or not a 16-bit integer in an i16
 // dataset), a WAV of another rate, another number of rows.
 Sample read_sample(const std::filesystem::path& dir, const Meta& meta, const SampleInfo& info);

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 
@@ -16,6 +17,16 @@ namespace tml {
 namespace {
 
 std::string os_reason() { return std::strerror(errno); }
+
+// Whether process `pid` exists and still runs: a zombie (killed, not yet reaped, as an orphan is until
+// init reaps it, which some containers' init never does) runs no more and writes nothing.
+bool runs(pid_t pid) {
+  if (::kill(pid, 0) != 0 && errno != EPERM) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const size_t close = text.rfind(')');  // "<pid> (<name>) <state> ...": the name may hold anything
+  return close == std::string::npos || close + 2 >= text.size() || text[close + 2] != 'Z';
+}
 
 }  // namespace
 
@@ -52,8 +63,7 @@ size_t remove_stale_temporaries(const std::filesystem::path& dir, bool all, cons
     long pid = 0;
     if (!is_atomic_temporary(name, &pid)) continue;
     if (!target.empty() && name.compare(0, target.size() + 5, target + ".tmp.") != 0) continue;
-    const bool running = pid > 0 && pid == static_cast<long>(static_cast<pid_t>(pid)) &&
-                         (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+    const bool running = pid > 0 && pid == static_cast<long>(static_cast<pid_t>(pid)) && runs(static_cast<pid_t>(pid));
     if (!all && (running || pid == static_cast<long>(::getpid()))) continue;
     std::error_code e2;
     std::error_code is_file_ec;

@@ -17,7 +17,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view data)
 bool is_atomic_temporary(const std::string& name, long* pid = nullptr);
 
 // Removes the temporary files write_file_atomic left in `dir` (not below it): those of processes that no
-// longer run, or every one when `all` (the caller holds a lock that every writer of `dir` takes).
+// longer run (gone, or zombies: killed and not yet reaped), or every one when `all` (the caller holds a lock that every writer of `dir` takes).
 // Returns how many were removed. Never throws.
 size_t remove_stale_temporaries(const std::filesystem::path& dir, bool all = false, const std::string& target = "");
 

@@ -32,7 +32,9 @@ void write_zip(const std::filesystem::path& zip, const std::filesystem::path& fo
     if (e.is_regular_file()) files.emplace_back(top + "/" + fs::relative(e.path(), folder).generic_string(), e.path());
   std::sort(files.begin(), files.end());
   std::string out, central;
-  for (const auto& [name, path] : files) {
+  for (const auto& file : files) {
+    const std::string& name = file.first;  // not a structured binding: the lambda below uses it (C++17)
+    const fs::path& path = file.second;
     const std::string data = read_file(path);
     if (data.size() >= 0xFFFFFFFFull || out.size() >= 0xFFFFFFFFull) throw Error(path.string() + ": too large for a ZIP archive");
     const uint32_t crc = tml_crc32(0, data.data(), data.size());

@@ -86,7 +86,9 @@ struct Normalization {
 };
 
 // Mean and population standard deviation of every row of every window (rows in several windows count
-// several times, padding rows included), per axis. An axis that never changes gets std 1.
+// several times, padding rows included), per axis. An axis that never changes gets std 1. Throws Error
+// naming the axis and the recording when a value of any recording (test ones too) does not normalise to a
+// finite float (values near the float range, ~1e38).
 Normalization fit_normalization(const RecordingSet& set, const std::vector<Window>& windows, int length);
 
 // A window's value of target `target` (an index into set.targets): the target on the window's last row
@@ -102,7 +104,8 @@ struct TargetScaling {
 };
 
 // Mean and population standard deviation of the windows' targets (a target that never changes gets std
-// 1). Throws Error naming the recording when a window has no value (NaN) for one of the targets.
+// 1). Throws Error naming the recording when a window has no value (NaN) for one of the targets, or when a
+// window's target does not standardise to a finite float.
 TargetScaling fit_targets(const RecordingSet& set, const std::vector<Window>& windows, int length,
                           const std::vector<int>& index);
 
