@@ -92,10 +92,22 @@ Recording record_framed(link::BoardLink& link, size_t rows, int stall_ms, const 
       if (!all_in) {
         spdlog::warn("the board sent nothing for {} ms after {} of {} rows; the rest of the sample is lost", stall_ms,
                      next_index, rows);
+        bool stopped = false;
         try {  // a board still streaming is stopped before the next sample
           link.command(TML_MSG_STOP, nullptr, 0, answer_ms);
+          stopped = true;
         } catch (const Error&) {
         }
+        // Rows held up with the STOP (a stalled link) arrive before its ACK and wait in the link's queue:
+        // they belong to this sample, given up, and must not start the next one (before: they did, and
+        // cost it too). Once the board confirmed STOP nothing more of it comes, so the queue is all.
+        size_t late = 0;
+        while (stopped) {
+          auto q = link.receive(0);
+          if (!q) break;
+          late += q->type == TML_MSG_SAMPLES;
+        }
+        if (late) spdlog::warn("{} frame(s) of this sample's rows arrived after it was given up; ignored", late);
       }
       break;
     }
