@@ -36,4 +36,10 @@ double shortest(float v) {
   return std::strtod(buf, nullptr);
 }
 
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+  std::string s;
+  for (size_t i = 0; i < items.size(); ++i) s += (i ? separator : "") + items[i];
+  return s;
+}
+
 }  // namespace tml

@@ -9,6 +9,7 @@
 #include "flash/firmware_sources.h"
 #include "pipeline/quantize_run.h"
 #include "tml/trainer/error.h"
+#include "tml/trainer/format.h"
 #include "util/atomic_file.h"
 #include "util/zip_writer.h"
 
@@ -45,8 +46,8 @@ struct Texts {
 };
 
 Texts describe(const trainer::QModel& m, const fs::path& model_path) {
-  std::string labels, axes;
-  for (const auto& l : m.labels) labels += (labels.empty() ? "" : ", ") + l;
+  const std::string labels = join(m.labels);
+  std::string axes;
   for (const auto& a : m.axes) axes += (axes.empty() ? "" : ", ") + a.name + (a.unit.empty() ? "" : " (" + a.unit + ")");
   Texts t;
   t.sentence = "A " + std::to_string(m.labels.size()) + "-class classifier (" + labels + ") made with tml from " +

@@ -67,11 +67,8 @@ std::vector<int> label_indices(const trainer::RecordingSet& set, const std::vect
   std::vector<int> out;
   for (const std::string& n : names) {
     const auto at = std::find(set.labels.begin(), set.labels.end(), n);
-    if (at == set.labels.end()) {
-      std::string have;
-      for (const auto& l : set.labels) have += (have.empty() ? "" : ", ") + l;
-      throw UsageError(std::string(option) + ": the data has no label '" + n + "' (it has " + have + ")");
-    }
+    if (at == set.labels.end())
+      throw UsageError(std::string(option) + ": the data has no label '" + n + "' (it has " + join(set.labels) + ")");
     out.push_back(int(at - set.labels.begin()));
   }
   return out;
@@ -82,12 +79,6 @@ double share_above(const std::vector<int32_t>& scores, int32_t threshold) {
   size_t n = 0;
   for (int32_t s : scores) n += s > threshold;
   return double(n) / double(scores.size());
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-  return s;
 }
 
 }  // namespace

@@ -84,12 +84,9 @@ std::vector<float> class_weights(const std::string& text, const trainer::Recordi
                        "'");
     out.push_back(w);
   }
-  if (out.size() != set.labels.size()) {
-    std::string labels;
-    for (const auto& l : set.labels) labels += (labels.empty() ? "" : ", ") + l;
+  if (out.size() != set.labels.size())
     throw UsageError("--class-weights has " + std::to_string(out.size()) + " weights but there are " +
-                     std::to_string(set.labels.size()) + " labels (" + labels + ")");
-  }
+                     std::to_string(set.labels.size()) + " labels (" + join(set.labels) + ")");
   return out;
 }
 

@@ -179,11 +179,7 @@ ReportData collect(const Sources& src) {
       d.anomaly = anomaly_scores_of(*a, q.anomaly.method.empty() ? "anomaly" : q.anomaly.method);
     if (q.float_model.empty() && d.anomaly) {  // a detector trained in int8: no float model, no classes
       d.architecture = q.architecture;
-      d.facts.push_back({"anomaly detector", q.architecture + ", normal: " + [&] {
-                           std::string l;
-                           for (const auto& x : q.anomaly.normal) l += (l.empty() ? "" : ", ") + x;
-                           return l;
-                         }()});
+      d.facts.push_back({"anomaly detector", q.architecture + ", normal: " + join(q.anomaly.normal)});
       add_quantized(d, q, TestWindows{});
     } else if (q.float_model.empty()) throw Error(src.model.string() + " does not carry its float model; quantize it again");
     else {

@@ -249,11 +249,7 @@ std::string anomaly_section(const ReportData& d) {
   const AnomalyScores& a = *d.anomaly;
   std::string s = "<section id=\"anomaly\"><h2>Anomaly detection</h2><p>" + escape(a.method) + " detector on the test split: " +
                   std::to_string(a.normal.size()) + " normal windows, " + std::to_string(a.anomalous_scores.size()) +
-                  " anomalous (" + escape([&] {
-                    std::string l;
-                    for (const auto& x : a.anomalous) l += (l.empty() ? "" : ", ") + x;
-                    return l.empty() ? std::string("no fault labels") : l;
-                  }()) + ")" + (a.auc >= 0 ? "; ROC AUC " + fixed(a.auc, 3) : std::string()) + ". At the threshold " +
+                  " anomalous (" + escape(a.anomalous.empty() ? "no fault labels" : join(a.anomalous)) + ")" + (a.auc >= 0 ? "; ROC AUC " + fixed(a.auc, 3) : std::string()) + ". At the threshold " +
                   fixed(a.threshold, 3) + ": " + fixed(100 * a.false_alarms, 1) + " % false alarms, " +
                   fixed(100 * a.detected, 1) + " % detected.</p>";
   const auto [hist, roc] = anomaly_charts(a);

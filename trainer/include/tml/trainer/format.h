@@ -1,9 +1,11 @@
 // Numbers as text, one set for the whole host side (messages, printed reports, JSON): printf into a
-// string, fixed decimals, thousands separators, hashes in hex, and the shortest decimal of a float.
+// string, fixed decimals, thousands separators, hashes in hex, the shortest decimal of a float; and
+// lists of names in one line.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tml {
 
@@ -22,5 +24,8 @@ std::string hex32(uint32_t v);
 // The double that prints as the shortest decimal reading back as `v` (0.001f -> 0.001, not
 // 0.0010000000475), for JSON that people read; infinities and NaN unchanged.
 double shortest(float v);
+
+// The items in one line: join({"idle", "wave"}) == "idle, wave"; "" for none.
+std::string join(const std::vector<std::string>& items, const std::string& separator = ", ");
 
 }  // namespace tml
