@@ -6,13 +6,14 @@
 // tml flash --board sim, whose file is the emulated board's installed firmware): killed at moments spread
 // over a whole run of the command, the file is absent or valid (a model that loads, the very header or
 // firmware a whole run writes), a file an earlier run wrote is never damaged, and after the next run no
-// temporary file is left beside it. And `tml capture --port sim` into a new folder, killed the same way.
+// temporary file is left beside it. And `tml capture --port sim` into a new folder, killed the same way,
+// and beside a second capture into the same existing dataset, which must lose nothing.
 #include <catch2/catch.hpp>
 
 #include <chrono>
 #include <functional>
+#include <thread>
 
-#include "dataset/csv_text.h"
 #include "dataset/dataset.h"
 #include "pipeline/model_files.h"
 #include "run_programs.h"
@@ -164,31 +165,54 @@ Jobs make_jobs(const fs::path& tmp) {
   return j;
 }
 
+// `tml capture --port sim --sim-fast` of `count` samples of 2 s of `label` into `dir`.
+std::vector<std::string> capture_args(const fs::path& dir, const std::string& label, int count) {
+  return {"capture", "--port", "sim",     "--sim-fast", "--label",   label,
+          "--seconds", "2", "--count", std::to_string(count), "--dataset", dir.string(), "--quiet"};
+}
+
+// `tml capture` killed with SIGKILL after `after` seconds (or done before).
+tml::test::RunResult killed_capture(const fs::path& dir, const std::string& label, int count, double after) {
+  std::vector<std::string> argv = {"env", "TML_STATE_DIR=" + tml::test::tml_state_dir().string(), "timeout", "-s",
+                                   "KILL", std::to_string(after), tml::test::tml_exe().string()};
+  const auto args = capture_args(dir, label, count);
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run(argv, 120);
+}
+
+// The temporary files in `dir` and in its label folders.
+std::vector<std::string> dataset_temporaries(const fs::path& dir) {
+  std::vector<std::string> out = temporaries(dir);
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir / "data", ec))
+    for (const auto& t : temporaries(e.path())) out.push_back(t);
+  return out;
+}
+
+// Seconds one whole capture of 5 samples takes (after one to warm the caches).
+double whole_capture_seconds(const fs::path& tmp) {
+  REQUIRE(run_tml(capture_args(tmp / "warm", "circle", 5), 120).exit_code == 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(run_tml(capture_args(tmp / "whole", "circle", 5), 120).exit_code == 0);
+  const double whole = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(check_dataset(tmp / "whole") == 5);
+  return whole;
+}
+
 // Kills `tml capture --port sim` (5 samples of 2 s, replayed as fast as the link goes) `kills` times at
 // moments spread over 10 % to 120 % of a whole capture, each into a new folder: the folder is absent or a
 // dataset whose every listed sample loads whole (208 rows); the next capture into it completes, and then
-// no temporary file is left, nor any orphan but whole sample files. QEMU is ended with tml (timeout kills the process group; the
-// emulator also has tml's death signal).
+// no temporary file is left, nor any orphan (a kill between a sample's file and the manifest naming it
+// leaves that file listed in the addition's journal, and the next capture removes it). QEMU is ended
+// with tml (timeout kills the process group; the emulator also has tml's death signal).
 void capture_kill_loop(int kills) {
   tml::test::TempDir tmp;
-  auto capture = [](const fs::path& dir, int count) {
-    return std::vector<std::string>{"capture", "--port", "sim", "--sim-fast", "--label", "circle", "--seconds", "2",
-                                    "--count", std::to_string(count), "--dataset", dir.string(), "--quiet"};
-  };
-  REQUIRE(run_tml(capture(tmp / "warm", 5), 120).exit_code == 0);
-  const auto t0 = std::chrono::steady_clock::now();
-  REQUIRE(run_tml(capture(tmp / "whole", 5), 120).exit_code == 0);
-  const double whole = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  CHECK(check_dataset(tmp / "whole") == 5);
+  const double whole = whole_capture_seconds(tmp.path());
   int killed = 0;
   for (int k = 0; k < kills; ++k) {
     const fs::path dir = tmp / ("cap" + std::to_string(k));
-    const std::string after = std::to_string(whole * (0.1 + 1.1 * k / kills));
-    std::vector<std::string> argv = {"env", "TML_STATE_DIR=" + tml::test::tml_state_dir().string(), "timeout", "-s",
-                                     "KILL", after, tml::test::tml_exe().string()};
-    const auto args = capture(dir, 5);
-    argv.insert(argv.end(), args.begin(), args.end());
-    const auto r = run(argv, 120);
+    const double after = whole * (0.1 + 1.1 * k / kills);
+    const auto r = killed_capture(dir, "circle", 5, after);
     INFO("capture killed after " << after << " s of " << whole << " s: exit " << r.exit_code << " " << r.err);
     REQUIRE((r.exit_code == 0 || r.exit_code == 137));
     killed += r.exit_code == 137;
@@ -203,25 +227,54 @@ void capture_kill_loop(int kills) {
       before = ds.samples().size();
       CHECK(before <= 5);
     }
-    const auto again = run_tml(capture(dir, 1), 120);
+    const auto again = run_tml(capture_args(dir, "circle", 1), 120);
     INFO(again.err);
     REQUIRE(again.exit_code == 0);
-    const auto ds = tml::dataset::Dataset::open(dir);
-    CHECK(ds.samples().size() == before + 1);
-    CHECK(ds.missing().empty());
-    for (const auto& s : ds.samples()) CHECK_NOTHROW(ds.load(s));
-    // No temporary file is left. A kill between a sample's file and the manifest naming it leaves that
-    // file whole and unlisted: an orphan `dataset info` names (the store removes no whole file it did not
-    // list), never a partial one.
-    CHECK(temporaries(dir).empty());
-    for (const auto& o : ds.orphans()) {
-      INFO("orphan " << o);
-      CHECK(o.find(".tmp.") == std::string::npos);
-      REQUIRE(o.rfind("data/circle/", 0) == 0);
-      const std::string text = tml::read_file(dir / o);
-      CHECK(tml::dataset::split_csv(text, o).rows() == 208);
-    }
+    CHECK(check_dataset(dir) == before + 1);
+    CHECK(dataset_temporaries(dir).empty());
   }
+  CHECK(killed > 0);
+}
+
+// Two captures into one existing dataset at once, `kills` times: one of 5 samples of circle, killed at a
+// moment spread over 10 % to 120 % of its run, and one of 3 samples of updown that always completes.
+// Every round the second saves all its samples, the dataset loads whole with every listed sample, and
+// after the last round's next write no orphan or temporary file is left.
+void concurrent_kill_loop(int kills) {
+  tml::test::TempDir tmp;
+  const double whole = whole_capture_seconds(tmp.path());
+  const fs::path dir = tmp / "shared";
+  REQUIRE(run_tml(capture_args(dir, "idle", 1), 120).exit_code == 0);
+  int killed = 0;
+  size_t circles = 0;
+  for (int k = 0; k < kills; ++k) {
+    const double after = whole * (0.1 + 1.1 * k / kills);
+    tml::test::RunResult a;
+    std::thread first([&] { a = killed_capture(dir, "circle", 5, after); });
+    const auto b = run_tml(capture_args(dir, "updown", 3), 120);
+    first.join();
+    INFO("round " << k << ": circle killed after " << after << " s: exit " << a.exit_code << " " << a.err
+                  << "; updown: exit " << b.exit_code << " " << b.err);
+    REQUIRE((a.exit_code == 0 || a.exit_code == 137));
+    killed += a.exit_code == 137;
+    CHECK(b.exit_code == 0);
+    const auto ds = tml::dataset::Dataset::open(dir);
+    CHECK(ds.missing().empty());
+    size_t updowns = 0, now_circles = 0;
+    for (const auto& s : ds.samples()) {
+      CHECK(s.rows == 208);
+      CHECK_NOTHROW(ds.load(s));
+      updowns += s.label == "updown";
+      now_circles += s.label == "circle";
+    }
+    CHECK(updowns == 3 * static_cast<size_t>(k + 1));
+    CHECK(now_circles >= circles);
+    CHECK(now_circles <= circles + 5);
+    circles = now_circles;
+  }
+  REQUIRE(run_tml(capture_args(dir, "idle", 1), 120).exit_code == 0);
+  CHECK(check_dataset(dir) == 2 + circles + 3 * static_cast<size_t>(kills));
+  CHECK(dataset_temporaries(dir).empty());
   CHECK(killed > 0);
 }
 
@@ -257,4 +310,13 @@ TEST_CASE("tml capture killed at any moment leaves no dataset or a whole one the
 TEST_CASE("tml capture killed at any moment leaves no dataset or a whole one the next capture adds to: 20 kills",
           "[kill][slow]") {
   capture_kill_loop(20);
+}
+
+TEST_CASE("a capture killed beside another into one existing dataset costs the other nothing", "[kill]") {
+  concurrent_kill_loop(2);
+}
+
+TEST_CASE("a capture killed beside another into one existing dataset costs the other nothing: 20 kills",
+          "[kill][slow]") {
+  concurrent_kill_loop(20);
 }

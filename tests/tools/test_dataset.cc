@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <cfloat>
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstring>
@@ -517,4 +518,65 @@ TEST_CASE("temporary files of killed writers are removed by the next write", "[d
   CHECK(fs::exists(tmp / ("out.q.model.tmp." + alive + ".6")));
   CHECK(tml::is_atomic_temporary("a.csv.tmp.12.34"));
   CHECK_FALSE(tml::is_atomic_temporary("a.tmp.csv"));
+}
+
+TEST_CASE("an addition killed between its sample files and its manifest leaves no orphan and can be run again",
+          "[dataset]") {
+  // A program is killed after writing some of a batch's sample files, before the manifest names them (a
+  // `tml dataset import` or `tml capture` killed at that moment). Before: those whole files stayed as
+  // orphans nothing removed, and running the same import again failed ("already exists but no manifest
+  // entry names it").
+  TempDir tmp;
+  const fs::path dir = tmp / "d";
+  Dataset::open_or_create(dir, accel_meta()).add("idle", {1, 2, 3}, "", "capture", "idle.0");
+  std::vector<NewSample> batch(200);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    batch[i].label = "idle";
+    batch[i].values = std::vector<float>(300, static_cast<float>(i));
+    batch[i].id = "idle.b" + std::to_string(1000 + i);
+    batch[i].source = "import";
+  }
+  const fs::path first = dir / "data" / "idle" / "idle.b1000.csv";
+  const pid_t child = fork();
+  if (child == 0) {
+    try {
+      Dataset::open(dir).add_all(batch);
+    } catch (...) {
+    }
+    _exit(0);
+  }
+  // Killed as soon as the first file of the batch is in place: 199 more files (each with its fsyncs) and
+  // the manifest are still to come.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!fs::exists(first) && std::chrono::steady_clock::now() < deadline) {
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  REQUIRE(fs::exists(first));
+  REQUIRE(WIFSIGNALED(status));
+
+  Dataset left = Dataset::open(dir);
+  REQUIRE(left.samples().size() == 1);  // the manifest is the one before the batch
+  CHECK(fs::exists(dir / kAdding));
+  CHECK(left.orphans().empty());  // the journal's files are the interrupted addition's, not foreign ones
+  // The same batch again: the interrupted addition's files are removed first, then it is added whole.
+  CHECK_NOTHROW(left.add_all(batch));
+  const Dataset again = Dataset::open(dir);
+  CHECK(again.samples().size() == 201);
+  CHECK(again.orphans().empty());
+  CHECK(again.missing().empty());
+  CHECK_FALSE(fs::exists(dir / kAdding));
+  REQUIRE(again.samples().size() == 201);
+  CHECK(bits_equal(again.load(again.samples()[200]).values, batch[199].values));
+
+  // A journal that names files outside data/<label>/ (damaged, or written by hand) removes nothing.
+  write(dir / "keep.txt", "mine");
+  write(dir / kAdding, "keep.txt\n../outside\ndata/../keep.txt\ndata/idle/idle.0.csv\n");
+  Dataset d = Dataset::open(dir);
+  d.add("idle", {4, 5, 6}, "", "capture", "idle.z");
+  CHECK(fs::exists(dir / "keep.txt"));
+  CHECK(fs::exists(dir / "data" / "idle" / "idle.0.csv"));  // named by the manifest: added, kept
+  CHECK(Dataset::open(dir).samples().size() == 202);
+  CHECK_FALSE(fs::exists(dir / kAdding));
 }

@@ -4,6 +4,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include <spdlog/spdlog.h>
 
@@ -38,6 +39,17 @@ bool only_marker_temporaries(const fs::path& dir) {
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
     if (it->path().filename().string().rfind(prefix, 0) != 0) return false;
   return !ec;
+}
+
+// Whether `rel` is a path the store writes a sample to, data/<label>/<file>: what a journal may name
+// (a damaged journal can make the next addition remove nothing else).
+bool is_sample_path(const fs::path& rel) {
+  std::vector<std::string> parts;
+  for (const auto& part : rel) parts.push_back(part.string());
+  if (parts.size() != 3 || parts[0] != "data") return false;
+  for (const auto& part : parts)
+    if (part.empty() || part == "." || part == ".." || part.find('/') != std::string::npos) return false;
+  return true;
 }
 
 }  // namespace
@@ -130,6 +142,40 @@ void Dataset::reload_if_changed() {
   manifest_text_ = text;
 }
 
+std::vector<std::string> Dataset::journaled() const {
+  std::error_code ec;
+  const fs::path journal = dir_ / kAdding;
+  if (!fs::is_regular_file(journal, ec) || fs::is_symlink(journal, ec)) return {};
+  std::string text;
+  try {
+    text = read_file(journal);
+  } catch (const Error&) {
+    return {};
+  }
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (is_sample_path(line)) out.push_back(fs::path(line).generic_string());
+  return out;
+}
+
+void Dataset::undo_interrupted_addition() {
+  // Under the lock: a journal is what an addition killed before it removed its journal left. Its files
+  // the manifest names were added (it was killed after the manifest); the others were never added.
+  std::error_code ec;
+  const fs::path journal = dir_ / kAdding;
+  if (!fs::exists(journal, ec) && !fs::is_symlink(journal, ec)) return;
+  std::set<std::string> known;
+  for (const auto& s : samples_) known.insert(s.file);
+  size_t removed = 0;
+  for (const auto& file : journaled())
+    if (!known.count(file) && fs::remove(dir_ / file, ec)) ++removed;
+  fs::remove(journal, ec);
+  if (removed > 0)
+    spdlog::warn("{}: removed {} sample file(s) of an addition that was interrupted before its manifest named them",
+                 dir_.string(), removed);
+}
+
 std::vector<SampleInfo> Dataset::check_new(const std::vector<NewSample>& batch) const {
   std::set<std::string> existing, ids;
   for (const auto& s : samples_) existing.insert(s.id);
@@ -173,8 +219,8 @@ void Dataset::write(const std::vector<SampleInfo>& added, const std::vector<NewS
   // Sample files, then the manifest. On failure, remove what this call wrote and created.
   std::optional<FolderLock> lock;  // a dataset already on disk is locked by add_all
   std::vector<fs::path> created_folders, written;
-  const fs::path marker = dir_ / kCreating;
-  bool made_marker = false;
+  const fs::path marker = dir_ / kCreating, journal = dir_ / kAdding;
+  bool made_marker = false, made_journal = false;
   try {
     ensure_folder(dir_, created_folders);
     if (!on_disk_) {
@@ -198,6 +244,10 @@ void Dataset::write(const std::vector<SampleInfo>& added, const std::vector<NewS
       fs::remove(marker, ec);
       for (auto it = fs::directory_iterator(dir_ / "data", ec); !ec && it != fs::directory_iterator(); it.increment(ec))
         if (std::error_code e2; it->is_directory(e2)) remove_stale_temporaries(it->path(), true);
+      std::string files;
+      for (const auto& info : added) files += info.file + "\n";
+      write_file_atomic(journal, files);
+      made_journal = true;
     }
     ensure_folder(dir_ / "data", created_folders);
     for (size_t i = 0; i < added.size(); ++i) {
@@ -211,11 +261,13 @@ void Dataset::write(const std::vector<SampleInfo>& added, const std::vector<NewS
     std::error_code ec;
     for (const auto& p : written) fs::remove(p, ec);
     if (made_marker) fs::remove(marker, ec);
+    if (made_journal) fs::remove(journal, ec);
     for (auto it = created_folders.rbegin(); it != created_folders.rend(); ++it) fs::remove(*it, ec);
     throw;
   }
+  std::error_code ec;
+  if (made_journal) fs::remove(journal, ec);
   if (!on_disk_) {
-    std::error_code ec;
     fs::remove(marker, ec);
     sync_folder(dir_);
   }
@@ -229,6 +281,7 @@ std::vector<SampleInfo> Dataset::add_all(const std::vector<NewSample>& batch, bo
     lock.emplace(dir_);
     reload_if_changed();
   }
+  if (on_disk_) undo_interrupted_addition();
   // Check everything and build the new entries before anything touches the disk.
   std::vector<SampleInfo> added = check_new(batch);
   if (added.empty() && on_disk_) return {};
@@ -245,6 +298,7 @@ std::vector<SampleInfo> Dataset::add_all(const std::vector<NewSample>& batch, bo
 std::vector<std::string> Dataset::orphans() const {
   std::set<std::string> known;
   for (const auto& s : samples_) known.insert(s.file);
+  for (const auto& f : journaled()) known.insert(f);  // an interrupted addition's: the next write removes them
   std::vector<std::string> out;
   std::error_code ec;
   const fs::path data = dir_ / "data";

@@ -12,8 +12,10 @@
 // lands in the same split for the same test_percent).
 //
 // Every write is atomic (temporary file, fsync, rename): the sample file is written first, then the
-// manifest, so an interrupted capture leaves the dataset as it was before the sample (at worst an
-// orphan file that no manifest entry points to, which `tml dataset info` reports). Additions from
+// manifest, so an interrupted capture leaves the dataset as it was before the sample. The files an
+// addition is about to write are first listed in a journal (kAdding), removed once the manifest names
+// them: a program killed between them leaves its files listed there, and the next addition removes
+// those the manifest does not name (the addition never happened; no orphan is left). Additions from
 // several processes are serialized with a lock on the dataset folder (folder_lock.h), and each re-reads
 // the manifest first, so none is lost.
 #pragma once
@@ -42,6 +44,12 @@ struct NewSample {
 // sample file and removed once the manifest is in place. A folder with the marker and no manifest holds
 // only what a killed creation wrote.
 constexpr const char* kCreating = ".tml-creating";
+
+// The journal of an addition to a dataset on disk: the sample files it is about to write, one path
+// (relative to the dataset) a line, written (under the folder lock) before them and removed once the
+// manifest names them. One left behind is what a killed addition wrote; the next addition removes the
+// files it lists that the manifest does not name.
+constexpr const char* kAdding = ".tml-adding";
 
 class Dataset {
  public:
@@ -84,7 +92,8 @@ class Dataset {
 
   // Files under data/ that no manifest entry names (left by an interrupted write), and leftover
   // temporary files of atomic writes; paths relative to dir(), sorted. A creation marker (kCreating) beside
-  // the manifest is not one: the dataset is whole and its next write removes the marker.
+  // the manifest is not one, nor a journal (kAdding) and the files it lists: the dataset is whole and
+  // its next write removes them.
   std::vector<std::string> orphans() const;
 
   // Manifest entries whose sample file does not exist.
@@ -92,6 +101,8 @@ class Dataset {
 
  private:
   void reload_if_changed();
+  void undo_interrupted_addition();
+  std::vector<std::string> journaled() const;
   std::vector<SampleInfo> check_new(const std::vector<NewSample>& batch) const;
   void write(const std::vector<SampleInfo>& added, const std::vector<NewSample>& batch, const std::string& manifest,
              bool locked);
