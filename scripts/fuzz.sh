@@ -13,6 +13,8 @@ if ! command -v clang++ >/dev/null; then
   exit 0
 fi
 build="$here/build-fuzz"
+# The importer targets write a file per input: on a memory file system they run about three times faster.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
 CC=clang CXX=clang++ cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTML_FUZZ=ON >/dev/null
 cmake --build "$build" --target fuzz_targets -j"$(nproc)"
 for target in "$build"/fuzz/fuzz_*; do
