@@ -92,17 +92,27 @@ Recording record_framed(link::BoardLink& link, size_t rows, int stall_ms, const 
       if (!all_in) {
         spdlog::warn("the board sent nothing for {} ms after {} of {} rows; the rest of the sample is lost", stall_ms,
                      next_index, rows);
-        bool stopped = false;
-        try {  // a board still streaming is stopped before the next sample
-          link.command(TML_MSG_STOP, nullptr, 0, answer_ms);
-          stopped = true;
-        } catch (const Error&) {
+        // A board still streaming is stopped before the next sample, asked again while the link is still
+        // held up (before: after one unanswered STOP the next sample started on a stream that was not
+        // confirmed stopped, and rows of this one began it, so one stall cost two samples).
+        for (int stop_try = 1;; ++stop_try) {
+          try {
+            link.command(TML_MSG_STOP, nullptr, 0, answer_ms);
+            break;
+          } catch (const link::Refused&) {
+            throw;
+          } catch (const Error&) {
+            if (stop_try == kStartTries)
+              throw Error("the board did not confirm STOP after a sample was given up (" + std::to_string(stop_try) +
+                          " tries, " + std::to_string(answer_ms) + " ms each, " + link.transport().name() + ")");
+            spdlog::warn("no answer to STOP within {} ms; asking again", answer_ms);
+          }
         }
         // Rows held up with the STOP (a stalled link) arrive before its ACK and wait in the link's queue:
         // they belong to this sample, given up, and must not start the next one (before: they did, and
         // cost it too). Once the board confirmed STOP nothing more of it comes, so the queue is all.
         size_t late = 0;
-        while (stopped) {
+        while (true) {
           auto q = link.receive(0);
           if (!q) break;
           late += q->type == TML_MSG_SAMPLES;
