@@ -301,6 +301,9 @@ TEST_CASE("a corrupted or foreign manifest fails to open with a clear message", 
   CHECK(replaced("\"split\":\"", "\"split\":\"x").find("must be \"train\" or \"test\"") != std::string::npos);
   CHECK(replaced("data/idle/idle.1.csv", "../../etc/passwd").find("must be data/idle/idle.1.csv") != std::string::npos);
   CHECK(replaced("\"label\":\"idle\"", "\"label\":\"..\"").find("names a folder") != std::string::npos);
+  // The value that was given, not a clamped one (before: "test_percent ... not 101" when 1000 was given).
+  CHECK(replaced("\"test_percent\": 20", "\"test_percent\": 1000").find("\"test_percent\" must be within 0..100, not 1000") !=
+        std::string::npos);
   // Every message names the manifest file.
   CHECK(with("{").find((dir / "dataset.json").string()) != std::string::npos);
   fs::remove(dir / "dataset.json");

@@ -62,3 +62,14 @@ TEST_CASE("a float model file with a flipped bit is refused as damaged", "[model
   tml::write_file_atomic(path, old);
   CHECK(tml::pipeline::load_model(path).labels.size() == 2);
 }
+
+TEST_CASE("a model path that is a folder or names nothing is refused as such", "[model_files]") {
+  // Before: "model file /tmp does not exist" for a folder.
+  tml::test::TempDir tmp;
+  for (const auto& [path, says] : {std::pair{tmp.path(), "is not a file"}, std::pair{tmp / "none.model", "does not exist"}}) {
+    INFO(path.string());
+    CHECK_THROWS_WITH(tml::pipeline::load_model(path), Catch::Contains(path.string() + " " + says));
+    CHECK_THROWS_WITH(tml::pipeline::load_qmodel(path), Catch::Contains(path.string() + " " + says));
+    CHECK_THROWS_WITH(tml::pipeline::model_file_format(path), Catch::Contains(path.string() + " " + says));
+  }
+}

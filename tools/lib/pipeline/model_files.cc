@@ -54,11 +54,16 @@ void save(const M& model, const std::filesystem::path& path, std::string (*to_js
   write_file_atomic(path, with_checksum(std::move(text)));
 }
 
-template <typename M>
-M load(const std::filesystem::path& path, M (*from_json)(const std::string&, const std::string&)) {
+// The text of the model file at `path`, its checksum checked.
+std::string model_text(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) throw Error("model file " + path.string() + " does not exist");
   if (!std::filesystem::is_regular_file(path)) throw Error("model file " + path.string() + " is not a file");
-  return from_json(checked_text(read_file(path), path.string()), path.string());
+  return checked_text(read_file(path), path.string());
+}
+
+template <typename M>
+M load(const std::filesystem::path& path, M (*from_json)(const std::string&, const std::string&)) {
+  return from_json(model_text(path), path.string());
 }
 
 }  // namespace
@@ -84,9 +89,7 @@ trainer::ExportedHeader read_model_header(const std::filesystem::path& path) {
 }
 
 std::string model_file_format(const std::filesystem::path& path) {
-  if (!std::filesystem::exists(path)) throw Error("model file " + path.string() + " does not exist");
-  if (!std::filesystem::is_regular_file(path)) throw Error("model file " + path.string() + " is not a file");
-  const std::string format = trainer::model_file_format(checked_text(read_file(path), path.string()));
+  const std::string format = trainer::model_file_format(model_text(path));
   if (format != "tml-model" && format != "tml-quantized-model")
     throw Error(path.string() + " is not a tml model file (neither a float model from tml train nor a quantized "
                 "model from tml quantize)");
