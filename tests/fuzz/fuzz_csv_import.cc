@@ -56,18 +56,9 @@ void as_import(const std::string& text, bool with_rate) {
   ImportOptions opt;
   opt.format = Format::csv;
   if (with_rate) opt.rate_hz = 100;
-  ImportSet set;
-  try {
-    set = read_import(file, opt);
-  } catch (const tml::Error& e) {
-    TML_FUZZ_CHECK(*e.what() != '\0');
-    return;
-  }
-  try {
-    validate_meta(set.meta);
-  } catch (const tml::Error&) {
-    TML_FUZZ_CHECK(!"an accepted import's configuration is valid");
-  }
+  const auto imported = tml::fuzz::checked_import(file, opt);
+  if (!imported) return;
+  const ImportSet& set = *imported;
   if (with_rate) TML_FUZZ_CHECK(set.meta.rate_hz == 100);
   const size_t axes = set.meta.axes.size();
   TML_FUZZ_CHECK(set.samples.size() == 1);

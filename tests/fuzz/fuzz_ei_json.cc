@@ -64,18 +64,9 @@ void as_info_labels(const std::string& text) {
   tml::fuzz::put_file(dir / "info.labels", text);
   ImportOptions opt;
   opt.format = Format::ei;
-  ImportSet set;
-  try {
-    set = read_import(dir, opt);
-  } catch (const tml::Error& e) {
-    TML_FUZZ_CHECK(*e.what() != '\0');
-    return;
-  }
-  try {
-    validate_meta(set.meta);
-  } catch (const tml::Error&) {
-    TML_FUZZ_CHECK(!"an accepted import's configuration is valid");
-  }
+  const auto imported = tml::fuzz::checked_import(dir, opt);
+  if (!imported) return;
+  const ImportSet& set = *imported;
   for (const PendingSample& s : set.samples) {
     check_values(s.values, set.meta.axes.size());
     TML_FUZZ_CHECK(!s.label.empty() && !s.id.empty());

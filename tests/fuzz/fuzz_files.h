@@ -1,16 +1,22 @@
-// What the targets that read files share (fuzz_csv_import.cc, ...): a scratch folder of this process,
-// removed at exit, and files written into it without the atomic writer's fsyncs (a fuzzer writes one
-// per input; nobody else reads them).
+// What the targets that read files share (the importers: fuzz_csv_import.cc, ...): a scratch folder of
+// this process, removed at exit, files written into it without the atomic writer's fsyncs (a fuzzer
+// writes one per input; nobody else reads them), and the importer's read with the checks every target makes.
 #pragma once
 
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <unistd.h>
+
+#include "dataset/meta.h"
+#include "formats/transfer.h"
+#include "fuzz_target.h"
+#include "tml/trainer/error.h"
 
 namespace tml::fuzz {
 
@@ -45,6 +51,25 @@ inline uint32_t bits(float v) {
   static_assert(sizeof u == sizeof v, "float is 32 bits");
   __builtin_memcpy(&u, &v, sizeof u);
   return u;
+}
+
+// Reads `input` as `tml dataset import` does (read_import). A refused input may only be a tml::Error with a
+// message; an accepted one has a valid configuration. Returns nothing when refused.
+inline std::optional<dataset::ImportSet> checked_import(const std::filesystem::path& input,
+                                                        const dataset::ImportOptions& options) {
+  std::optional<dataset::ImportSet> set;
+  try {
+    set = dataset::read_import(input, options);
+  } catch (const tml::Error& e) {
+    TML_FUZZ_CHECK(*e.what() != '\0');
+    return std::nullopt;
+  }
+  try {
+    dataset::validate_meta(set->meta);
+  } catch (const tml::Error&) {
+    TML_FUZZ_CHECK(!"an accepted import's configuration is valid");
+  }
+  return set;
 }
 
 }  // namespace tml::fuzz
