@@ -15,22 +15,22 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <random>
-#include <regex>
 #include <thread>
 
-#include "dataset/dataset.h"
-#include "emulator/emulator.h"
-#include "emulator/sim_data.h"
 #include "run_programs.h"
-#include "tml/protocol/messages.h"
+#include "updown_board.h"
 
-namespace fs = std::filesystem;
 using tml::test::run_tml;
 using tml::test::TempDir;
 
 namespace {
+
+// How a capture ended: what its output says, and the proxy's stalls.
+struct Outcome : tml::test::Outcome {
+  size_t stalls = 0;
+  Outcome(const tml::test::Outcome& o) : tml::test::Outcome(o) {}
+};
 
 // What the proxy does to the bytes from the board to the host, and to the host's commands.
 struct Damage {
@@ -159,70 +159,12 @@ class FaultProxy {
   std::thread thread_;
 };
 
-// The rows the board replays for `label`, in order (its stream repeats them), as rows of `axes` floats.
-struct Stream {
-  std::vector<float> values;
-  size_t axes = 0;
-  size_t rows() const { return values.size() / axes; }
-};
-
-// Whether `sample` is a stretch of the stream (which wraps around), value for value.
-bool in_stream(const Stream& s, const std::vector<float>& sample) {
-  const size_t A = s.axes, R = s.rows(), n = sample.size() / A;
-  if (n == 0 || sample.size() % A != 0) return false;
-  for (size_t o = 0; o < R; ++o) {
-    bool match = true;
-    for (size_t i = 0; i < n && match; ++i)
-      match = std::memcmp(&s.values[((o + i) % R) * A], &sample[i * A], A * sizeof(float)) == 0;
-    if (match) return true;
-  }
-  return false;
-}
-
-long long number_after(const std::string& text, const std::string& pattern) {
-  std::smatch m;
-  if (!std::regex_search(text, m, std::regex(pattern))) return -1;
-  return std::stoll(m[1].str());
-}
-
-// How a capture ended.
-struct Outcome {
-  int exit_code = -1;
-  long long saved = -1;
-  size_t stalls = 0;     // the proxy's stalls
-  bool stopped = false;  // it ended with an error before every sample was tried
-};
-
 // Captures `count` samples of 10 s (1040 rows, one recording) of label "updown" through the damage
 // and checks the rule.
 Outcome capture_through(const Damage& damage, int count) {
   TempDir dir;
-  const auto source = dir / "gestures";
-  REQUIRE(run_tml({"dataset", "import", tml::test::example_gestures().string(), "--dataset", source.string()})
-              .exit_code == 0);
-  const auto src = tml::dataset::Dataset::open(source);
-  Stream stream;
-  stream.axes = src.meta().axes.size();
-  for (const auto& info : src.samples())
-    if (info.label == "updown") {
-      const auto v = src.load(info).values;
-      stream.values.insert(stream.values.end(), v.begin(), v.end());
-    }
-  REQUIRE(stream.rows() > 0);
-
-  tml::emulator::SimData data;
-  data.sources = {source};
-  data.label = "updown";
-  data.unpaced = true;
-  tml::emulator::SimSetup sim(data);
-  size_t timeline_rows = 0;
-  for (const auto& seg : sim.timeline(TML_SENSOR_ACCEL)) timeline_rows += seg.rows;
-  REQUIRE(timeline_rows == stream.rows());  // the stream above is what the board replays
-  auto options = sim.options();
-  options.image = tml::test::firmware_image();
-  tml::emulator::Emulator board(options);  // ended by its destructor, whatever happens below
+  tml::test::UpdownBoard board(dir);  // QEMU, ended by its destructor whatever happens below
   FaultProxy proxy(board.port(), damage);
-
   const auto cap = dir / "captured";
   const auto r = run_tml({"capture", "--port", "tcp://127.0.0.1:" + std::to_string(proxy.port()), "--label", "updown",
                           "--seconds", "10", "--count", std::to_string(count), "--timeout", "1", "--dataset",
@@ -232,38 +174,10 @@ Outcome capture_through(const Damage& damage, int count) {
   INFO("proxy: " << proxy.bytes() << " bytes, " << proxy.flipped() << " flipped, " << proxy.dropped() << " dropped, "
                  << proxy.stalls() << " stalls, " << proxy.dropped_commands() << " commands dropped"
                  << (proxy.cut() ? ", cut" : ""));
-  REQUIRE((r.exit_code == 0 || r.exit_code == 1));
-
-  // The summary is printed whatever happened, and its counts add up.
-  const long long saved = number_after(r.out, "Saved (\\d+) of " + std::to_string(count) + " samples of 'updown'");
-  REQUIRE(saved >= 0);
-  const long long lost = number_after(r.out, "Frames: \\d+ received, (\\d+) lost");
-  const long long rejected = number_after(r.out, "lost, (\\d+) rejected");
-  const long long missing = number_after(r.out, "(\\d+) rows missing");
-  REQUIRE((lost >= 0 && rejected >= 0 && missing >= 0));
-  size_t not_saved = 0;
-  for (size_t at = r.err.find("sample not saved"); at != std::string::npos; at = r.err.find("sample not saved", at + 1))
-    ++not_saved;
-  const bool stopped = r.err.find("tml capture: error:") != std::string::npos;  // ended before all were tried
-  if (stopped) CHECK(saved + static_cast<long long>(not_saved) <= count);
-  else CHECK(saved + static_cast<long long>(not_saved) == count);
-  if (not_saved > 0) CHECK(missing > 0);
-  if (proxy.flipped() + proxy.dropped() > 0 && !proxy.cut()) CHECK(lost + rejected > 0);  // damage never unseen
-  CHECK((r.exit_code == 0) == (saved == count));
-
-  // Every stored sample is exactly what the board sent.
-  const Outcome outcome{r.exit_code, saved, proxy.stalls(), stopped};
-  if (saved == 0 && !tml::dataset::Dataset::exists(cap)) return outcome;
-  const auto got = tml::dataset::Dataset::open(cap);
-  CHECK(static_cast<long long>(got.samples().size()) == saved);
-  CHECK(got.orphans().empty());
-  for (const auto& info : got.samples()) {
-    INFO("sample " << info.id);
-    const auto s = got.load(info);
-    CHECK(info.rows == 1040);
-    CHECK(in_stream(stream, s.values));
-  }
-  return outcome;
+  Outcome o = tml::test::check_capture(r, count, cap, board.stream());
+  if (proxy.flipped() + proxy.dropped() > 0 && !proxy.cut()) CHECK(o.lost + o.rejected > 0);  // damage never unseen
+  o.stalls = proxy.stalls();
+  return o;
 }
 
 }  // namespace
@@ -272,6 +186,8 @@ TEST_CASE("through an undamaged proxy every sample is saved and nothing is count
   const Outcome o = capture_through(Damage{}, 3);
   CHECK(o.exit_code == 0);
   CHECK(o.saved == 3);
+  CHECK(o.lost == 0);
+  CHECK(o.rejected == 0);
 }
 
 TEST_CASE("bit flips on the link: samples with damaged frames are not stored and every loss is counted",
