@@ -1,8 +1,10 @@
 // `tml capture` from the emulated board through a damaging TCP proxy in the test process: bit flips,
 // dropped chunks, stalls and a cut connection on the board-to-host bytes; dropped commands, bit flips in
-// commands and damaged command delimiters on the way back. Whatever the damage, the rule holds: every
-// stored sample is a stretch of exactly what the board replays (value for value), the summary's counts add up (saved samples = the dataset's, saved + "not saved" = the samples tried, damage
-// seen = frames counted lost or rejected), and the exit status is 0 exactly when every sample was saved.
+// commands and damaged command delimiters on the way back; and chosen frames dropped (the proxy decodes the
+// board's stream with the project's own frame decoder). Whatever the damage, the rule holds: every stored
+// sample is a stretch of exactly what the board replays (value for value), the summary's counts add up
+// (saved samples = the dataset's, saved + "not saved" = the samples tried, damage seen = frames counted
+// lost or rejected), and the exit status is 0 exactly when every sample was saved.
 // Each test has its own timeouts (the capture's run, QEMU's start) and ends what it started: the proxy
 // thread and its sockets in the proxy's destructor, QEMU in the Emulator's.
 #include <arpa/inet.h>
@@ -15,10 +17,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
+#include <functional>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include "run_programs.h"
+#include "tml/protocol/frame.h"
 #include "tml/protocol/messages.h"
 #include "updown_board.h"
 
@@ -31,6 +37,8 @@ namespace {
 struct Outcome : tml::test::Outcome {
   size_t stalls = 0;
   size_t flipped_commands = 0;
+  size_t dropped_frames = 0;
+  bool start_asked_again = false;  // "no answer to START ...; asking again"
   Outcome(const tml::test::Outcome& o) : tml::test::Outcome(o) {}
 };
 
@@ -45,6 +53,8 @@ struct Damage {
   int stall_ms = 0;
   size_t stall_at = 0;         // one stall of stall_ms once this many bytes came from the board (0: none)
   size_t cut_after = 0;        // closes both connections after this many bytes from the board (0: never)
+  // Sees every frame from the board (decoded by the project's frame decoder) and says whether to drop it.
+  std::function<bool(const tml_frame&)> drop_frame;
   uint64_t seed = 1;
 };
 
@@ -52,7 +62,9 @@ struct Damage {
 // damage. Ends its thread and closes every socket in the destructor.
 class FaultProxy {
  public:
-  FaultProxy(int board_port, const Damage& damage) : board_port_(board_port), damage_(damage) {
+  FaultProxy(int board_port, const Damage& damage)
+      : board_port_(board_port), damage_(damage), decoder_buf_(TML_FRAME_DECODER_BUFFER_SIZE) {
+    tml_frame_decoder_init(&decoder_, decoder_buf_.data(), decoder_buf_.size());
     listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     REQUIRE(listener_ >= 0);
     sockaddr_in a{};
@@ -83,6 +95,7 @@ class FaultProxy {
   size_t stalls() const { return stalls_; }
   size_t dropped_commands() const { return dropped_commands_; }
   size_t flipped_commands() const { return flipped_commands_; }  // bits flipped in the host's bytes
+  size_t dropped_frames() const { return dropped_frames_; }       // frames drop_frame chose
   bool cut() const { return cut_; }
 
  private:
@@ -97,6 +110,21 @@ class FaultProxy {
       if (w <= 0) return false;
       data += w;
       n -= static_cast<size_t>(w);
+    }
+    return true;
+  }
+  // Passes on the board's bytes frame by frame (a frame ends at its 0x00), leaving out the frames
+  // drop_frame chooses; bytes that do not decode as a frame are passed on as they are.
+  bool pass_frames(const uint8_t* data, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      frame_bytes_.push_back(data[i]);
+      tml_frame f;
+      const int r = tml_frame_decoder_push(&decoder_, data[i], &f);
+      if (data[i] != 0) continue;
+      const bool drop = (r == TML_FRAME_READY || r == TML_FRAME_GAP) && damage_.drop_frame(f);
+      if (drop) ++dropped_frames_;
+      else if (!send_all(client_, frame_bytes_.data(), frame_bytes_.size())) return false;
+      frame_bytes_.clear();
     }
     return true;
   }
@@ -167,7 +195,7 @@ class FaultProxy {
             buf[i] ^= static_cast<uint8_t>(1u << (rng() % 8));
             ++flipped_;
           }
-        if (!send_all(client_, buf, n)) break;
+        if (damage_.drop_frame ? !pass_frames(buf, n) : !send_all(client_, buf, n)) break;
       }
     }
     // Closing both sides ends the capture's connection (a cut, or the board or host gone).
@@ -180,9 +208,12 @@ class FaultProxy {
   size_t command_pos_ = 0;  // bytes of the host's frame in progress
   uint8_t command_type_ = 0;
   int damaged_delimiters_ = 0;
+  std::vector<uint8_t> decoder_buf_, frame_bytes_;  // the board's frames, for drop_frame
+  tml_frame_decoder decoder_{};
   int listener_ = -1, client_ = -1, board_ = -1, port_ = 0;
   std::atomic<bool> stop_{false}, cut_{false};
-  std::atomic<size_t> bytes_{0}, flipped_{0}, dropped_{0}, stalls_{0}, dropped_commands_{0}, flipped_commands_{0};
+  std::atomic<size_t> bytes_{0}, flipped_{0}, dropped_{0}, stalls_{0}, dropped_commands_{0}, flipped_commands_{0},
+      dropped_frames_{0};
   std::thread thread_;
 };
 
@@ -200,13 +231,51 @@ Outcome capture_through(const Damage& damage, int count) {
   INFO(r.out << r.err);
   INFO("proxy: " << proxy.bytes() << " bytes, " << proxy.flipped() << " flipped, " << proxy.dropped() << " dropped, "
                  << proxy.stalls() << " stalls, " << proxy.dropped_commands() << " commands dropped, "
-                 << proxy.flipped_commands() << " bits flipped in commands"
+                 << proxy.flipped_commands() << " bits flipped in commands, " << proxy.dropped_frames()
+                 << " chosen frames dropped"
                  << (proxy.cut() ? ", cut" : ""));
   Outcome o = tml::test::check_capture(r, count, cap, board.stream());
   if (proxy.flipped() + proxy.dropped() > 0 && !proxy.cut()) CHECK(o.lost + o.rejected > 0);  // damage never unseen
   o.stalls = proxy.stalls();
   o.flipped_commands = proxy.flipped_commands();
+  o.dropped_frames = proxy.dropped_frames();
+  o.start_asked_again = r.err.find("no answer to START") != std::string::npos;
   return o;
+}
+
+// Chooses the SESSION that closes the first sample (streaming off, after rows): a frame without rows.
+std::function<bool(const tml_frame&)> first_closing_session() {
+  return [rows_seen = false, done = false](const tml_frame& f) mutable {
+    if (f.type == TML_MSG_SAMPLES) rows_seen = true;
+    if (done || !rows_seen || f.type != TML_MSG_SESSION || f.payload_len != sizeof(tml_msg_session)) return false;
+    tml_msg_session s;
+    std::memcpy(&s, f.payload, sizeof s);
+    return done = !s.streaming;
+  };
+}
+
+// Chooses the ACK of the `n`-th START.
+std::function<bool(const tml_frame&)> start_ack(int n) {
+  return [n, seen = 0](const tml_frame& f) mutable {
+    if (f.type != TML_MSG_ACK || f.payload_len != sizeof(tml_msg_ack)) return false;
+    tml_msg_ack a;
+    std::memcpy(&a, f.payload, sizeof a);
+    return a.command_type == TML_MSG_START && ++seen == n;
+  };
+}
+
+// Chooses every answer to the `n`-th START: its ACK and everything up to the SESSION that closes its sample.
+std::function<bool(const tml_frame&)> every_answer_to_start(int n) {
+  return [ack = start_ack(n), dropping = false](const tml_frame& f) mutable {
+    if (ack(f)) return dropping = true;
+    if (!dropping) return false;
+    if (f.type == TML_MSG_SESSION && f.payload_len == sizeof(tml_msg_session)) {
+      tml_msg_session s;
+      std::memcpy(&s, f.payload, sizeof s);
+      if (!s.streaming) dropping = false;  // the last one dropped
+    }
+    return true;
+  };
 }
 
 }  // namespace
@@ -312,4 +381,35 @@ TEST_CASE("a connection cut mid-capture ends it with the counts and exit status 
   CHECK(o.exit_code == 1);
   CHECK(o.stopped);
   CHECK(o.saved == 2);  // the samples before the cut are kept
+}
+
+TEST_CASE("chosen frames lost: a frame without rows costs no sample and a START whose every answer is lost is asked again",
+          "[e2e][sim][fault]") {
+  // The proxy decodes the board's frames and drops exactly the chosen ones, end to end what
+  // test_capture_run.cc does in process. A lost frame without rows costs no sample; a lost ACK of START needs no answer when the rows follow it; a START whose every answer is lost is asked
+  // again, and the sample comes whole from the repeat (the board, unpaced, had finished the first).
+  struct Case {
+    const char* what;
+    std::function<bool(const tml_frame&)> drop;
+    size_t frames;  // 0: as many as there are
+    bool asked_again;
+  };
+  auto first_closing_session_and_second_start_ack = [a = first_closing_session(), b = start_ack(2)](
+                                                        const tml_frame& f) mutable { return a(f) || b(f); };
+  for (auto& c : std::vector<Case>{{"the SESSION closing the first sample", first_closing_session(), 1, false},
+                                   {"the ACK of the second START", start_ack(2), 1, false},
+                                   {"both", first_closing_session_and_second_start_ack, 2, false},
+                                   {"every answer to the second START", every_answer_to_start(2), 0, true}}) {
+    INFO(c.what);
+    Damage d;
+    d.drop_frame = c.drop;
+    const Outcome o = capture_through(d, 3);
+    if (c.frames) CHECK(o.dropped_frames == c.frames);
+    CHECK(o.start_asked_again == c.asked_again);
+    CHECK(o.exit_code == 0);
+    CHECK(o.saved == 3);
+    CHECK(o.lost == static_cast<long long>(o.dropped_frames));  // counted, as frames lost
+    CHECK(o.missing == 0);
+    CHECK(o.rejected == 0);
+  }
 }
