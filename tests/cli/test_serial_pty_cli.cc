@@ -2,50 +2,24 @@
 // of numbers into one end, and `tml capture --text --port <the other end>` records them (libserialport
 // refuses ptys; tml opens them with termios). Also the port closing mid-sample (the board unplugged).
 #include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include "dataset/dataset.h"
 #include "run_programs.h"
+#include "socat.h"
 
 namespace fs = std::filesystem;
+using tml::test::have_socat;
+using tml::test::port_is_open;
+using tml::test::PtyPair;
 
 namespace {
-
-// socat linking two ptys at dir/board and dir/host; ended (and reaped) by the destructor.
-struct PtyPair {
-  pid_t pid = -1;
-  fs::path board, host;
-  explicit PtyPair(const fs::path& dir) : board(dir / "board"), host(dir / "host") {
-    pid = fork();
-    if (pid == 0) {
-      setpgid(0, 0);
-      const std::string a = "pty,raw,echo=0,link=" + board.string(), b = "pty,raw,echo=0,link=" + host.string();
-      execlp("socat", "socat", a.c_str(), b.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (int i = 0; i < 500 && !(fs::exists(board) && fs::exists(host)); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  void end() {
-    if (pid <= 0) return;
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    pid = -1;
-  }
-  ~PtyPair() { end(); }
-};
-
-bool have_socat() { return tml::test::run({"socat", "-V"}, 10).exit_code == 0; }
 
 // Writes "i,2i,-i" lines to the board end until `stop`, one every millisecond.
 void sketch(const fs::path& board, std::atomic<bool>& stop, std::atomic<int>& written) {
@@ -60,24 +34,6 @@ void sketch(const fs::path& board, std::atomic<bool>& stop, std::atomic<int>& wr
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   close(fd);
-}
-
-// True when some process other than socat holds the terminal behind `link` (socat's symlink to /dev/pts/N) open.
-bool port_is_open(const fs::path& link) {
-  std::error_code ec;
-  const fs::path tty = fs::canonical(link, ec);
-  if (ec) return false;
-  for (const auto& proc : fs::directory_iterator("/proc", ec)) {
-    std::string comm;
-    std::getline(std::ifstream(proc.path() / "comm"), comm);
-    if (comm == "socat") continue;  // socat holds both ends itself
-    std::error_code e2;
-    for (const auto& fd : fs::directory_iterator(proc.path() / "fd", e2)) {
-      std::error_code e3;
-      if (fs::read_symlink(fd.path(), e3) == tty) return true;
-    }
-  }
-  return false;
 }
 
 }  // namespace

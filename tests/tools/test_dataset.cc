@@ -530,48 +530,54 @@ TEST_CASE("an addition killed between its sample files and its manifest leaves n
   // orphans nothing removed, and running the same import again failed ("already exists but no manifest
   // entry names it").
   TempDir tmp;
-  const fs::path dir = tmp / "d";
-  Dataset::open_or_create(dir, accel_meta()).add("idle", {1, 2, 3}, "", "capture", "idle.0");
-  std::vector<NewSample> batch(200);
+  std::vector<NewSample> batch(40);
   for (size_t i = 0; i < batch.size(); ++i) {
     batch[i].label = "idle";
-    batch[i].values = std::vector<float>(300, static_cast<float>(i));
+    batch[i].values = std::vector<float>(90000, 0.1f * static_cast<float>(i));  // about 0.5 MB of text each
     batch[i].id = "idle.b" + std::to_string(1000 + i);
     batch[i].source = "import";
   }
-  const fs::path first = dir / "data" / "idle" / "idle.b1000.csv";
-  const pid_t child = fork();
-  if (child == 0) {
-    try {
-      Dataset::open(dir).add_all(batch);
-    } catch (...) {
+  // A child adds the batch and is killed as soon as the first file of it is in place, while the others
+  // (each formatted, written and fsynced) and the manifest are still to come. A machine so loaded that the
+  // child finished first gets another try.
+  fs::path dir;
+  bool interrupted = false;
+  for (int attempt = 0; attempt < 5 && !interrupted; ++attempt) {
+    dir = tmp / ("d" + std::to_string(attempt));
+    Dataset::open_or_create(dir, accel_meta()).add("idle", {1, 2, 3}, "", "capture", "idle.0");
+    const fs::path first = dir / "data" / "idle" / "idle.b1000.csv";
+    const pid_t child = fork();
+    if (child == 0) {
+      try {
+        Dataset::open(dir).add_all(batch);
+      } catch (...) {
+      }
+      _exit(0);
     }
-    _exit(0);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!fs::exists(first) && std::chrono::steady_clock::now() < deadline) {
+    }
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    interrupted = WIFSIGNALED(status) && Dataset::open(dir).samples().size() == 1 && fs::exists(first);
   }
-  // Killed as soon as the first file of the batch is in place: 199 more files (each with its fsyncs) and
-  // the manifest are still to come.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (!fs::exists(first) && std::chrono::steady_clock::now() < deadline) {
-  }
-  kill(child, SIGKILL);
-  int status = 0;
-  waitpid(child, &status, 0);
-  REQUIRE(fs::exists(first));
-  REQUIRE(WIFSIGNALED(status));
+  REQUIRE(interrupted);
 
   Dataset left = Dataset::open(dir);
   REQUIRE(left.samples().size() == 1);  // the manifest is the one before the batch
   CHECK(fs::exists(dir / kAdding));
-  CHECK(left.orphans().empty());  // the journal's files are the interrupted addition's, not foreign ones
+  // The journal's files are the interrupted addition's, not foreign ones; at most the temporary file of the
+  // one being written when the kill came is left over (removed by the next write too).
+  for (const auto& orphan : left.orphans()) CHECK(tml::is_atomic_temporary(fs::path(orphan).filename().string()));
   // The same batch again: the interrupted addition's files are removed first, then it is added whole.
   CHECK_NOTHROW(left.add_all(batch));
   const Dataset again = Dataset::open(dir);
-  CHECK(again.samples().size() == 201);
   CHECK(again.orphans().empty());
   CHECK(again.missing().empty());
   CHECK_FALSE(fs::exists(dir / kAdding));
-  REQUIRE(again.samples().size() == 201);
-  CHECK(bits_equal(again.load(again.samples()[200]).values, batch[199].values));
+  REQUIRE(again.samples().size() == 41);
+  CHECK(bits_equal(again.load(again.samples()[40]).values, batch[39].values));
 
   // A journal that names files outside data/<label>/ (damaged, or written by hand) removes nothing.
   write(dir / "keep.txt", "mine");
@@ -580,6 +586,6 @@ TEST_CASE("an addition killed between its sample files and its manifest leaves n
   d.add("idle", {4, 5, 6}, "", "capture", "idle.z");
   CHECK(fs::exists(dir / "keep.txt"));
   CHECK(fs::exists(dir / "data" / "idle" / "idle.0.csv"));  // named by the manifest: added, kept
-  CHECK(Dataset::open(dir).samples().size() == 202);
+  CHECK(Dataset::open(dir).samples().size() == 42);
   CHECK_FALSE(fs::exists(dir / kAdding));
 }

@@ -149,10 +149,14 @@ std::optional<Message> BoardLink::receive(int timeout_ms) {
 uint32_t BoardLink::send(uint8_t type, const void* payload, size_t len) {
   const uint32_t seq = tx_seq_++;
   const tml_bytes part = {payload, len};
-  uint8_t buf[TML_FRAME_ENCODED_MAX(TML_DEVICE_MAX_COMMAND_PAYLOAD)];
-  const int n = tml_frame_encode(type, seq, &part, len ? 1 : 0, buf, sizeof buf);
+  // A lone 0x00 first: it ends whatever the board's decoder holds (an earlier command whose delimiter was
+  // damaged, noise), so that remnant is rejected alone and this command arrives whole. An empty frame is
+  // ignored by the board.
+  uint8_t buf[1 + TML_FRAME_ENCODED_MAX(TML_DEVICE_MAX_COMMAND_PAYLOAD)];
+  buf[0] = 0;
+  const int n = tml_frame_encode(type, seq, &part, len ? 1 : 0, buf + 1, sizeof buf - 1);
   check_status(n, "cannot encode a command");
-  transport_.write(buf, static_cast<size_t>(n));
+  transport_.write(buf, static_cast<size_t>(n) + 1);
   return seq;
 }
 

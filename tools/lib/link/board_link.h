@@ -75,7 +75,8 @@ class BoardLink {
   // receive(). Throws Refused on a negative status, tml::Error when no ACK comes within timeout_ms.
   void command(uint8_t type, const void* payload = nullptr, size_t len = 0, int timeout_ms = 3000);
 
-  // Sends a command without waiting for its ACK (which receive() then returns); returns its seq.
+  // Sends a command (after a lone 0x00 that ends any remnant in the board's decoder) without waiting for its
+  // ACK (which receive() then returns); returns its seq.
   uint32_t send(uint8_t type, const void* payload = nullptr, size_t len = 0);
 
   // Stops any stream, asks the board who it is, and returns its session header. Retries HELLO until

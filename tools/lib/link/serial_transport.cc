@@ -85,6 +85,7 @@ class TermiosTransport : public Transport {
         len -= static_cast<size_t>(n);
         continue;
       }
+      if (n < 0 && gone(errno)) throw Error(name_ + ": the port closed (was the board unplugged?)");
       if (n < 0 && errno != EAGAIN && errno != EINTR) throw Error(name_ + ": " + std::strerror(errno));
       if (std::chrono::steady_clock::now() > deadline)
         throw Error(name_ + ": write timed out (is the board still running?)");
@@ -96,6 +97,9 @@ class TermiosTransport : public Transport {
   std::string name() const override { return name_; }
 
  private:
+  // What a write to a tty whose other side went away (a USB board unplugged, a pty pair closed) fails with.
+  static bool gone(int e) { return e == EIO || e == ENXIO || e == ENODEV; }
+
   int fd_;
   std::string name_;
 };
