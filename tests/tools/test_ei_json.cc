@@ -1,6 +1,7 @@
 // Edge Impulse data acquisition JSON: parsing, writing, folder import with and without info.labels,
 // and exact round trips on the example gestures.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -94,6 +95,18 @@ TEST_CASE("one-sensor values may be a flat list", "[ei]") {
   CHECK(bits_equal(nested.values, {1, 2, -3}));
   // Written back flat, as Edge Impulse writes audio.
   CHECK(values_text(format_ei_json(s, 1)) == "\"values\":[1,2,-3]}}");
+}
+
+TEST_CASE("negative zero survives writing and reading an EI file", "[ei]") {
+  // Found by fuzzing: -0 was written "-0", a JSON integer, read back as +0.
+  EiSample s = parse_ei_json(kSmall, "x.json");
+  s.values = {-0.0f, 0.0f, -1e-45f, 1.0f};
+  const EiSample back = parse_ei_json(format_ei_json(s, 1), "again.json");
+  REQUIRE(back.values.size() == 4);
+  CHECK(std::signbit(back.values[0]));
+  CHECK_FALSE(std::signbit(back.values[1]));
+  CHECK(back.values[2] == -1e-45f);
+  CHECK(values_text(format_ei_json(s, 1)) == "\"values\":[[-0.0,0],[-1e-45,1]]}}");
 }
 
 TEST_CASE("format_ei_json writes the data acquisition layout", "[ei]") {

@@ -266,7 +266,10 @@ std::string format_ei_json(const EiSample& s, int64_t iat) {
   for (size_t i = 0; i < s.values.size(); ++i) {
     if (i) o += ',';
     if (w > 1 && i % w == 0) o += '[';
-    append_float(o, s.values[i]);
+    if (s.values[i] == 0 && std::signbit(s.values[i]))
+      o += "-0.0";  // "-0" is a JSON integer, read back as 0: the sign would be lost
+    else
+      append_float(o, s.values[i]);
     if (w > 1 && i % w == w - 1) o += ']';
   }
   o += "]}}";
