@@ -11,8 +11,8 @@ using namespace tml::dataset;
 int cmd_dataset_info(int argc, char** argv) {
   Parser p("dataset info",
            "Show a dataset: sensor, axes and units, rate, devices, samples and duration per label and split, and "
-           "any orphan files an interrupted write left behind. With --check, also read every sample file as "
-           "training does and report each one that is damaged (exit status 1).",
+           "any orphan files (files under data/ that no manifest entry names). With --check, also read every "
+           "sample file as training does and report each one that is damaged (exit status 1).",
            "tml dataset info gestures/\n"
            "tml dataset info gestures/ --json\n"
            "tml dataset info gestures/ --check");
