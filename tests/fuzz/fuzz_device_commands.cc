@@ -1,6 +1,6 @@
 // Fuzz target: the board's command loop (tml/device.h), fed what a damaged or hostile host might send.
 // The first input byte configures a fake board (which sensors it has, paced or not, how many rows its
-// sensor makes ready per poll (until 16 KB were sent), whether it drops rows or describes an impossible configuration), the
+// sensor makes ready per poll (until 4 KB were sent), whether it drops rows or describes an impossible configuration), the
 // second how many bytes arrive between two polls; the rest is the host-to-board byte stream. Checked:
 //   - tml_device_poll never fails (the fake's link and sensors never do);
 //   - everything the board sends decodes, frame after frame, with consecutive sequence numbers;
@@ -20,7 +20,7 @@
 
 namespace {
 
-constexpr size_t kMaxOutput = 16 * 1024;
+constexpr size_t kMaxOutput = 4 * 1024;
 
 struct FakeBoard {
   uint8_t sensors = 0;
