@@ -112,11 +112,7 @@ Recording record_framed(link::BoardLink& link, size_t rows, int stall_ms, const 
         // they belong to this sample, given up, and must not start the next one (before: they did, and
         // cost it too). Once the board confirmed STOP nothing more of it comes, so the queue is all.
         size_t late = 0;
-        while (true) {
-          auto q = link.receive(0);
-          if (!q) break;
-          late += q->type == TML_MSG_SAMPLES;
-        }
+        while (auto q = link.receive(0)) late += q->type == TML_MSG_SAMPLES;
         if (late) spdlog::warn("{} frame(s) of this sample's rows arrived after it was given up; ignored", late);
       }
       break;

@@ -73,7 +73,7 @@ class TermiosTransport : public Transport {
       if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 0;
     }
     // POLLHUP, or end of file / EIO: the other side closed (unplugged).
-    throw Error(name_ + ": the port closed (was the board unplugged?)");
+    throw closed();
   }
 
   void write(const uint8_t* data, size_t len) override {
@@ -85,7 +85,7 @@ class TermiosTransport : public Transport {
         len -= static_cast<size_t>(n);
         continue;
       }
-      if (n < 0 && gone(errno)) throw Error(name_ + ": the port closed (was the board unplugged?)");
+      if (n < 0 && gone(errno)) throw closed();
       if (n < 0 && errno != EAGAIN && errno != EINTR) throw Error(name_ + ": " + std::strerror(errno));
       if (std::chrono::steady_clock::now() > deadline)
         throw Error(name_ + ": write timed out (is the board still running?)");
@@ -99,6 +99,7 @@ class TermiosTransport : public Transport {
  private:
   // What a write to a tty whose other side went away (a USB board unplugged, a pty pair closed) fails with.
   static bool gone(int e) { return e == EIO || e == ENXIO || e == ENODEV; }
+  Error closed() const { return Error(name_ + ": the port closed (was the board unplugged?)"); }
 
   int fd_;
   std::string name_;
