@@ -217,7 +217,9 @@ Session BoardLink::hello(int timeout_ms) {
     }
   }
   queued_.clear();
-  Session s = ask_session(TML_MSG_HELLO, nullptr, 0, std::max(1000, ms_left(deadline)));
+  // The board answers within milliseconds once STOP was confirmed: a HELLO or session header lost on the
+  // link is asked again after a third of what is left, not after all of it.
+  Session s = ask_session(TML_MSG_HELLO, nullptr, 0, std::max(1000, ms_left(deadline) / 3));
   reset_stats();
   return s;
 }
